@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/library"
+)
+
+// env is what commands share: the process's streams.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// libraryFlags are the flags that choose the Rego library.
+type libraryFlags struct {
+	dirs []string
+}
+
+func (f *libraryFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.dirs, "library", nil,
+		"add the controls under `DIR` (folders with policy.rego and cases.yaml) to the built-in library; repeatable")
+}
+
+// load compiles the built-in library plus the user's directories.
+func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Library, error) {
+	catalogue, err := requirements.Default()
+	if err != nil {
+		return nil, err
+	}
+	sources := []policy.Source{{Name: "library", FS: library.FS, Builtin: true}}
+	for _, dir := range append(append([]string{}, f.dirs...), extra...) {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--library %s: %w", dir, err)
+		}
+		if !info.IsDir() {
+			return nil, fmt.Errorf("--library %s: not a directory", dir)
+		}
+		sources = append(sources, policy.Source{Name: dir, FS: os.DirFS(dir)})
+	}
+	return policy.Load(ctx, catalogue, sources...)
+}
+
+// profileFlags are the flags that choose what to enforce.
+type profileFlags struct {
+	profile string
+	config  string
+}
+
+func (f *profileFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.profile, "profile", "",
+		"enforce the profile `NAME` from bundles/ (default: the config file's profile, else \"all\")")
+	cmd.Flags().StringVar(&f.config, "config", "",
+		"read profile and settings from `FILE` (default: "+profile.DefaultConfigFile+" when present)")
+}
+
+// loadProfiles compiles the schemas and reads the built-in profiles.
+func loadProfiles() (*profile.Schemas, map[string]*profile.Profile, error) {
+	schemas, err := profile.NewSchemas()
+	if err != nil {
+		return nil, nil, err
+	}
+	profiles, err := schemas.LoadProfiles(bundles.FS, "bundles")
+	if err != nil {
+		return nil, nil, err
+	}
+	return schemas, profiles, nil
+}
+
+// selection resolves the profile and configuration against the library.
+func (f *profileFlags) selection(lib *policy.Library) (*profile.Selection, error) {
+	schemas, profiles, err := loadProfiles()
+	if err != nil {
+		return nil, err
+	}
+	var cfg *profile.Config
+	switch {
+	case f.config != "":
+		if cfg, err = schemas.LoadConfig(f.config); err != nil {
+			return nil, err
+		}
+	default:
+		if _, statErr := os.Stat(profile.DefaultConfigFile); statErr == nil {
+			if cfg, err = schemas.LoadConfig(profile.DefaultConfigFile); err != nil {
+				return nil, err
+			}
+		}
+	}
+	name := f.profile
+	if name == "" && cfg != nil {
+		name = cfg.Profile
+	}
+	if name == "" {
+		name = profile.DefaultName
+	}
+	p, ok := profiles[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown profile %q (available: %s)", name, profileNames(profiles))
+	}
+	return schemas.Select(lib, p, cfg)
+}
+
+func profileNames(profiles map[string]*profile.Profile) string {
+	return strings.Join(slices.Sorted(maps.Keys(profiles)), ", ")
+}
+
+// colorEnabled reports whether w is a terminal and NO_COLOR is unset.
+func colorEnabled(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func newRootCommand(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "shipshape",
+		Short: "Policy-as-code for container and Kubernetes security",
+		Long: `shipshape judges Kubernetes manifests against a curated Rego library that
+encodes container-security requirements (Pod Security Standards, CIS,
+MCSB), offline and in CI. The same library is what Gatekeeper, the Azure
+Policy add-on and OPA sidecars enforce, so every enforcement point gives the
+same verdict.
+
+Exit codes: 0 no violation at or above --fail-on, 1 violations or failed
+tests, 2 usage or input errors.`,
+		Example: `  # Scan a directory with every control and print a report
+  shipshape scan deploy/
+
+  # Gate a pull request on the Restricted Pod Security Standard
+  shipshape scan --profile pss-restricted --fail-on high -o sarif k8s/ > shipshape.sarif
+
+  # Run the library's table-driven tests, plus your own controls
+  shipshape test --library ./policies`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.AddCommand(newScanCommand(e), newTestCommand(e), newControlsCommand(e), newDocsCommand(e), newVersionCommand(e))
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath())
+	})
+	return root
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/report"
+	"github.com/shipshape-dev/shipshape/engine/scan"
+)
+
+func newScanCommand(e *env) *cobra.Command {
+	var (
+		lib         libraryFlags
+		prof        profileFlags
+		output      string
+		outputFile  string
+		failOn      string
+		verbose     bool
+		noColor     bool
+		workers     int
+		maxFileSize int64
+	)
+	cmd := &cobra.Command{
+		Use:   "scan PATH...",
+		Short: "Judge Kubernetes manifests against the library",
+		Long: `Scan reads Kubernetes manifests from files, directories (recursively: .yaml,
+.yml and .json) and standard input ("-"), decodes them as kubectl does
+(YAML 1.1 booleans, anchors and merge keys, List objects expanded), judges
+every object with the controls of the chosen profile, and reports each
+violation with the line of the offending field.
+
+Documents that hold no Kubernetes object are listed as skipped. Objects in
+settings.systemNamespaces are not judged by admission controls, as
+Gatekeeper's excludedNamespaces would; the report lists them.`,
+		Example: `  shipshape scan deploy/
+  shipshape scan --profile pss-baseline -o json k8s/ > report.json
+  kubectl kustomize overlays/prod | shipshape scan -o github -
+  shipshape scan --config ci/shipshape.yaml --fail-on critical .`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var threshold policy.Severity
+			if !strings.EqualFold(failOn, "none") {
+				s, err := policy.ParseSeverity(failOn)
+				if err != nil {
+					return fmt.Errorf("--fail-on: %w (or none)", err)
+				}
+				threshold = s
+			}
+			if !isFormat(output) {
+				return fmt.Errorf("--output: unknown format %q (want %s)", output, strings.Join(report.Formats(), ", "))
+			}
+			library, err := lib.load(cmd.Context())
+			if err != nil {
+				return err
+			}
+			sel, err := prof.selection(library)
+			if err != nil {
+				return err
+			}
+			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
+				Paths:       args,
+				Stdin:       e.stdin,
+				Workers:     workers,
+				MaxFileSize: maxFileSize,
+				Profile:     sel.Profile.Name,
+			})
+			if err != nil {
+				return err
+			}
+			var w io.Writer = e.stdout
+			if outputFile != "" {
+				f, err := os.Create(outputFile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			opts := report.Options{Color: !noColor && outputFile == "" && colorEnabled(e.stdout), Verbose: verbose, Version: versionString()}
+			if err := report.Write(w, r, output, opts); err != nil {
+				return err
+			}
+			if code := r.ExitCode(threshold); code != 0 {
+				return exitError{code: code}
+			}
+			return nil
+		},
+	}
+	lib.register(cmd)
+	prof.register(cmd)
+	f := cmd.Flags()
+	f.StringVarP(&output, "output", "o", "text", "report `FORMAT`: "+strings.Join(report.Formats(), ", "))
+	f.StringVar(&outputFile, "output-file", "", "write the report to `FILE` instead of standard output")
+	f.StringVar(&failOn, "fail-on", string(policy.High), "exit 1 on a violation at or above `SEVERITY` (critical, high, medium, low, or none)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "list skipped documents and objects excluded by namespace")
+	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
+	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
+	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
+	return cmd
+}
+
+func isFormat(f string) bool {
+	for _, known := range report.Formats() {
+		if f == known {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/open-policy-agent/opa/v1/version"
+	"github.com/spf13/cobra"
+)
+
+// buildVersion is set with -ldflags "-X main.buildVersion=v1.2.3" by
+// release builds.
+var buildVersion = ""
+
+// versionInfo describes the binary.
+type versionInfo struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit,omitempty"`
+	Go      string `json:"go"`
+	OPA     string `json:"opa"`
+}
+
+func currentVersion() versionInfo {
+	v := versionInfo{Version: buildVersion, Go: runtime.Version(), OPA: version.Version}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v.Version = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" {
+				v.Commit = s.Value
+			}
+		}
+	}
+	if v.Version == "" {
+		v.Version = "dev"
+	}
+	return v
+}
+
+func versionString() string { return currentVersion().Version }
+
+func newVersionCommand(e *env) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of shipshape and of the OPA it embeds",
+		Example: "  shipshape version\n  shipshape version -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v := currentVersion()
+			switch output {
+			case "json":
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(v)
+			case "text":
+				fmt.Fprintf(e.stdout, "shipshape %s\n", v.Version)
+				if v.Commit != "" {
+					fmt.Fprintf(e.stdout, "commit     %s\n", v.Commit)
+				}
+				fmt.Fprintf(e.stdout, "opa        %s\ngo         %s\n", v.OPA, v.Go)
+				return nil
+			}
+			return fmt.Errorf("--output: unknown format %q (want text or json)", output)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "`FORMAT`: text or json")
+	return cmd
+}

@@ -1,0 +1,375 @@
+// Package casetest runs the table-driven policy tests that sit beside every
+// control in cases.yaml. Each case gives an object (inline, as YAML text, or
+// a file), optional parameters and inventory, and the expected verdict. Case
+// objects go through the same loader and evaluator as `shipshape scan`, so a
+// case proves what a scan would report.
+package casetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/schema"
+)
+
+// CasesFile is the file beside policy.rego that holds a control's cases.
+const CasesFile = "cases.yaml"
+
+// casesSchema is the shape of cases.yaml.
+const casesSchema = `{
+  "type": "array",
+  "minItems": 1,
+  "items": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": ["name", "expect"],
+    "oneOf": [{"required": ["object"]}, {"required": ["file"]}],
+    "properties": {
+      "name": {"type": "string", "minLength": 1},
+      "object": {"type": ["object", "string"]},
+      "file": {"type": "string", "minLength": 1},
+      "parameters": {"type": "object"},
+      "inventory": {"type": "array", "items": {"type": ["object", "string"]}},
+      "expect": {
+        "oneOf": [
+          {"const": "allow"},
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["violations"],
+            "properties": {
+              "violations": {
+                "oneOf": [
+                  {"type": "integer", "minimum": 1},
+                  {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
+                ]
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+}`
+
+// Case is one entry of cases.yaml.
+type Case struct {
+	Name string `json:"name"`
+	// Object is an inline mapping or a YAML stream as text.
+	Object any `json:"object,omitempty"`
+	// File is a manifest path relative to the control's folder.
+	File       string          `json:"file,omitempty"`
+	Parameters map[string]any  `json:"parameters,omitempty"`
+	Inventory  []any           `json:"inventory,omitempty"`
+	Expect     json.RawMessage `json:"expect"`
+	// Expectation is Expect, parsed.
+	Expectation Expectation `json:"-"`
+	// Line is where the case starts in cases.yaml.
+	Line int `json:"-"`
+}
+
+// Expectation is a case's expected verdict.
+type Expectation struct {
+	// Allow expects no violation.
+	Allow bool
+	// Count expects exactly this many violations (when Messages is empty).
+	Count int
+	// Messages expects one violation per entry, each containing the entry.
+	Messages []string
+}
+
+func (e Expectation) String() string {
+	switch {
+	case e.Allow:
+		return "allow"
+	case len(e.Messages) > 0:
+		return fmt.Sprintf("%d violation(s) matching %q", len(e.Messages), e.Messages)
+	}
+	return fmt.Sprintf("%d violation(s)", e.Count)
+}
+
+func parseExpectation(raw json.RawMessage) (Expectation, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return Expectation{Allow: s == "allow"}, nil
+	}
+	var v struct {
+		Violations json.RawMessage `json:"violations"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return Expectation{}, err
+	}
+	var n int
+	if err := json.Unmarshal(v.Violations, &n); err == nil {
+		return Expectation{Count: n}, nil
+	}
+	var msgs []string
+	if err := json.Unmarshal(v.Violations, &msgs); err != nil {
+		return Expectation{}, err
+	}
+	return Expectation{Count: len(msgs), Messages: msgs}, nil
+}
+
+// Outcome is the result of one case.
+type Outcome struct {
+	Case   string
+	Line   int
+	Expect Expectation
+	Passed bool
+	// Problem says why the case failed.
+	Problem string
+	// Messages are the violations the control reported.
+	Messages []string
+}
+
+// ControlResult gathers one control's cases.
+type ControlResult struct {
+	Control *policy.Control
+	// File is the display path of cases.yaml.
+	File     string
+	Outcomes []Outcome
+	// Err is a problem with the cases file itself.
+	Err error
+}
+
+// Passed reports whether the file loaded and every case passed.
+func (r ControlResult) Passed() bool {
+	if r.Err != nil {
+		return false
+	}
+	for _, o := range r.Outcomes {
+		if !o.Passed {
+			return false
+		}
+	}
+	return true
+}
+
+// Options tunes a run.
+type Options struct {
+	// Run, when set, keeps only cases whose "CONTROL/case name" matches.
+	Run *regexp.Regexp
+	// Tracer observes every evaluation (for coverage); it must be safe for
+	// concurrent use.
+	Tracer topdown.QueryTracer
+	// Workers bounds how many controls run at once (GOMAXPROCS when zero).
+	Workers int
+}
+
+// Run runs the cases of every control in the library, in ID order.
+func Run(ctx context.Context, lib *policy.Library, opts Options) ([]ControlResult, error) {
+	s, err := schema.CompileJSON("cases.json", []byte(casesSchema))
+	if err != nil {
+		return nil, err
+	}
+	controls := lib.Controls()
+	results := make([]ControlResult, len(controls))
+	err = parallel.ForEach(ctx, len(controls), opts.Workers, func(i int) {
+		results[i] = runControl(ctx, lib, s, controls[i], opts)
+	})
+	return results, err
+}
+
+// Cases reads and checks a control's cases.yaml: the schema, unique case
+// names, and at least one allowed and one denied case.
+func Cases(c *policy.Control) ([]Case, error) {
+	s, err := schema.CompileJSON("cases.json", []byte(casesSchema))
+	if err != nil {
+		return nil, err
+	}
+	return loadCases(s, c)
+}
+
+// CasesPath is the display path of a control's cases.yaml.
+func CasesPath(c *policy.Control) string { return path.Join(path.Dir(c.File), CasesFile) }
+
+func loadCases(s *schema.Schema, c *policy.Control) ([]Case, error) {
+	display := CasesPath(c)
+	data, err := fs.ReadFile(c.FS(), path.Join(c.Dir(), CasesFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s: every control needs a %s with allowed and denied cases: %w", display, CasesFile, err)
+	}
+	var cases []Case
+	doc, err := schema.DecodeFile(display, data, s, &cases)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	allows, denies := 0, 0
+	for i := range cases {
+		tc := &cases[i]
+		tc.Line = doc.Line([]any{i})
+		if first, dup := seen[tc.Name]; dup {
+			return nil, fmt.Errorf("%s:%d: case name %q is already used on line %d", display, tc.Line, tc.Name, first)
+		}
+		seen[tc.Name] = tc.Line
+		expect, err := parseExpectation(tc.Expect)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: case %q: expect: %w", display, tc.Line, tc.Name, err)
+		}
+		tc.Expectation = expect
+		if expect.Allow {
+			allows++
+		} else {
+			denies++
+		}
+	}
+	if allows == 0 || denies == 0 {
+		return nil, fmt.Errorf("%s: needs at least one allowed and one denied case (has %d allowed, %d denied)", display, allows, denies)
+	}
+	return cases, nil
+}
+
+func runControl(ctx context.Context, lib *policy.Library, s *schema.Schema, c *policy.Control, opts Options) ControlResult {
+	res := ControlResult{Control: c, File: CasesPath(c)}
+	cases, err := loadCases(s, c)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	for _, tc := range cases {
+		if opts.Run != nil && !opts.Run.MatchString(c.ID+"/"+tc.Name) {
+			continue
+		}
+		res.Outcomes = append(res.Outcomes, runCase(ctx, lib, c, tc, opts.Tracer))
+	}
+	return res
+}
+
+func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Case, tracer topdown.QueryTracer) Outcome {
+	expect := tc.Expectation
+	o := Outcome{Case: tc.Name, Line: tc.Line, Expect: expect}
+	fail := func(format string, args ...any) Outcome {
+		o.Problem = fmt.Sprintf(format, args...)
+		return o
+	}
+	objects, err := caseObjects(c, tc.Name, tc.Object, tc.File)
+	if err != nil {
+		return fail("object: %v", err)
+	}
+	var inventory []*input.Object
+	for i, item := range tc.Inventory {
+		objs, err := caseObjects(c, fmt.Sprintf("%s inventory[%d]", tc.Name, i), item, "")
+		if err != nil {
+			return fail("inventory[%d]: %v", i, err)
+		}
+		inventory = append(inventory, objs...)
+	}
+	params := c.Defaults()
+	for k, v := range tc.Parameters {
+		params[k] = v
+	}
+	evalOpts := []eval.Option{eval.WithInventory(inventory)}
+	if tracer != nil {
+		evalOpts = append(evalOpts, eval.WithTracer(tracer))
+	}
+	ev, err := eval.New(lib, []eval.Binding{{Control: c, Parameters: params}}, evalOpts...)
+	if err != nil {
+		return fail("%v", err)
+	}
+	for _, obj := range objects {
+		j := ev.Judge(ctx, obj)
+		if len(j.Errors) > 0 {
+			return fail("evaluation failed: %v", errors.Join(j.Errors...))
+		}
+		for _, f := range j.Findings {
+			o.Messages = append(o.Messages, f.Message)
+		}
+	}
+	switch {
+	case expect.Allow && len(o.Messages) > 0:
+		return fail("expected allow, got %d violation(s):\n%s", len(o.Messages), bullet(o.Messages))
+	case !expect.Allow && len(o.Messages) != expect.Count:
+		return fail("expected %s, got %d:\n%s", expect, len(o.Messages), bullet(o.Messages))
+	case len(expect.Messages) > 0:
+		if missing := unmatched(expect.Messages, o.Messages); len(missing) > 0 {
+			return fail("no violation contains %q; got:\n%s", missing, bullet(o.Messages))
+		}
+	}
+	o.Passed = true
+	return o
+}
+
+// caseObjects turns a case's object (mapping or YAML text) or file into
+// objects, through the same loader as a scan.
+func caseObjects(c *policy.Control, name string, object any, file string) ([]*input.Object, error) {
+	var (
+		display string
+		data    []byte
+	)
+	switch v := object.(type) {
+	case nil:
+		display = path.Join(path.Dir(c.File), file)
+		b, err := fs.ReadFile(c.FS(), path.Join(c.Dir(), file))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", display, err)
+		}
+		data = b
+	case string:
+		display, data = "case "+name, []byte(v)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		display, data = "case "+name, b
+	}
+	f := input.ParseBytes(display, data)
+	if len(f.Errors) > 0 {
+		return nil, errors.Join(f.Errors...)
+	}
+	if len(f.Objects) == 0 {
+		reasons := make([]string, 0, len(f.Skipped))
+		for _, s := range f.Skipped {
+			reasons = append(reasons, s.Reason)
+		}
+		return nil, fmt.Errorf("holds no Kubernetes object (%s)", strings.Join(reasons, "; "))
+	}
+	return f.Objects, nil
+}
+
+// unmatched pairs each expected substring with a distinct message and
+// returns the substrings left without one.
+func unmatched(want, got []string) []string {
+	owner := make([]int, len(got)) // message index → want index+1
+	var try func(w int, seen []bool) bool
+	try = func(w int, seen []bool) bool {
+		for m, msg := range got {
+			if seen[m] || !strings.Contains(msg, want[w]) {
+				continue
+			}
+			seen[m] = true
+			if owner[m] == 0 || try(owner[m]-1, seen) {
+				owner[m] = w + 1
+				return true
+			}
+		}
+		return false
+	}
+	var missing []string
+	for w := range want {
+		if !try(w, make([]bool, len(got))) {
+			missing = append(missing, want[w])
+		}
+	}
+	return missing
+}
+
+func bullet(msgs []string) string {
+	if len(msgs) == 0 {
+		return "  (none)"
+	}
+	return "  - " + strings.Join(msgs, "\n  - ")
+}

@@ -1,0 +1,335 @@
+// Package eval judges objects with the library's controls the way
+// Gatekeeper does: each object becomes an admission-style input
+// (input.review, input.parameters), referential controls read
+// data.inventory in Gatekeeper's sync layout, and every control that
+// applies to an object's kind runs in one prepared query.
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+)
+
+// Binding is a control chosen for evaluation with its parameters.
+type Binding struct {
+	Control    *policy.Control
+	Parameters map[string]any
+	// ExcludedNamespaces are namespaces whose objects this control does not
+	// judge (Gatekeeper's match.excludedNamespaces).
+	ExcludedNamespaces []string
+}
+
+// Excludes reports whether the binding skips objects in namespace ns.
+func (b Binding) Excludes(ns string) bool {
+	return ns != "" && slices.Contains(b.ExcludedNamespaces, ns)
+}
+
+// Finding is one violation a control reported for an object.
+type Finding struct {
+	Control *policy.Control
+	Message string
+	// Details is the violation's details object.
+	Details map[string]any
+	// Field is details.field: the path of the offending field inside the
+	// object, nil when the control gave none.
+	Field []any
+}
+
+// Judgement is what the evaluator concluded about one object.
+type Judgement struct {
+	Object   *input.Object
+	Findings []Finding
+	// Judged lists the IDs of the controls that judged the object.
+	Judged []string
+	// Excluded lists the IDs of controls that match the object's kind but
+	// skip its namespace.
+	Excluded []string
+	// Errors holds controls that failed on this object.
+	Errors []error
+}
+
+// ControlError is a control that failed while judging an object.
+type ControlError struct {
+	Control string
+	Source  input.Source
+	Err     error
+}
+
+func (e *ControlError) Error() string {
+	return fmt.Sprintf("%s: control %s failed: %v", e.Source, e.Control, e.Err)
+}
+
+func (e *ControlError) Unwrap() error { return e.Err }
+
+// Evaluator judges objects against a fixed set of bindings. It is safe for
+// concurrent use.
+type Evaluator struct {
+	lib      *policy.Library
+	bindings []Binding
+	store    storage.Store
+	tracer   topdown.QueryTracer
+
+	mu      sync.Mutex
+	queries map[string]*query
+}
+
+// Option configures an Evaluator.
+type Option func(*Evaluator)
+
+// WithInventory provides the objects referential controls see under
+// data.inventory.
+func WithInventory(objects []*input.Object) Option {
+	return func(e *Evaluator) {
+		e.store = inmem.NewFromObjectWithOpts(map[string]any{"inventory": Inventory(objects)},
+			inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
+	}
+}
+
+// WithTracer traces every evaluation (for coverage).
+func WithTracer(t topdown.QueryTracer) Option {
+	return func(e *Evaluator) { e.tracer = t }
+}
+
+// New prepares an evaluator. Parameters are validated against each
+// control's schema.
+func New(lib *policy.Library, bindings []Binding, opts ...Option) (*Evaluator, error) {
+	e := &Evaluator{lib: lib, bindings: slices.Clone(bindings), queries: map[string]*query{}}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.store == nil {
+		e.store = inmem.NewFromObjectWithOpts(map[string]any{"inventory": emptyInventory()},
+			inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
+	}
+	var errs []error
+	for _, b := range e.bindings {
+		if err := b.Control.ValidateParameters(b.Parameters); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return e, nil
+}
+
+// Bindings returns the evaluator's bindings.
+func (e *Evaluator) Bindings() []Binding { return slices.Clone(e.bindings) }
+
+// NeedsInventory reports whether any binding reads data.inventory.
+func NeedsInventory(bindings []Binding) bool {
+	return slices.ContainsFunc(bindings, func(b Binding) bool { return b.Control.Referential })
+}
+
+// Judge evaluates every applicable control against one object.
+func (e *Evaluator) Judge(ctx context.Context, obj *input.Object) Judgement {
+	j := Judgement{Object: obj}
+	ns := obj.EffectiveNamespace()
+	if obj.Kind() == "Namespace" && obj.Group() == "" {
+		ns = obj.Name() // Gatekeeper matches a Namespace by its own name
+	}
+	var selected []int
+	for i, b := range e.bindings {
+		if !b.Control.Matches(obj.Group(), obj.Kind()) {
+			continue
+		}
+		if b.Excludes(ns) {
+			j.Excluded = append(j.Excluded, b.Control.ID)
+			continue
+		}
+		selected = append(selected, i)
+		j.Judged = append(j.Judged, b.Control.ID)
+	}
+	if len(selected) == 0 {
+		return j
+	}
+	q, err := e.query(ctx, selected)
+	if err != nil {
+		j.Errors = append(j.Errors, err)
+		return j
+	}
+	in, err := reviewInput(obj)
+	if err != nil {
+		j.Errors = append(j.Errors, &ControlError{Control: "*", Source: obj.Source, Err: err})
+		return j
+	}
+	findings, err := q.run(ctx, in, e.tracer)
+	if err == nil {
+		j.Findings = findings
+		return j
+	}
+	// Isolate the failing control so the others still report.
+	for _, i := range selected {
+		single, qerr := e.query(ctx, []int{i})
+		if qerr != nil {
+			j.Errors = append(j.Errors, qerr)
+			continue
+		}
+		f, ferr := single.run(ctx, in, e.tracer)
+		if ferr != nil {
+			j.Errors = append(j.Errors, &ControlError{Control: e.bindings[i].Control.ID, Source: obj.Source, Err: ferr})
+			continue
+		}
+		j.Findings = append(j.Findings, f...)
+	}
+	sortFindings(j.Findings)
+	return j
+}
+
+// query returns the prepared query that evaluates the given bindings,
+// building it on first use.
+func (e *Evaluator) query(ctx context.Context, selected []int) (*query, error) {
+	key := fmt.Sprint(selected)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if q, ok := e.queries[key]; ok {
+		return q, nil
+	}
+	q, err := prepare(ctx, e.lib, e.store, e.bindings, selected)
+	if err != nil {
+		return nil, err
+	}
+	e.queries[key] = q
+	return q, nil
+}
+
+// query is one prepared evaluation of several controls; variable xN holds
+// the violation set of controls[N].
+type query struct {
+	prepared rego.PreparedEvalQuery
+	controls []*policy.Control
+}
+
+func prepare(ctx context.Context, lib *policy.Library, store storage.Store, bindings []Binding, selected []int) (*query, error) {
+	var body []string
+	q := &query{}
+	for n, i := range selected {
+		b := bindings[i]
+		expr := fmt.Sprintf("x%d := %s", n, b.Control.ViolationRef())
+		if len(b.Parameters) > 0 {
+			params, err := json.Marshal(b.Parameters)
+			if err != nil {
+				return nil, fmt.Errorf("parameters of %s: %w", b.Control.ID, err)
+			}
+			expr += " with input.parameters as " + string(params)
+		}
+		body = append(body, expr)
+		q.controls = append(q.controls, b.Control)
+	}
+	parsed, err := ast.ParseBody(strings.Join(body, "; "))
+	if err != nil {
+		return nil, fmt.Errorf("building query: %w", err)
+	}
+	pq, err := rego.New(
+		rego.ParsedQuery(parsed),
+		rego.Compiler(lib.Compiler()),
+		rego.Store(store),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing query: %w", err)
+	}
+	q.prepared = pq
+	return q, nil
+}
+
+func (q *query) run(ctx context.Context, in ast.Value, tracer topdown.QueryTracer) ([]Finding, error) {
+	opts := []rego.EvalOption{rego.EvalParsedInput(in)}
+	if tracer != nil {
+		opts = append(opts, rego.EvalQueryTracer(tracer))
+	}
+	rs, err := q.prepared.Eval(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("query returned %d results, want 1", len(rs))
+	}
+	var findings []Finding
+	for n, c := range q.controls {
+		set, ok := rs[0].Bindings[fmt.Sprintf("x%d", n)].([]any)
+		if !ok {
+			return nil, fmt.Errorf("control %s: violation is not a set", c.ID)
+		}
+		for _, v := range set {
+			f, err := newFinding(c, v)
+			if err != nil {
+				return nil, err
+			}
+			findings = append(findings, f)
+		}
+	}
+	sortFindings(findings)
+	return findings, nil
+}
+
+func newFinding(c *policy.Control, v any) (Finding, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Finding{}, fmt.Errorf("control %s: violation %v is not an object with msg and details", c.ID, v)
+	}
+	msg, ok := m["msg"].(string)
+	if !ok {
+		return Finding{}, fmt.Errorf("control %s: violation has no string msg", c.ID)
+	}
+	f := Finding{Control: c, Message: msg}
+	if d, ok := m["details"].(map[string]any); ok {
+		f.Details = d
+		if field, ok := d["field"].([]any); ok {
+			f.Field = field
+		}
+	}
+	return f, nil
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Control.ID != fs[j].Control.ID {
+			return fs[i].Control.ID < fs[j].Control.ID
+		}
+		return fs[i].Message < fs[j].Message
+	})
+}
+
+// reviewInput builds Gatekeeper's input for an object: the admission
+// review of a CREATE.
+func reviewInput(obj *input.Object) (ast.Value, error) {
+	review := map[string]any{
+		"kind": map[string]any{
+			"group":   obj.Group(),
+			"version": obj.Version(),
+			"kind":    obj.Kind(),
+		},
+		"name":      obj.Name(),
+		"namespace": obj.Namespace(),
+		"operation": "CREATE",
+		"object":    obj.Value,
+		"userInfo":  map[string]any{"username": "", "groups": []any{}},
+	}
+	return ast.InterfaceToValue(map[string]any{"review": review, "parameters": map[string]any{}})
+}
+
+// JudgeAll judges objects on the given number of workers and returns the
+// judgements in input order.
+func (e *Evaluator) JudgeAll(ctx context.Context, objects []*input.Object, workers int) []Judgement {
+	out := make([]Judgement, len(objects))
+	_ = parallel.ForEach(ctx, len(objects), workers, func(i int) {
+		out[i] = e.Judge(ctx, objects[i])
+	})
+	return out
+}

@@ -1,0 +1,287 @@
+package input
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	yaml3 "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/yaml"
+)
+
+// File is everything read from one input file.
+type File struct {
+	Name string
+	// Documents counts the documents with content in the file.
+	Documents int
+	Objects   []*Object
+	// Skipped lists documents that are not Kubernetes objects; they are
+	// reported, never silently dropped.
+	Skipped []Skipped
+	// Errors lists what could not be read; each is an *Error.
+	Errors []error
+}
+
+// Skipped is a document that holds no Kubernetes object.
+type Skipped struct {
+	Source
+	Reason string
+}
+
+// Error is an input problem located in a file.
+type Error struct {
+	File     string
+	Document int // -1 when the problem is not inside a document
+	Line     int // 0 when unknown
+	Err      error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Document >= 0 {
+		fmt.Fprintf(&b, ": document %d", e.Document)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// maxListDepth bounds List-in-List nesting.
+const maxListDepth = 8
+
+// decodeFile splits data into documents and decodes each one.
+func decodeFile(name string, data []byte) *File {
+	f := &File{Name: name}
+	chunks, err := splitDocuments(data)
+	if err != nil {
+		err.File = name
+		f.Errors = append(f.Errors, err)
+		return f
+	}
+	f.Documents = len(chunks)
+	for i, c := range chunks {
+		f.decodeDocument(i, c)
+	}
+	return f
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// decodeDocument decodes one document of a manifest stream.
+func (f *File) decodeDocument(index int, c chunk) {
+	value, doc, err := parseChunk(c)
+	if err != nil {
+		err.File, err.Document = f.Name, index
+		f.Errors = append(f.Errors, err)
+		return
+	}
+	src := Source{File: f.Name, Document: index, Line: doc.lineOf(nil)}
+	if src.Line == 0 {
+		src.Line = c.startLine
+	}
+	f.addValue(value, src, doc, nil, 0)
+}
+
+// parseChunk decodes one document with sigs.k8s.io/yaml (what kubectl sends
+// to the API server) and parses it with yaml.v3 for line numbers and
+// duplicate keys. The returned error has Line set; File and Document are
+// the caller's to fill.
+func parseChunk(c chunk) (any, *document, *Error) {
+	jsonData, err := yaml.YAMLToJSON(c.data)
+	if err != nil {
+		line, msg := relocate(err.Error(), c.startLine)
+		return nil, nil, &Error{Document: -1, Line: line, Err: errors.New(msg)}
+	}
+	var value any
+	dec := json.NewDecoder(bytes.NewReader(jsonData))
+	dec.UseNumber()
+	if err := dec.Decode(&value); err != nil {
+		return nil, nil, &Error{Document: -1, Line: c.startLine, Err: fmt.Errorf("decoding document: %w", err)}
+	}
+	doc := &document{startLine: c.startLine}
+	var root yaml3.Node
+	if err := yaml3.Unmarshal(c.data, &root); err == nil && root.Kind == yaml3.DocumentNode && len(root.Content) == 1 {
+		doc.root = root.Content[0]
+		if line, key, first := findDuplicateKey(doc.root); line > 0 {
+			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1,
+				Err: fmt.Errorf("duplicate key %q (first set on line %d); kubectl's strict decoding rejects duplicate fields, remove one", key, first+c.startLine-1)}
+		}
+	}
+	return value, doc, nil
+}
+
+// addValue classifies a decoded value: an object, a List to expand, or
+// something that is not a Kubernetes object.
+func (f *File) addValue(value any, src Source, doc *document, prefix []any, depth int) {
+	m, ok := value.(map[string]any)
+	if !ok {
+		f.Skipped = append(f.Skipped, Skipped{Source: src, Reason: "not a Kubernetes object: the document is " + describeType(value)})
+		return
+	}
+	fail := func(path []any, format string, args ...any) {
+		f.Errors = append(f.Errors, &Error{File: f.Name, Document: src.Document, Line: doc.lineOf(append(append([]any{}, prefix...), path...)), Err: fmt.Errorf(format, args...)})
+	}
+	kindValue, hasKind := m["kind"]
+	kind, kindIsString := kindValue.(string)
+	switch {
+	case !hasKind:
+		f.Skipped = append(f.Skipped, Skipped{Source: src, Reason: "not a Kubernetes object: it has no kind"})
+		return
+	case !kindIsString:
+		fail([]any{"kind"}, "kind must be a string, not %s", describeType(kindValue))
+		return
+	case kind == "":
+		fail([]any{"kind"}, "kind must not be empty")
+		return
+	}
+	if v, ok := m["apiVersion"]; ok {
+		if _, isString := v.(string); !isString {
+			fail([]any{"apiVersion"}, "apiVersion must be a string, not %s", describeType(v))
+			return
+		}
+	} else {
+		f.Skipped = append(f.Skipped, Skipped{Source: src, Reason: fmt.Sprintf("%s has no apiVersion, so kubectl cannot apply it", kind)})
+		return
+	}
+	if md, ok := m["metadata"]; ok && md != nil {
+		if _, isMap := md.(map[string]any); !isMap {
+			fail([]any{"metadata"}, "metadata must be a mapping, not %s", describeType(md))
+			return
+		}
+	}
+
+	if items, isList := m["items"]; isList && strings.HasSuffix(kind, "List") {
+		list, ok := items.([]any)
+		if !ok && items != nil {
+			fail([]any{"items"}, "%s.items must be a list, not %s", kind, describeType(items))
+			return
+		}
+		if depth >= maxListDepth {
+			fail(nil, "Lists nested more than %d deep", maxListDepth)
+			return
+		}
+		for i, item := range list {
+			itemPrefix := append(append([]any{}, prefix...), "items", i)
+			itemSrc := src
+			itemSrc.Item = append(append([]int{}, src.Item...), i)
+			itemSrc.Line = doc.lineOf(itemPrefix)
+			if itemSrc.Line == 0 {
+				itemSrc.Line = src.Line
+			}
+			if _, isMap := item.(map[string]any); !isMap {
+				fail([]any{"items", i}, "%s item %d is %s, not an object", kind, i, describeType(item))
+				continue
+			}
+			f.addValue(item, itemSrc, doc, itemPrefix, depth+1)
+		}
+		return
+	}
+	f.Objects = append(f.Objects, &Object{Source: src, Value: m, doc: doc, prefix: prefix})
+}
+
+// relocate turns a yaml error's document-relative "line N: " into a file
+// line and returns it with the message minus that prefix (the caller's
+// Error prints the line).
+func relocate(msg string, startLine int) (int, string) {
+	msg = strings.TrimPrefix(msg, "error converting YAML to JSON: ")
+	line := startLine
+	if m := yamlLineRE.FindStringSubmatchIndex(msg); m != nil {
+		n, _ := strconv.Atoi(msg[m[2]:m[3]])
+		line = n + startLine - 1
+		msg = msg[:m[0]] + msg[m[1]:]
+	}
+	msg = strings.Replace(msg, "yaml: ", "YAML syntax error: ", 1)
+	return line, msg
+}
+
+// findDuplicateKey walks the node tree and returns the line and key of the
+// first mapping key set twice (merge keys excepted), and the line of its
+// first occurrence.
+func findDuplicateKey(root *yaml3.Node) (line int, key string, first int) {
+	stack := []*yaml3.Node{root}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch n.Kind {
+		case yaml3.MappingNode:
+			seen := make(map[string]int, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if !isMergeKey(k) {
+					rk := resolvedKey(k)
+					if at, dup := seen[rk]; dup {
+						return k.Line, rk, at
+					}
+					seen[rk] = k.Line
+				}
+				stack = append(stack, n.Content[i+1])
+			}
+		case yaml3.SequenceNode:
+			stack = append(stack, n.Content...)
+		}
+	}
+	return 0, "", 0
+}
+
+func describeType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "a mapping"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int, int64:
+		return "a number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Document is one YAML document that is not necessarily a Kubernetes object
+// (a configuration file, a profile, a test-case file), decoded with the same
+// semantics as manifests.
+type Document struct {
+	Value any
+	doc   *document
+}
+
+// Line returns the file line of the value at path, or of its nearest
+// present ancestor.
+func (d *Document) Line(path []any) int { return d.doc.lineOf(path) }
+
+// DecodeDocument decodes data, which must hold exactly one YAML document.
+// Errors are *Error values naming name and the line.
+func DecodeDocument(name string, data []byte) (*Document, error) {
+	chunks, err := splitDocuments(data)
+	if err != nil {
+		err.File = name
+		return nil, err
+	}
+	switch len(chunks) {
+	case 0:
+		return &Document{doc: &document{startLine: 1}}, nil
+	case 1:
+	default:
+		return nil, &Error{File: name, Document: 1, Line: chunks[1].startLine, Err: errors.New("expected a single YAML document")}
+	}
+	value, doc, perr := parseChunk(chunks[0])
+	if perr != nil {
+		perr.File = name
+		return nil, perr
+	}
+	return &Document{Value: value, doc: doc}, nil
+}

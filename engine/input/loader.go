@@ -1,0 +1,159 @@
+package input
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+)
+
+// Stdin is the path that names standard input.
+const Stdin = "-"
+
+// DefaultMaxFileSize bounds how much of one file is read.
+const DefaultMaxFileSize int64 = 64 << 20
+
+// Options controls how inputs are read.
+type Options struct {
+	// Stdin is read when a path is "-"; os.Stdin when nil.
+	Stdin io.Reader
+	// MaxFileSize is the largest file accepted, in bytes
+	// (DefaultMaxFileSize when zero).
+	MaxFileSize int64
+	// Workers bounds parallel parsing (GOMAXPROCS when zero).
+	Workers int
+}
+
+func (o Options) maxFileSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+// isManifest reports whether a file found while walking a directory is read.
+func isManifest(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// Discover expands paths into the list of files to read: files as named,
+// directories walked recursively for .yaml, .yml and .json files (skipping
+// .git), and "-" for standard input. The order is deterministic.
+func Discover(paths []string) ([]string, error) {
+	var (
+		files []string
+		seen  = map[string]bool{}
+	)
+	add := func(p string) {
+		key := filepath.Clean(p)
+		if !seen[key] {
+			seen[key] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		if p == Stdin {
+			add(p)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, &Error{File: p, Document: -1, Err: unwrapPathError(err)}
+		}
+		if !info.IsDir() {
+			add(p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return &Error{File: path, Document: -1, Err: unwrapPathError(err)}
+			}
+			if d.IsDir() {
+				if d.Name() == ".git" && path != p {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if isManifest(path) {
+				add(path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// ReadFile reads and decodes one file ("-" for standard input). Problems
+// are returned inside File.Errors, never as a panic.
+func ReadFile(name string, opts Options) *File {
+	display := name
+	if name == Stdin {
+		display = StdinName
+	}
+	data, err := readLimited(name, opts)
+	if err != nil {
+		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: err}}}
+	}
+	return decodeFile(display, data)
+}
+
+// ReadAll reads files in parallel and returns them in the given order.
+func ReadAll(ctx context.Context, files []string, opts Options) ([]*File, error) {
+	out := make([]*File, len(files))
+	err := parallel.ForEach(ctx, len(files), opts.Workers, func(i int) {
+		out[i] = ReadFile(files[i], opts)
+	})
+	return out, err
+}
+
+// ParseBytes decodes an in-memory YAML or JSON stream as if read from name.
+func ParseBytes(name string, data []byte) *File { return decodeFile(name, data) }
+
+func readLimited(name string, opts Options) ([]byte, error) {
+	var r io.Reader
+	if name == Stdin {
+		r = opts.Stdin
+		if r == nil {
+			r = os.Stdin
+		}
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, unwrapPathError(err)
+		}
+		defer f.Close()
+		r = f
+	}
+	limit := opts.maxFileSize()
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file is larger than the %d-byte limit (--max-file-size)", limit)
+	}
+	return data, nil
+}
+
+// unwrapPathError drops the path from *fs.PathError, since Error names the
+// file already.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}

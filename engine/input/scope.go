@@ -1,0 +1,47 @@
+package input
+
+// ClusterScoped reports whether objects of this group and kind live outside
+// namespaces. Only kinds the Kubernetes API (and widespread add-ons) define
+// as cluster-scoped are listed; unknown kinds are treated as namespaced.
+func ClusterScoped(group, kind string) bool {
+	switch group + "/" + kind {
+	case "/Namespace", "/Node", "/PersistentVolume", "/ComponentStatus",
+		"rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
+		"storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "storage.k8s.io/CSINode",
+		"storage.k8s.io/VolumeAttachment", "storage.k8s.io/VolumeAttributesClass",
+		"apiextensions.k8s.io/CustomResourceDefinition", "apiregistration.k8s.io/APIService",
+		"admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+		"admissionregistration.k8s.io/MutatingWebhookConfiguration",
+		"admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+		"admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+		"admissionregistration.k8s.io/MutatingAdmissionPolicy",
+		"admissionregistration.k8s.io/MutatingAdmissionPolicyBinding",
+		"scheduling.k8s.io/PriorityClass", "node.k8s.io/RuntimeClass",
+		"networking.k8s.io/IngressClass", "networking.k8s.io/IPAddress", "networking.k8s.io/ServiceCIDR",
+		"certificates.k8s.io/CertificateSigningRequest", "certificates.k8s.io/ClusterTrustBundle",
+		"flowcontrol.apiserver.k8s.io/FlowSchema", "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+		"policy/PodSecurityPolicy", "resource.k8s.io/DeviceClass",
+		"templates.gatekeeper.sh/ConstraintTemplate", "config.gatekeeper.sh/Config",
+		"cert-manager.io/ClusterIssuer", "cilium.io/CiliumClusterwideNetworkPolicy",
+		"crd.projectcalico.org/GlobalNetworkPolicy", "security.istio.io/ClusterAuthorizationPolicy":
+		return true
+	}
+	return group == "constraints.gatekeeper.sh"
+}
+
+// DefaultNamespace is where kubectl puts a namespaced object that names no
+// namespace.
+const DefaultNamespace = "default"
+
+// EffectiveNamespace is the namespace the object lands in when applied: its
+// own, "default" for a namespaced object that names none, "" for
+// cluster-scoped objects.
+func (o *Object) EffectiveNamespace() string {
+	if ClusterScoped(o.Group(), o.Kind()) {
+		return ""
+	}
+	if ns := o.Namespace(); ns != "" {
+		return ns
+	}
+	return DefaultNamespace
+}

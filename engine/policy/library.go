@@ -1,0 +1,333 @@
+// Package policy loads the Rego library: shared helpers under `lib.*` and
+// one control per `shipshape.*` package, each described by an OPA METADATA
+// block. It compiles everything once and exposes the controls' metadata
+// (ID, severity, requirements, frameworks, kinds, parameter schema).
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/engine/schema"
+)
+
+// Source is a tree of Rego files: the built-in library or a user's.
+type Source struct {
+	// Name prefixes file names in messages: "library" for the built-in
+	// library, the directory as given for a user library.
+	Name string
+	FS   fs.FS
+	// Builtin marks the library shipped with shipshape.
+	Builtin bool
+}
+
+// Library is the compiled set of controls and helpers.
+type Library struct {
+	compiler *ast.Compiler
+	modules  map[string]*ast.Module
+	sources  map[string]string // file name → Rego text
+	controls []*Control
+	byID     map[string]*Control
+}
+
+// ControlFile is the file name that marks a folder as a control.
+const ControlFile = "policy.rego"
+
+// Package prefixes of the Rego contract.
+const (
+	ControlRoot = "shipshape"
+	HelperRoot  = "lib"
+)
+
+// Load parses and compiles every source. The requirement IDs that controls
+// name must exist in the catalogue.
+func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Source) (*Library, error) {
+	l := &Library{modules: map[string]*ast.Module{}, sources: map[string]string{}, byID: map[string]*Control{}}
+	type controlFile struct {
+		src  Source
+		dir  string
+		name string
+	}
+	var (
+		errs     []error
+		controls []controlFile
+	)
+	for _, src := range sources {
+		err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+				return nil
+			}
+			data, err := fs.ReadFile(src.FS, p)
+			if err != nil {
+				return err
+			}
+			name := path.Join(src.Name, p)
+			if _, dup := l.sources[name]; dup {
+				errs = append(errs, fmt.Errorf("%s: loaded twice", name))
+				return nil
+			}
+			mod, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{
+				ProcessAnnotation: true,
+				RegoVersion:       ast.RegoV1,
+			})
+			if err != nil {
+				errs = append(errs, err)
+				return nil
+			}
+			pkg := packagePath(mod)
+			switch {
+			case strings.HasPrefix(pkg, HelperRoot+"."):
+			case strings.HasPrefix(pkg, ControlRoot+"."):
+				if path.Base(p) == ControlFile {
+					controls = append(controls, controlFile{src: src, dir: path.Dir(p), name: name})
+				}
+			default:
+				errs = append(errs, fmt.Errorf("%s:%d: package %s: controls live under %q and helpers under %q",
+					name, mod.Package.Location.Row, pkg, ControlRoot+".", HelperRoot+"."))
+				return nil
+			}
+			l.modules[name] = mod
+			l.sources[name] = string(data)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading library %s: %w", src.Name, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	l.compiler = ast.NewCompiler().WithEnablePrintStatements(false)
+	l.compiler.Compile(l.modules)
+	if l.compiler.Failed() {
+		return nil, fmt.Errorf("compiling library: %w", l.compiler.Errors)
+	}
+
+	inventoryPackages := l.inventoryReaders()
+	annotations := l.compiler.GetAnnotationSet()
+	for _, cf := range controls {
+		mod := l.modules[cf.name]
+		c, err := newControl(mod, annotations.GetPackageScope(mod.Package), catalogue)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", cf.name, err))
+			continue
+		}
+		c.File, c.dir, c.fsys, c.Builtin = cf.name, cf.dir, cf.src.FS, cf.src.Builtin
+		c.Referential = inventoryPackages[c.Package]
+		if prev, dup := l.byID[c.ID]; dup {
+			errs = append(errs, fmt.Errorf("%s: control ID %s is already used by %s", cf.name, c.ID, prev.File))
+			continue
+		}
+		if !l.definesViolation(c.Package) {
+			errs = append(errs, fmt.Errorf("%s: package %s defines no `violation` rule", cf.name, c.Package))
+			continue
+		}
+		l.byID[c.ID] = c
+		l.controls = append(l.controls, c)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(l.controls, func(i, j int) bool { return l.controls[i].ID < l.controls[j].ID })
+	return l, nil
+}
+
+// Controls returns every control, sorted by ID.
+func (l *Library) Controls() []*Control { return slices.Clone(l.controls) }
+
+// Control returns the control with the given ID.
+func (l *Library) Control(id string) (*Control, bool) {
+	c, ok := l.byID[id]
+	return c, ok
+}
+
+// Compiler returns the compiled library; callers must not modify it.
+func (l *Library) Compiler() *ast.Compiler { return l.compiler }
+
+// Modules returns the parsed modules by file name.
+func (l *Library) Modules() map[string]*ast.Module { return l.modules }
+
+// Source returns the Rego text of a loaded file.
+func (l *Library) Source(file string) (string, bool) {
+	s, ok := l.sources[file]
+	return s, ok
+}
+
+func (l *Library) definesViolation(pkg string) bool {
+	ref := ast.MustParseRef("data." + pkg + ".violation")
+	return len(l.compiler.GetRulesExact(ref)) > 0 || len(l.compiler.GetRulesForVirtualDocument(ref)) > 0
+}
+
+// inventoryReaders returns the packages that read data.inventory, directly
+// or through helpers that do.
+func (l *Library) inventoryReaders() map[string]bool {
+	inventory := ast.MustParseRef("data.inventory")
+	refs := map[string][]ast.Ref{} // package → data refs it makes
+	for _, mod := range l.modules {
+		pkg := packagePath(mod)
+		ast.WalkRefs(mod, func(r ast.Ref) bool {
+			if r.HasPrefix(ast.DefaultRootRef) {
+				refs[pkg] = append(refs[pkg], r)
+			}
+			return false
+		})
+	}
+	readers := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for pkg, rs := range refs {
+			if readers[pkg] {
+				continue
+			}
+			for _, r := range rs {
+				if r.HasPrefix(inventory) || readsReader(r, readers) {
+					readers[pkg], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return readers
+}
+
+func readsReader(r ast.Ref, readers map[string]bool) bool {
+	for pkg := range readers {
+		if r.HasPrefix(ast.MustParseRef("data." + pkg)) {
+			return true
+		}
+	}
+	return false
+}
+
+func packagePath(mod *ast.Module) string {
+	return strings.TrimPrefix(mod.Package.Path.String(), "data.")
+}
+
+// newControl reads a control's METADATA block.
+func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Catalogue) (*Control, error) {
+	pkg := packagePath(mod)
+	if a == nil {
+		return nil, fmt.Errorf("package %s has no `# METADATA` block (scope package) describing the control", pkg)
+	}
+	custom := a.Custom
+	c := &Control{
+		Title:       strings.TrimSpace(a.Title),
+		Description: strings.TrimSpace(a.Description),
+		Package:     pkg,
+		Admission:   true,
+		Frameworks:  map[string]any{},
+	}
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+
+	if c.Title == "" {
+		bad("title is required")
+	}
+	c.ID, _ = custom["id"].(string)
+	if c.ID == "" {
+		bad("custom.id is required (a stable ID such as SS-POD-001)")
+	}
+	sev, _ := custom["severity"].(string)
+	if s, err := ParseSeverity(sev); err != nil {
+		bad("custom.severity: %v", err)
+	} else {
+		c.Severity = s
+	}
+	reqs, err := stringList(custom["requirements"])
+	if err != nil {
+		bad("custom.requirements: %v", err)
+	}
+	for _, r := range reqs {
+		if _, ok := catalogue.Get(r); !ok {
+			bad("custom.requirements: %s is not in the requirements catalogue", r)
+		}
+	}
+	c.Requirements = reqs
+	if fw, ok := custom["frameworks"]; ok {
+		m, isMap := fw.(map[string]any)
+		if !isMap {
+			bad("custom.frameworks must be a mapping of framework to references")
+		}
+		c.Frameworks = m
+	}
+	kinds, err := stringList(custom["kinds"])
+	if err != nil {
+		bad("custom.kinds: %v", err)
+	}
+	if len(kinds) == 0 {
+		bad("custom.kinds must list the kinds the control judges (Kind, group/Kind, or %s)", WorkloadKindsAlias)
+	}
+	for _, k := range kinds {
+		if k == WorkloadKindsAlias {
+			c.Kinds = append(c.Kinds, WorkloadKinds()...)
+			continue
+		}
+		kind, err := ParseKind(k)
+		if err != nil {
+			bad("custom.kinds: %v", err)
+			continue
+		}
+		c.Kinds = append(c.Kinds, kind)
+	}
+	if p, ok := custom["parameters"]; ok && p != nil {
+		m, isMap := p.(map[string]any)
+		if !isMap {
+			bad("custom.parameters must be a JSON schema object")
+		} else if s, err := schema.Compile(c.ID+"-parameters", m); err != nil {
+			bad("custom.parameters: %v", err)
+		} else {
+			c.Parameters, c.schema = m, s
+			if err := s.Validate(c.Defaults()); err != nil {
+				bad("custom.parameters: defaults do not satisfy the schema: %v", err)
+			}
+		}
+	}
+	c.Remediation, _ = custom["remediation"].(string)
+	c.Remediation = strings.TrimSpace(c.Remediation)
+	if adm, ok := custom["admission"]; ok {
+		b, isBool := adm.(bool)
+		if !isBool {
+			bad("custom.admission must be true or false")
+		}
+		c.Admission = b
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%d:%d: METADATA of %s: %s", a.Location.Row, a.Location.Col, pkg, strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+func stringList(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("must be a list of strings")
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("must be a list of strings, found %v", e)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

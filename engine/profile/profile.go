@@ -1,0 +1,279 @@
+// Package profile selects what a run enforces: a named profile from
+// bundles/ (a set of controls with settings and per-control parameters)
+// combined with the user's configuration file. Settings are named,
+// schema-validated knobs; a control receives each setting whose name matches
+// one of its parameters.
+package profile
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/schema"
+)
+
+//go:embed settings.schema.json
+var settingsSchemaJSON []byte
+
+// DefaultName is the profile used when none is named: every control.
+const DefaultName = "all"
+
+// DefaultConfigFile is read when present and no --config is given.
+const DefaultConfigFile = ".shipshape.yaml"
+
+// Enforcement actions a profile may ask admission controllers for.
+const (
+	ActionDeny   = "deny"
+	ActionDryRun = "dryrun"
+	ActionWarn   = "warn"
+)
+
+// Profile is a named set of controls with settings and parameters.
+type Profile struct {
+	Name              string                    `json:"name"`
+	Title             string                    `json:"title,omitempty"`
+	Description       string                    `json:"description,omitempty"`
+	EnforcementAction string                    `json:"enforcementAction,omitempty"`
+	Controls          []string                  `json:"controls"`
+	Settings          map[string]any            `json:"settings,omitempty"`
+	Parameters        map[string]map[string]any `json:"parameters,omitempty"`
+	// File is where the profile was read from.
+	File string `json:"-"`
+}
+
+// Config is the user's configuration file.
+type Config struct {
+	Profile  string         `json:"profile,omitempty"`
+	Settings map[string]any `json:"settings,omitempty"`
+	File     string         `json:"-"`
+}
+
+// Schemas holds the compiled schemas of settings, profiles and config files.
+type Schemas struct {
+	settingsDoc map[string]any
+	settings    *schema.Schema
+	profile     *schema.Schema
+	config      *schema.Schema
+}
+
+// NewSchemas compiles the embedded schemas.
+func NewSchemas() (*Schemas, error) {
+	var settings map[string]any
+	if err := json.Unmarshal(settingsSchemaJSON, &settings); err != nil {
+		return nil, fmt.Errorf("settings schema: %w", err)
+	}
+	s := &Schemas{settingsDoc: settings}
+	var err error
+	if s.settings, err = schema.Compile("settings.json", settings); err != nil {
+		return nil, err
+	}
+	profileDoc := map[string]any{
+		"type":                 "object",
+		"additionalProperties": false,
+		"required":             []any{"name", "controls"},
+		"properties": map[string]any{
+			"name":              map[string]any{"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+			"title":             map[string]any{"type": "string"},
+			"description":       map[string]any{"type": "string"},
+			"enforcementAction": map[string]any{"enum": []any{ActionDeny, ActionDryRun, ActionWarn}},
+			"controls":          map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": "string", "minLength": 1}},
+			"settings":          settings,
+			"parameters":        map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}},
+		},
+	}
+	if s.profile, err = schema.Compile("profile.json", profileDoc); err != nil {
+		return nil, err
+	}
+	configDoc := map[string]any{
+		"type":                 "object",
+		"additionalProperties": false,
+		"properties": map[string]any{
+			"profile":  map[string]any{"type": "string", "minLength": 1},
+			"settings": settings,
+		},
+	}
+	if s.config, err = schema.Compile("config.json", configDoc); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SettingsSchema returns the settings schema document.
+func (s *Schemas) SettingsSchema() map[string]any {
+	return schema.Clone(s.settingsDoc).(map[string]any)
+}
+
+// DefaultSettings returns every setting's default.
+func (s *Schemas) DefaultSettings() map[string]any { return schema.Defaults(s.settingsDoc) }
+
+// LoadProfiles reads every *.yaml profile at the root of fsys; name labels
+// the file system in messages (e.g. "bundles").
+func (s *Schemas) LoadProfiles(fsys fs.FS, name string) (map[string]*Profile, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("reading profiles: %w", err)
+	}
+	out := map[string]*Profile{}
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".yaml" {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		file := path.Join(name, e.Name())
+		var p Profile
+		if _, err := schema.DecodeFile(file, data, s.profile, &p); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if want := strings.TrimSuffix(e.Name(), ".yaml"); p.Name != want {
+			errs = append(errs, fmt.Errorf("%s: profile name %q must match the file name %q", file, p.Name, want))
+			continue
+		}
+		p.File = file
+		out[p.Name] = &p
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// LoadConfig reads and validates a configuration file.
+func (s *Schemas) LoadConfig(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	return s.ParseConfig(file, data)
+}
+
+// ParseConfig validates configuration text read from file.
+func (s *Schemas) ParseConfig(file string, data []byte) (*Config, error) {
+	if doc, err := input.DecodeDocument(file, data); err == nil && doc.Value == nil {
+		return &Config{File: file}, nil // an empty file sets nothing
+	}
+	var c Config
+	if _, err := schema.DecodeFile(file, data, s.config, &c); err != nil {
+		return nil, err
+	}
+	c.File = file
+	return &c, nil
+}
+
+// Selection is what a run enforces.
+type Selection struct {
+	Profile  *Profile
+	Settings map[string]any
+	Bindings []eval.Binding
+}
+
+// SystemNamespaces returns the systemNamespaces setting.
+func (s *Selection) SystemNamespaces() []string {
+	return stringsOf(s.Settings["systemNamespaces"])
+}
+
+// Select resolves a profile against the library: the profile's controls
+// (every control of user libraries is added), settings as defaults ←
+// profile ← config, and each control's parameters as its schema defaults ←
+// matching settings ← the profile's per-control parameters.
+func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selection, error) {
+	settings := s.DefaultSettings()
+	for k, v := range p.Settings {
+		settings[k] = v
+	}
+	if cfg != nil {
+		for k, v := range cfg.Settings {
+			settings[k] = v
+		}
+	}
+	if err := s.settings.Validate(settings); err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+
+	chosen := map[string]bool{}
+	var errs []error
+	for _, pattern := range p.Controls {
+		matched := false
+		for _, c := range lib.Controls() {
+			if ok, _ := path.Match(pattern, c.ID); ok {
+				chosen[c.ID], matched = true, true
+			}
+		}
+		if !matched {
+			errs = append(errs, fmt.Errorf("profile %s (%s): %q matches no control", p.Name, p.File, pattern))
+		}
+	}
+	for id := range p.Parameters {
+		if !chosen[id] {
+			errs = append(errs, fmt.Errorf("profile %s (%s): parameters given for %s, which the profile does not select", p.Name, p.File, id))
+		}
+	}
+	for _, c := range lib.Controls() {
+		if !c.Builtin {
+			chosen[c.ID] = true
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	sel := &Selection{Profile: p, Settings: settings}
+	system := stringsOf(settings["systemNamespaces"])
+	ids := make([]string, 0, len(chosen))
+	for id := range chosen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c, _ := lib.Control(id)
+		params := c.Defaults()
+		takesSystemNamespaces := false
+		for _, name := range c.ParameterNames() {
+			if v, ok := settings[name]; ok {
+				params[name] = schema.Clone(v)
+			}
+			takesSystemNamespaces = takesSystemNamespaces || name == "systemNamespaces"
+		}
+		for k, v := range p.Parameters[id] {
+			params[k] = v
+		}
+		if err := c.ValidateParameters(params); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		b := eval.Binding{Control: c, Parameters: params}
+		if c.Admission && !takesSystemNamespaces {
+			b.ExcludedNamespaces = system
+		}
+		sel.Bindings = append(sel.Bindings, b)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return sel, nil
+}
+
+func stringsOf(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/policy"
+)
+
+// writeGitHub writes GitHub Actions workflow commands that annotate the
+// offending lines of a pull request: critical and high as errors, medium as
+// warnings, low as notices.
+func writeGitHub(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, res := range r.Results {
+		level := "notice"
+		switch policy.Severity(res.Severity) {
+		case policy.Critical, policy.High:
+			level = "error"
+		case policy.Medium:
+			level = "warning"
+		}
+		title := fmt.Sprintf("%s %s (%s)", res.Control, res.Title, res.Severity)
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s::%s\n",
+			level, escapeProperty(res.File), max(res.Line, 1), escapeProperty(title), escapeData(res.Message))
+	}
+	for _, e := range r.Errors {
+		if e.File != "" {
+			fmt.Fprintf(&b, "::error file=%s,line=%d,title=shipshape input error::%s\n", escapeProperty(e.File), max(e.Line, 1), escapeData(e.Message))
+		} else {
+			fmt.Fprintf(&b, "::error title=shipshape error::%s\n", escapeData(e.Message))
+		}
+	}
+	b.WriteString(summaryLine(r, false))
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// escapeData escapes a workflow command's message.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func severityRank(s string) int { return policy.Severity(s).Rank() }

@@ -1,0 +1,105 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// writeJUnit writes one test suite per file and one test case per object:
+// an object with violations fails, listing each one.
+func writeJUnit(w io.Writer, r *Report) error {
+	suites := junitSuites{Name: "shipshape"}
+	byFile := map[string]int{}
+	suite := func(file string) *junitSuite {
+		i, ok := byFile[file]
+		if !ok {
+			i = len(suites.Suites)
+			byFile[file] = i
+			suites.Suites = append(suites.Suites, junitSuite{Name: file})
+		}
+		return &suites.Suites[i]
+	}
+	next := 0 // results follow object order
+	for _, obj := range r.objects {
+		s := suite(obj.File)
+		tc := junitCase{ClassName: obj.File, Name: fmt.Sprintf("%s (document %d)", obj.Label(), obj.Document)}
+		if obj.Item != nil {
+			tc.Name = fmt.Sprintf("%s (document %d, item %d)", obj.Label(), obj.Document, *obj.Item)
+		}
+		if obj.Violations > 0 {
+			var lines []string
+			worst := ""
+			for _, res := range r.Results[next : next+obj.Violations] {
+				lines = append(lines, fmt.Sprintf("%s:%d %s [%s] %s", res.File, res.Line, res.Control, res.Severity, res.Message))
+				if worst == "" || severityRank(res.Severity) > severityRank(worst) {
+					worst = res.Severity
+				}
+			}
+			next += obj.Violations
+			tc.Failure = &junitFailure{
+				Message: fmt.Sprintf("%d violation(s)", obj.Violations),
+				Type:    worst,
+				Text:    strings.Join(lines, "\n"),
+			}
+			s.Failures++
+			suites.Failures++
+		}
+		s.Tests++
+		suites.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
+	for _, e := range r.Errors {
+		file := e.File
+		if file == "" {
+			file = "shipshape"
+		}
+		s := suite(file)
+		s.Cases = append(s.Cases, junitCase{ClassName: file, Name: "input", Error: &junitFailure{Message: "error", Type: "error", Text: e.Message}})
+		s.Tests++
+		s.Errors++
+		suites.Tests++
+		suites.Errors++
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(suites); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,324 @@
+// Package report turns judgements into the scan report of the output
+// contract (DESIGN.md) and writes it as text, JSON, SARIF 2.1.0, JUnit XML
+// or GitHub workflow annotations.
+package report
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+)
+
+// Report is the result of a scan. Its JSON form is the output contract;
+// fields beyond the contract are additions only.
+type Report struct {
+	Results []Result `json:"results"`
+	Summary Summary  `json:"summary"`
+	// Skipped lists documents that hold no Kubernetes object.
+	Skipped []Skipped `json:"skipped,omitempty"`
+	// Excluded lists objects some controls did not judge because of their
+	// namespace (settings.systemNamespaces).
+	Excluded []Excluded `json:"excluded,omitempty"`
+	// Errors lists input and evaluation problems (exit code 2).
+	Errors []Problem `json:"errors,omitempty"`
+
+	controls []*policy.Control
+	objects  []ObjectRef
+}
+
+// Result is one violation.
+type Result struct {
+	Control      string   `json:"control"`
+	Severity     string   `json:"severity"`
+	Title        string   `json:"title"`
+	Message      string   `json:"message"`
+	File         string   `json:"file"`
+	Document     int      `json:"document"`
+	Item         *int     `json:"item,omitempty"`
+	Line         int      `json:"line"`
+	Kind         string   `json:"kind"`
+	Namespace    string   `json:"namespace"`
+	Name         string   `json:"name"`
+	Requirements []string `json:"requirements"`
+	// Additions to the contract.
+	APIVersion string `json:"apiVersion,omitempty"`
+	ItemPath   []int  `json:"item_path,omitempty"`
+	Field      string `json:"field,omitempty"`
+}
+
+// Summary counts what the scan saw.
+type Summary struct {
+	Objects    int            `json:"objects"`
+	Files      int            `json:"files"`
+	Controls   int            `json:"controls"`
+	Violations int            `json:"violations"`
+	BySeverity map[string]int `json:"by_severity"`
+	// Additions to the contract.
+	Profile  string `json:"profile,omitempty"`
+	Failed   int    `json:"failed_objects"`
+	Skipped  int    `json:"skipped"`
+	Excluded int    `json:"excluded"`
+	Errors   int    `json:"errors"`
+}
+
+// Skipped is a document without a Kubernetes object.
+type Skipped struct {
+	File     string `json:"file"`
+	Document int    `json:"document"`
+	Line     int    `json:"line"`
+	Reason   string `json:"reason"`
+}
+
+// Excluded is an object whose namespace some controls skip.
+type Excluded struct {
+	ObjectRef
+	Controls []string `json:"controls"`
+}
+
+// Problem is an input or evaluation error.
+type Problem struct {
+	File     string `json:"file,omitempty"`
+	Document *int   `json:"document,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Message  string `json:"message"`
+}
+
+// ObjectRef identifies a scanned object.
+type ObjectRef struct {
+	File       string `json:"file"`
+	Document   int    `json:"document"`
+	Item       *int   `json:"item,omitempty"`
+	Line       int    `json:"line"`
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+	// Violations counts the object's results.
+	Violations int `json:"-"`
+}
+
+// Label names the object for people: "Deployment prod/web".
+func (o ObjectRef) Label() string {
+	name := o.Name
+	if name == "" {
+		name = "(unnamed)"
+	}
+	if o.Namespace != "" {
+		name = o.Namespace + "/" + name
+	}
+	return o.Kind + " " + name
+}
+
+// Controls returns the controls the scan evaluated.
+func (r *Report) Controls() []*policy.Control { return r.controls }
+
+// Objects returns every scanned object in input order.
+func (r *Report) Objects() []ObjectRef { return r.objects }
+
+// Part is the report of one file. Parts are built independently (so files
+// can be judged in parallel and their objects released early) and added to
+// a Builder in input order.
+type Part struct {
+	file     string
+	results  []Result
+	objects  []ObjectRef
+	skipped  []Skipped
+	excluded []Excluded
+	errors   []Problem
+}
+
+// NewPart builds the report of one file from its judgements (in the file's
+// object order).
+func NewPart(f *input.File, judgements []eval.Judgement) *Part {
+	p := &Part{file: f.Name}
+	for _, s := range f.Skipped {
+		p.skipped = append(p.skipped, Skipped{File: s.File, Document: s.Document, Line: s.Line, Reason: s.Reason})
+	}
+	for _, err := range f.Errors {
+		p.errors = append(p.errors, problemOf(err))
+	}
+	for _, j := range judgements {
+		p.addJudgement(j)
+	}
+	return p
+}
+
+func (p *Part) addJudgement(j eval.Judgement) {
+	obj := j.Object
+	ref := ObjectRef{
+		File: obj.File, Document: obj.Document, Line: obj.Line,
+		APIVersion: obj.APIVersion(), Kind: obj.Kind(), Namespace: obj.Namespace(), Name: obj.Name(),
+		Violations: len(j.Findings),
+	}
+	if len(obj.Item) > 0 {
+		i := obj.Item[0]
+		ref.Item = &i
+	}
+	p.objects = append(p.objects, ref)
+	if len(j.Excluded) > 0 {
+		p.excluded = append(p.excluded, Excluded{ObjectRef: ref, Controls: j.Excluded})
+	}
+	for _, err := range j.Errors {
+		p.errors = append(p.errors, problemOf(err))
+	}
+	results := make([]Result, 0, len(j.Findings))
+	for _, f := range j.Findings {
+		line := obj.Line
+		if f.Field != nil {
+			line = obj.FieldLine(f.Field)
+		}
+		res := Result{
+			Control:      f.Control.ID,
+			Severity:     string(f.Control.Severity),
+			Title:        f.Control.Title,
+			Message:      f.Message,
+			File:         obj.File,
+			Document:     obj.Document,
+			Item:         ref.Item,
+			Line:         line,
+			Kind:         ref.Kind,
+			Namespace:    ref.Namespace,
+			Name:         ref.Name,
+			Requirements: append([]string{}, f.Control.Requirements...),
+			APIVersion:   ref.APIVersion,
+			Field:        FieldPath(f.Field),
+		}
+		if len(obj.Item) > 1 {
+			res.ItemPath = append([]int{}, obj.Item...)
+		}
+		results = append(results, res)
+	}
+	sort.SliceStable(results, func(i, j int) bool {
+		a, c := results[i], results[j]
+		if a.Control != c.Control {
+			return a.Control < c.Control
+		}
+		if a.Line != c.Line {
+			return a.Line < c.Line
+		}
+		return a.Message < c.Message
+	})
+	p.results = append(p.results, results...)
+}
+
+// Builder assembles a report from parts, in input order.
+type Builder struct {
+	r     *Report
+	files map[string]bool
+}
+
+// NewBuilder starts a report for the given controls and profile.
+func NewBuilder(controls []*policy.Control, profile string) *Builder {
+	b := &Builder{
+		r: &Report{
+			Results:  []Result{},
+			Summary:  Summary{Profile: profile, Controls: len(controls), BySeverity: map[string]int{}},
+			controls: controls,
+		},
+		files: map[string]bool{},
+	}
+	for _, s := range policy.Severities() {
+		b.r.Summary.BySeverity[string(s)] = 0
+	}
+	return b
+}
+
+// Add appends one file's part.
+func (b *Builder) Add(p *Part) {
+	r := b.r
+	if !b.files[p.file] {
+		b.files[p.file] = true
+		r.Summary.Files++
+	}
+	r.Skipped = append(r.Skipped, p.skipped...)
+	r.Excluded = append(r.Excluded, p.excluded...)
+	r.Errors = append(r.Errors, p.errors...)
+	r.objects = append(r.objects, p.objects...)
+	r.Results = append(r.Results, p.results...)
+	r.Summary.Objects += len(p.objects)
+	for _, o := range p.objects {
+		if o.Violations > 0 {
+			r.Summary.Failed++
+		}
+	}
+	for _, res := range p.results {
+		r.Summary.Violations++
+		r.Summary.BySeverity[res.Severity]++
+	}
+}
+
+// AddError records a problem that makes the scan exit with code 2.
+func (b *Builder) AddError(err error) { b.r.Errors = append(b.r.Errors, problemOf(err)) }
+
+func problemOf(err error) Problem {
+	var ie *input.Error
+	var ce *eval.ControlError
+	switch {
+	case errors.As(err, &ie):
+		p := Problem{File: ie.File, Line: ie.Line, Message: err.Error()}
+		if ie.Document >= 0 {
+			d := ie.Document
+			p.Document = &d
+		}
+		return p
+	case errors.As(err, &ce):
+		d := ce.Source.Document
+		return Problem{File: ce.Source.File, Document: &d, Line: ce.Source.Line, Message: err.Error()}
+	}
+	return Problem{Message: err.Error()}
+}
+
+// Finish returns the report. Results follow input order (file, document,
+// item), then control ID, line and message within an object.
+func (b *Builder) Finish() *Report {
+	r := b.r
+	r.Summary.Skipped = len(r.Skipped)
+	r.Summary.Excluded = len(r.Excluded)
+	r.Summary.Errors = len(r.Errors)
+	return r
+}
+
+// FieldPath renders a field path the way kubectl explain does:
+// spec.containers[0].securityContext.privileged. Keys that contain dots or
+// slashes are bracketed: metadata.annotations["a.b/c"].
+func FieldPath(path []any) string {
+	var b strings.Builder
+	for i, seg := range path {
+		switch v := seg.(type) {
+		case string:
+			if strings.ContainsAny(v, "./") {
+				fmt.Fprintf(&b, "[%q]", v)
+				continue
+			}
+			if i > 0 {
+				b.WriteString(".")
+			}
+			b.WriteString(v)
+		default:
+			fmt.Fprintf(&b, "[%v]", v)
+		}
+	}
+	return b.String()
+}
+
+// ExitCode is 2 when the scan had errors, 1 when a violation is at or above
+// failOn (never when failOn is ""), else 0.
+func (r *Report) ExitCode(failOn policy.Severity) int {
+	if len(r.Errors) > 0 {
+		return 2
+	}
+	if failOn == "" {
+		return 0
+	}
+	for _, res := range r.Results {
+		if policy.Severity(res.Severity).Rank() >= failOn.Rank() {
+			return 1
+		}
+	}
+	return 0
+}

@@ -1,0 +1,204 @@
+# METADATA
+# title: Workloads are well-formed enough to judge
+# description: >-
+#   A pod-bearing object whose pod spec, container lists or security-relevant
+#   fields have the wrong shape or type cannot be judged by the other
+#   controls; the API server would reject it or read it differently. Instead
+#   of letting such an object pass silently (a quoted "true", a container map
+#   instead of a list, a string where a list of capabilities belongs), this
+#   control reports every malformed field.
+# custom:
+#   id: SS-K8S-001
+#   severity: high
+#   requirements: [GOV-02]
+#   frameworks:
+#     mcsb: [PV-2]
+#   kinds: [workloads]
+#   remediation: Fix the field's type as the Kubernetes API defines it (booleans and numbers unquoted, lists as YAML sequences).
+package shipshape.k8s.workload_shape
+
+import rego.v1
+
+import data.lib.k8s
+import data.lib.pods
+
+# pod_fields are [path relative to the pod spec, type] pairs.
+pod_fields := [
+	[["hostNetwork"], "boolean"],
+	[["hostPID"], "boolean"],
+	[["hostIPC"], "boolean"],
+	[["hostUsers"], "boolean"],
+	[["os"], "object"],
+	[["os", "name"], "string"],
+	[["volumes"], "array"],
+	[["securityContext"], "object"],
+	[["securityContext", "sysctls"], "array"],
+	[["automountServiceAccountToken"], "boolean"],
+	[["serviceAccountName"], "string"],
+]
+
+# security_context_fields apply to the pod's and every container's securityContext.
+security_context_fields := [
+	[["runAsNonRoot"], "boolean"],
+	[["runAsUser"], "integer"],
+	[["runAsGroup"], "integer"],
+	[["seccompProfile"], "object"],
+	[["seccompProfile", "type"], "string"],
+	[["appArmorProfile"], "object"],
+	[["appArmorProfile", "type"], "string"],
+	[["seLinuxOptions"], "object"],
+	[["seLinuxOptions", "type"], "string"],
+	[["seLinuxOptions", "user"], "string"],
+	[["seLinuxOptions", "role"], "string"],
+	[["windowsOptions"], "object"],
+	[["windowsOptions", "hostProcess"], "boolean"],
+]
+
+# container_fields are [path relative to a container, type] pairs.
+container_fields := [
+	[["name"], "string"],
+	[["image"], "string"],
+	[["ports"], "array"],
+	[["securityContext"], "object"],
+	[["securityContext", "privileged"], "boolean"],
+	[["securityContext", "allowPrivilegeEscalation"], "boolean"],
+	[["securityContext", "readOnlyRootFilesystem"], "boolean"],
+	[["securityContext", "procMount"], "string"],
+	[["securityContext", "capabilities"], "object"],
+	[["securityContext", "capabilities", "add"], "string-array"],
+	[["securityContext", "capabilities", "drop"], "string-array"],
+	[["lifecycle"], "object"],
+	[["livenessProbe"], "object"],
+	[["readinessProbe"], "object"],
+	[["startupProbe"], "object"],
+]
+
+violation contains {"msg": msg, "details": {"field": pods.spec_path}} if {
+	pods.is_workload
+	spec := object.get(k8s.resource, pods.spec_path, null)
+	not is_object(spec)
+	msg := sprintf("%s has no pod spec at %s (found %s), so no control can judge it; add the pod template", [k8s.label, k8s.path_string(pods.spec_path), type_name(spec)])
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	pods.is_workload
+	metadata := object.get(k8s.resource, array.concat(pods.template_path, ["metadata"]), null)
+	not metadata == null
+	not is_object(metadata)
+	field := pods.metadata_field([])
+	msg := sprintf("%s has %s of type %s; it must be a mapping", [k8s.label, k8s.path_string(field), type_name(metadata)])
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some [rel, type] in typed_pod_fields
+	value := object.get(pods.spec, rel, null)
+	value != null
+	not has_type(value, type)
+	field := pods.spec_field(rel)
+	msg := wrong_type(k8s.label, k8s.path_string(field), value, type)
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some list in pods.container_lists
+	entries := pods.spec[list]
+	entries != null
+	not is_array(entries)
+	field := pods.spec_field([list])
+	msg := sprintf("%s has %s of type %s; it must be a list of containers, or its containers cannot be judged", [k8s.label, k8s.path_string(field), type_name(entries)])
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some list in pods.container_lists
+	some i, entry in pods.spec[list]
+	is_array(pods.spec[list])
+	not is_object(entry)
+	field := pods.spec_field([list, i])
+	msg := sprintf("%s has %s of type %s; each container must be a mapping", [k8s.label, k8s.path_string(field), type_name(entry)])
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some c in pods.containers
+	some [rel, type] in typed_container_fields
+	value := object.get(c.value, rel, null)
+	value != null
+	not has_type(value, type)
+	field := pods.container_field(c, rel)
+	msg := wrong_type(pods.label(c), k8s.path_string(rel), value, type)
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some c in pods.containers
+	some i, port in c.value.ports
+	some [rel, type] in [[[], "object"], [["hostPort"], "integer"], [["containerPort"], "integer"]]
+	value := object.get(port, rel, null)
+	value != null
+	not has_type(value, type)
+	field := pods.container_field(c, array.concat(["ports", i], rel))
+	msg := wrong_type(pods.label(c), k8s.path_string(array.concat(["ports", i], rel)), value, type)
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some i, entry in pods.spec.volumes
+	not is_object(entry)
+	field := pods.spec_field(["volumes", i])
+	msg := wrong_type(k8s.label, k8s.path_string(field), entry, "object")
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some i, entry in pods.security_context.sysctls
+	some [rel, type] in [[[], "object"], [["name"], "string"]]
+	value := object.get(entry, rel, null)
+	value != null
+	not has_type(value, type)
+	field := pods.spec_field(array.concat(["securityContext", "sysctls", i], rel))
+	msg := wrong_type(k8s.label, k8s.path_string(field), value, type)
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some key, value in pods.annotations
+	not is_string(value)
+	field := pods.metadata_field(["annotations", key])
+	msg := wrong_type(k8s.label, k8s.path_string(field), value, "string")
+}
+
+typed_pod_fields := array.concat(pod_fields, [[array.concat(["securityContext"], rel), type] |
+	some [rel, type] in security_context_fields
+])
+
+typed_container_fields := array.concat(container_fields, [[array.concat(["securityContext"], rel), type] |
+	some [rel, type] in security_context_fields
+])
+
+wrong_type(owner, field, value, type) := sprintf(
+	"%s has %s set to %s of type %s; it must be %s, or no control can judge it",
+	[owner, field, json.marshal(value), type_name(value), type_article[type]],
+)
+
+type_article := {
+	"boolean": "a boolean (true or false, unquoted)",
+	"integer": "an integer (unquoted)",
+	"string": "a string",
+	"object": "a mapping",
+	"array": "a list",
+	"string-array": "a list of strings",
+}
+
+has_type(value, "boolean") if is_boolean(value)
+
+has_type(value, "string") if is_string(value)
+
+has_type(value, "object") if is_object(value)
+
+has_type(value, "array") if is_array(value)
+
+has_type(value, "integer") if {
+	is_number(value)
+	round(value) == value
+}
+
+has_type(value, "string-array") if {
+	is_array(value)
+	every e in value {
+		is_string(e)
+	}
+}

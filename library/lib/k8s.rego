@@ -1,0 +1,58 @@
+# METADATA
+# title: Kubernetes object helpers
+# description: >-
+#   Identity, null-safe field access and field-path rendering for the object
+#   under review (input.review.object), shared by every control.
+package lib.k8s
+
+import rego.v1
+
+# resource is the object under review.
+resource := input.review.object
+
+# group is the API group of the object's apiVersion ("" for the core group).
+group := api_group(resource.apiVersion)
+
+# api_group returns the group part of an apiVersion ("" for "v1").
+api_group(api_version) := parts[0] if {
+	parts := split(api_version, "/")
+	count(parts) == 2
+} else := ""
+
+# name is metadata.name, or "" when unset.
+name := get(get(resource, "metadata", {}), "name", "")
+
+# namespace is metadata.namespace, or "" when unset.
+namespace := get(get(resource, "metadata", {}), "namespace", "")
+
+# label names the object in messages, e.g. `Deployment "web"`.
+label := sprintf("%s %q", [resource.kind, name])
+
+# get returns obj[key], or fallback when obj is not an object or the key is
+# absent or null (Kubernetes treats an explicit null as unset).
+get(obj, key, fallback) := obj[key] if {
+	is_object(obj)
+	obj[key] != null
+} else := fallback
+
+# path_string renders a field path for people:
+# ["spec", "containers", 0, "image"] -> "spec.containers[0].image".
+path_string(path) := concat("", [segment(i, s) | some i, s in path])
+
+segment(_, s) := sprintf("[%d]", [s]) if is_number(s)
+
+segment(_, s) := sprintf("[%q]", [s]) if {
+	is_string(s)
+	regex.match(`[./]`, s)
+}
+
+segment(0, s) := s if {
+	is_string(s)
+	not regex.match(`[./]`, s)
+}
+
+segment(i, s) := concat("", [".", s]) if {
+	i > 0
+	is_string(s)
+	not regex.match(`[./]`, s)
+}

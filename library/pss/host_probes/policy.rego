@@ -1,0 +1,43 @@
+# METADATA
+# title: Probes and lifecycle hooks do not target other hosts
+# description: >-
+#   Pod Security Standards, Baseline, "Host Probes / Lifecycle Hooks": the
+#   host field of httpGet and tcpSocket in liveness, readiness and startup
+#   probes and in postStart/preStop hooks lets the kubelet reach arbitrary
+#   addresses on the pod's behalf. It must be unset or empty.
+# custom:
+#   id: SS-PSS-007
+#   severity: medium
+#   requirements: [POD-01, POD-02]
+#   frameworks:
+#     pss: baseline
+#     mcsb: [PV-2]
+#     mitre: [T1090]
+#   kinds: [workloads]
+#   remediation: Remove the host field from the probe or lifecycle handler so the kubelet targets the pod's own IP.
+package shipshape.pss.host_probes
+
+import rego.v1
+
+import data.lib.pods
+
+probes := ["livenessProbe", "readinessProbe", "startupProbe"]
+
+hooks := ["postStart", "preStop"]
+
+handler_types := ["httpGet", "tcpSocket"]
+
+# handler_paths are the container fields that hold a handler with a host.
+handler_paths := array.concat(
+	[[probe, kind] | some probe in probes; some kind in handler_types],
+	[["lifecycle", hook, kind] | some hook in hooks; some kind in handler_types],
+)
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some c in pods.containers
+	some rel in handler_paths
+	host := object.get(c.value, array.concat(rel, ["host"]), null)
+	not host in {"", null}
+	field := pods.container_field(c, array.concat(rel, ["host"]))
+	msg := sprintf("%s sets %s.host to %v; remove the host so the kubelet targets the pod itself", [pods.label(c), concat(".", rel), host])
+}
