@@ -4,7 +4,8 @@ package library
 
 import "embed"
 
-// FS holds lib/*.rego and every <area>/<name>/{policy.rego,cases.yaml}.
+// FS holds lib/ and every <area>/<name>/ folder (policy.rego, cases.yaml
+// and any fixture files the cases name).
 //
-//go:embed lib/*.rego */*/*.rego */*/*.yaml
+//go:embed lib */*
 var FS embed.FS

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -47,9 +46,7 @@ data.inventory.`,
 			}
 			switch output {
 			case "json":
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(controls)
+				return writeJSON(e.stdout, controls)
 			case "text":
 				return printControls(e, controls)
 			}

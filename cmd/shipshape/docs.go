@@ -25,7 +25,7 @@ func newDocsCommand(e *env) *cobra.Command {
 frameworks, kinds, parameters and fix) and traceability.md (requirement →
 controls → test cases) into a directory. The project's own docs/ copies are
 generated this way by "make generate".`,
-		Example: "  shipshape docs -o docs\n  shipshape docs --library ./policies -o policy-docs",
+		Example: "  shipshape docs --dir docs\n  shipshape docs --library ./policies --dir policy-docs",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			library, err := lib.load(cmd.Context())
@@ -63,7 +63,7 @@ generated this way by "make generate".`,
 		},
 	}
 	lib.register(cmd)
-	cmd.Flags().StringVarP(&dir, "output", "o", "docs", "write the documents into `DIR`")
+	cmd.Flags().StringVarP(&dir, "dir", "d", "docs", "write the documents into `DIR`")
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -116,6 +117,13 @@ func (f *profileFlags) selection(lib *policy.Library) (*profile.Selection, error
 
 func profileNames(profiles map[string]*profile.Profile) string {
 	return strings.Join(slices.Sorted(maps.Keys(profiles)), ", ")
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // colorEnabled reports whether w is a terminal and NO_COLOR is unset.

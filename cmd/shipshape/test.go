@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -67,9 +66,7 @@ file could not be loaded.`,
 				if cov != nil {
 					doc["coverage"] = cov.Report(library.Modules())
 				}
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(doc); err != nil {
+				if err := writeJSON(e.stdout, doc); err != nil {
 					return err
 				}
 			} else {
@@ -133,6 +130,9 @@ func summarize(results []casetest.ControlResult) testSummary {
 
 func printTests(e *env, results []casetest.ControlResult, verbose bool) {
 	for _, r := range results {
+		if len(r.Outcomes) == 0 && r.Err == nil {
+			continue // every case filtered out by --run
+		}
 		passed := 0
 		for _, o := range r.Outcomes {
 			if o.Passed {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -53,9 +52,7 @@ func newVersionCommand(e *env) *cobra.Command {
 			v := currentVersion()
 			switch output {
 			case "json":
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(v)
+				return writeJSON(e.stdout, v)
 			case "text":
 				fmt.Fprintf(e.stdout, "shipshape %s\n", v.Version)
 				if v.Commit != "" {

@@ -52,10 +52,10 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			b.WriteString(p.paint(ansiBold, file) + "\n")
 		}
 		obj := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
-		fmt.Fprintf(&b, "  %s:%-4d %s %s  %s\n", p.paint(ansiDim, "line"), res.Line,
+		fmt.Fprintf(&b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)),
 			p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity))),
 			res.Control, obj.Label())
-		fmt.Fprintf(&b, "      %s\n", res.Message)
+		fmt.Fprintf(&b, "         %s\n", res.Message)
 	}
 	if len(r.Results) > 0 {
 		b.WriteString("\n")

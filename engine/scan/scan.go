@@ -8,6 +8,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"io"
 	"runtime"
 
@@ -53,6 +54,11 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		found, err := input.Discover([]string{p})
 		if err != nil {
 			builder.AddError(err)
+			continue
+		}
+		if len(found) == 0 {
+			// A gate that scans nothing must not pass quietly.
+			builder.AddError(&input.Error{File: p, Document: -1, Err: errors.New("no .yaml, .yml or .json files found")})
 			continue
 		}
 		files = append(files, found...)

@@ -144,7 +144,9 @@ func (g *gen) volume(i int) corev1.Volume {
 	v := corev1.Volume{Name: fmt.Sprintf("v%d", i)}
 	sources := []func(){
 		func() { v.EmptyDir = &corev1.EmptyDirVolumeSource{} },
-		func() { v.ConfigMap = &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}} },
+		func() {
+			v.ConfigMap = &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}}
+		},
 		func() { v.Secret = &corev1.SecretVolumeSource{SecretName: "s"} },
 		func() { v.Projected = &corev1.ProjectedVolumeSource{} },
 		func() { v.DownwardAPI = &corev1.DownwardAPIVolumeSource{} },

@@ -1,0 +1,49 @@
+# shipshape — build, test and generate. Everything runs through the Go
+# toolchain; tools (the OPA CLI) are pinned in go.mod and run with `go tool`.
+
+GO        ?= go
+PKGS_RACE := ./engine/...
+SHARED    ?= ../shared
+FUZZTIME  ?= 60s
+
+.PHONY: all build run test lint generate bench fuzz clean
+
+all: lint test
+
+## build: compile bin/shipshape
+build:
+	$(GO) build -o bin/shipshape ./cmd/shipshape
+
+## run: scan the bundled examples/ with the default profile (exit 1 = violations found, as expected)
+run:
+	@$(GO) run ./cmd/shipshape scan examples/ || test $$? -eq 1
+
+## test: formatting, vet, Rego checks, race-enabled engine tests, then every test
+test: lint
+	$(GO) test -race -count=1 $(PKGS_RACE)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/engine/')
+
+## lint: gofmt, go vet, opa check --strict and opa fmt over the library
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool opa check --strict --v1-compatible library
+	@if [ -n "$$($(GO) tool opa fmt --list library)" ]; then echo "opa fmt needed:"; $(GO) tool opa fmt --list library; exit 1; fi
+
+## generate: refresh the requirements copy and the generated docs (CI fails on drift)
+generate:
+	@if [ -f $(SHARED)/REQUIREMENTS.md ]; then cp $(SHARED)/REQUIREMENTS.md engine/requirements/REQUIREMENTS.md; fi
+	$(GO) run ./cmd/shipshape docs --dir docs
+
+## bench: scan 10,000 generated objects; report objects/s, allocations and the ratio to parsing alone
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -count 1 ./tests/bench/
+
+## fuzz: fuzz PSS parity and the manifest loader for FUZZTIME each
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzPSSParity -fuzztime $(FUZZTIME) ./tests/pss/
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./engine/input/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,196 @@
+package eval
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/library"
+)
+
+// testControls are small controls that exercise the evaluator's contract.
+var testControls = fstest.MapFS{
+	"t/params/policy.rego": {Data: []byte(`# METADATA
+# title: Echo parameters
+# custom:
+#   id: T-PARAMS
+#   severity: low
+#   kinds: [ConfigMap]
+#   parameters:
+#     type: object
+#     properties:
+#       word: {type: string, default: hello}
+package shipshape.t.params
+
+import rego.v1
+
+violation contains {"msg": sprintf("%s %s/%s %s %s", [input.parameters.word, input.review.kind.kind, input.review.namespace, input.review.operation, input.review.object.metadata.name]), "details": {"field": ["data", "x"]}} if true
+`)},
+	"t/inventory/policy.rego": {Data: []byte(`# METADATA
+# title: Needs a matching Service
+# custom:
+#   id: T-INVENTORY
+#   severity: high
+#   kinds: [apps/Deployment]
+package shipshape.t.inventory
+
+import rego.v1
+
+violation contains {"msg": "no Service in the namespace", "details": {}} if {
+	ns := input.review.object.metadata.namespace
+	not data.inventory.namespace[ns].v1.Service
+}
+`)},
+	"t/broken/policy.rego": {Data: []byte(`# METADATA
+# title: Fails at runtime
+# custom:
+#   id: T-BROKEN
+#   severity: medium
+#   kinds: [ConfigMap]
+package shipshape.t.broken
+
+import rego.v1
+
+value := input.review.object.data.x
+
+value := input.review.object.data.q
+
+violation contains {"msg": "never", "details": {}} if value == "z"
+`)},
+}
+
+func load(t *testing.T) *policy.Library {
+	t.Helper()
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	lib, err := policy.Load(context.Background(), cat,
+		policy.Source{Name: "library", FS: library.FS, Builtin: true},
+		policy.Source{Name: "t", FS: testControls})
+	require.NoError(t, err)
+	return lib
+}
+
+func objects(t *testing.T, yaml string) []*input.Object {
+	t.Helper()
+	f := input.ParseBytes("in.yaml", []byte(yaml))
+	require.Empty(t, f.Errors)
+	return f.Objects
+}
+
+func binding(t *testing.T, lib *policy.Library, id string, params map[string]any) Binding {
+	t.Helper()
+	c, ok := lib.Control(id)
+	require.True(t, ok, id)
+	if params == nil {
+		params = c.Defaults()
+	}
+	return Binding{Control: c, Parameters: params}
+}
+
+func TestGatekeeperInputAndParameters(t *testing.T) {
+	lib := load(t)
+	ev, err := New(lib, []Binding{binding(t, lib, "T-PARAMS", map[string]any{"word": "hi"})})
+	require.NoError(t, err)
+	objs := objects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: ns}\ndata:\n  x: y\n")
+	j := ev.Judge(context.Background(), objs[0])
+	require.Empty(t, j.Errors)
+	require.Len(t, j.Findings, 1)
+	assert.Equal(t, "hi ConfigMap/ns CREATE cm", j.Findings[0].Message)
+	assert.Equal(t, []any{"data", "x"}, j.Findings[0].Field)
+	assert.Equal(t, []string{"T-PARAMS"}, j.Judged)
+	assert.Equal(t, 5, objs[0].FieldLine(j.Findings[0].Field))
+}
+
+func TestParametersAreValidated(t *testing.T) {
+	lib := load(t)
+	_, err := New(lib, []Binding{binding(t, lib, "T-PARAMS", map[string]any{"word": 3})})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parameters of T-PARAMS")
+}
+
+func TestKindsAndNamespacesSelectControls(t *testing.T) {
+	lib := load(t)
+	b := binding(t, lib, "SS-PSS-003", nil)
+	b.ExcludedNamespaces = []string{"kube-system"}
+	ev, err := New(lib, []Binding{b, binding(t, lib, "T-PARAMS", nil)})
+	require.NoError(t, err)
+	objs := objects(t, `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: kube-system}
+spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b}
+spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: kube-system}
+`)
+	excluded := ev.Judge(context.Background(), objs[0])
+	assert.Empty(t, excluded.Findings)
+	assert.Equal(t, []string{"SS-PSS-003"}, excluded.Excluded)
+
+	judged := ev.Judge(context.Background(), objs[1])
+	assert.Len(t, judged.Findings, 1, "an object without a namespace lands in default, which is not excluded")
+	assert.Equal(t, []string{"SS-PSS-003"}, judged.Judged)
+
+	ns := ev.Judge(context.Background(), objs[2])
+	assert.Empty(t, ns.Judged, "no control matches a Namespace")
+}
+
+func TestInventoryLayoutAndReferentialControls(t *testing.T) {
+	lib := load(t)
+	c, _ := lib.Control("T-INVENTORY")
+	assert.True(t, c.Referential)
+	all := objects(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: with-service, namespace: a}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s, namespace: a}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: alone, namespace: b}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+`)
+	inv := Inventory(all)
+	assert.Contains(t, inv["namespace"].(map[string]any)["a"].(map[string]any)["v1"].(map[string]any)["Service"], "s")
+	assert.Contains(t, inv["cluster"].(map[string]any)["v1"].(map[string]any)["Namespace"], "a")
+	assert.Contains(t, inv["namespace"].(map[string]any)["b"].(map[string]any)["apps/v1"].(map[string]any)["Deployment"], "alone")
+
+	bindings := []Binding{binding(t, lib, "T-INVENTORY", nil)}
+	assert.True(t, NeedsInventory(bindings))
+	ev, err := New(lib, bindings, WithInventory(all))
+	require.NoError(t, err)
+	judged := ev.JudgeAll(context.Background(), all, 2)
+	assert.Empty(t, judged[0].Findings, "a Service exists in namespace a")
+	assert.Len(t, judged[2].Findings, 1, "namespace b has no Service")
+}
+
+func TestFailingControlIsIsolated(t *testing.T) {
+	lib := load(t)
+	ev, err := New(lib, []Binding{binding(t, lib, "T-BROKEN", nil), binding(t, lib, "T-PARAMS", nil)})
+	require.NoError(t, err)
+	objs := objects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {x: a, q: b}\n")
+	j := ev.Judge(context.Background(), objs[0])
+	require.Len(t, j.Errors, 1)
+	var ce *ControlError
+	require.ErrorAs(t, j.Errors[0], &ce)
+	assert.Equal(t, "T-BROKEN", ce.Control)
+	assert.Contains(t, ce.Error(), "in.yaml:1 (document 0): control T-BROKEN failed")
+	require.Len(t, j.Findings, 1, "the healthy control still reports")
+	assert.Equal(t, "T-PARAMS", j.Findings[0].Control.ID)
+}

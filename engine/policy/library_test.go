@@ -1,0 +1,126 @@
+package policy
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+)
+
+func loadFS(t *testing.T, files map[string]string) (*Library, error) {
+	t.Helper()
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return Load(context.Background(), cat, Source{Name: "user", FS: fsys})
+}
+
+const validControl = `# METADATA
+# title: A control
+# description: Does a thing.
+# custom:
+#   id: U-001
+#   severity: High
+#   requirements: [POD-08]
+#   frameworks: {cis-k8s: ["5.2.2"]}
+#   kinds: [workloads, networking.k8s.io/Ingress]
+#   remediation: Fix it.
+#   parameters:
+#     type: object
+#     properties:
+#       limit: {type: integer, default: 3}
+package shipshape.u.one
+
+import rego.v1
+
+violation contains {"msg": "x", "details": {}} if data.lib.reads.inventory_present
+`
+
+const inventoryHelper = `package lib.reads
+
+import rego.v1
+
+inventory_present if count(data.inventory) > 0
+`
+
+func TestLoadParsesMetadata(t *testing.T) {
+	lib, err := loadFS(t, map[string]string{"u/one/policy.rego": validControl, "lib/reads.rego": inventoryHelper})
+	require.NoError(t, err)
+	c, ok := lib.Control("U-001")
+	require.True(t, ok)
+	assert.Equal(t, "A control", c.Title)
+	assert.Equal(t, High, c.Severity, "severity is case-insensitive")
+	assert.Equal(t, []string{"POD-08"}, c.Requirements)
+	assert.Equal(t, "shipshape.u.one", c.Package)
+	assert.Equal(t, "user/u/one/policy.rego", c.File)
+	assert.True(t, c.Admission)
+	assert.True(t, c.Referential, "reads data.inventory through a helper")
+	assert.Len(t, c.Kinds, 10, "workloads expands to nine kinds, plus Ingress")
+	assert.True(t, c.Matches("apps", "Deployment"))
+	assert.True(t, c.Matches("networking.k8s.io", "Ingress"))
+	assert.False(t, c.Matches("", "Deployment"), "the group must match")
+	assert.Equal(t, map[string]any{"limit": 3}, c.Defaults())
+	require.NoError(t, c.ValidateParameters(map[string]any{"limit": 5}))
+	err = c.ValidateParameters(map[string]any{"limit": "five"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "at /limit")
+	assert.Equal(t, "data.shipshape.u.one.violation", c.ViolationRef().String())
+}
+
+func TestLoadRejectsBadControls(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"missing metadata", map[string]string{"a/policy.rego": "package shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"}, "has no `# METADATA` block"},
+		{"bad severity and unknown requirement", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: urgent\n#   requirements: [NOPE-1]\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"custom.severity: unknown severity \"urgent\""},
+		{"unknown requirement", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   requirements: [NOPE-1]\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"NOPE-1 is not in the requirements catalogue"},
+		{"no kinds", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"}, "custom.kinds must list"},
+		{"no violation rule", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\ndeny contains 1 if true\n"}, "defines no `violation` rule"},
+		{"duplicate ID", map[string]string{
+			"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n",
+			"b/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.b\nimport rego.v1\nviolation contains 1 if true\n",
+		}, "control ID A-1 is already used"},
+		{"wrong package root", map[string]string{"a/policy.rego": "package acme.a\n"}, "user/a/policy.rego:1: package acme.a"},
+		{"parse error names the file", map[string]string{"a/policy.rego": "package shipshape.a\nviolation contains {\n"}, "user/a/policy.rego:"},
+		{"defaults violate the schema", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   parameters: {type: object, properties: {n: {type: integer, default: x}}}\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"}, "defaults do not satisfy the schema"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadFS(t, tt.files)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestParseKindAndSeverity(t *testing.T) {
+	k, err := ParseKind("apps/Deployment")
+	require.NoError(t, err)
+	assert.Equal(t, Kind{Group: "apps", Kind: "Deployment"}, k)
+	k, err = ParseKind("Pod")
+	require.NoError(t, err)
+	assert.Equal(t, "Pod", k.String())
+	_, err = ParseKind("a/b/C")
+	require.Error(t, err)
+	_, err = ParseKind("apps/")
+	require.Error(t, err)
+
+	s, err := ParseSeverity(" CRITICAL ")
+	require.NoError(t, err)
+	assert.Equal(t, Critical, s)
+	assert.Greater(t, Critical.Rank(), High.Rank())
+	assert.Greater(t, Medium.Rank(), Low.Rank())
+	_, err = ParseSeverity("none")
+	require.Error(t, err)
+}

@@ -1,0 +1,173 @@
+package profile
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/library"
+)
+
+func schemas(t *testing.T) *Schemas {
+	t.Helper()
+	s, err := NewSchemas()
+	require.NoError(t, err)
+	return s
+}
+
+func builtinLibrary(t *testing.T, extra ...policy.Source) *policy.Library {
+	t.Helper()
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	sources := append([]policy.Source{{Name: "library", FS: library.FS, Builtin: true}}, extra...)
+	lib, err := policy.Load(context.Background(), cat, sources...)
+	require.NoError(t, err)
+	return lib
+}
+
+func TestBuiltinProfilesLoadAndResolve(t *testing.T) {
+	s := schemas(t)
+	profiles, err := s.LoadProfiles(bundles.FS, "bundles")
+	require.NoError(t, err)
+	for _, name := range []string{"all", "pss-baseline", "pss-restricted"} {
+		require.Contains(t, profiles, name)
+	}
+	lib := builtinLibrary(t)
+	for name, p := range profiles {
+		sel, err := s.Select(lib, p, nil)
+		require.NoError(t, err, name)
+		assert.NotEmpty(t, sel.Bindings, name)
+	}
+	all, err := s.Select(lib, profiles["all"], nil)
+	require.NoError(t, err)
+	assert.Len(t, all.Bindings, len(lib.Controls()), "all selects every control")
+}
+
+func TestConfigErrorsSayWhere(t *testing.T) {
+	s := schemas(t)
+	tests := []struct {
+		name, config, want string
+	}{
+		{"unknown top-level key", "profile: all\nsetings: {}\n", `cfg.yaml:2: setings: unknown key "setings"`},
+		{"unknown setting", "settings:\n  systemNamespaces: [a]\n  alowedRegistries: [x]\n", `cfg.yaml:3: settings.alowedRegistries: unknown key "alowedRegistries"`},
+		{"wrong type", "settings:\n  systemNamespaces: kube-system\n", "cfg.yaml:2: settings.systemNamespaces: expected array, but got string"},
+		{"wrong item type", "settings:\n  allowedRegistries:\n    - contoso.azurecr.io\n    - 42\n", "cfg.yaml:4: settings.allowedRegistries[1]: expected string, but got number"},
+		{"bad selector operator", "settings:\n  productionNamespaceSelector:\n    matchExpressions:\n      - {key: env, operator: Equals}\n", "cfg.yaml:4: settings.productionNamespaceSelector.matchExpressions[0].operator"},
+		{"YAML syntax", "profile: [all\n", "cfg.yaml:1: YAML syntax error"},
+		{"duplicate key", "profile: a\nprofile: b\n", `cfg.yaml:2: duplicate key "profile"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.ParseConfig("cfg.yaml", []byte(tt.config))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	cfg, err := s.ParseConfig("cfg.yaml", []byte("# nothing set\n"))
+	require.NoError(t, err)
+	assert.Empty(t, cfg.Profile)
+}
+
+const paramControl = `# METADATA
+# title: Registry check
+# custom:
+#   id: U-REG
+#   severity: high
+#   kinds: [Pod]
+#   parameters:
+#     type: object
+#     properties:
+#       allowedRegistries: {type: array, items: {type: string}, default: []}
+#       strict: {type: boolean, default: false}
+package shipshape.u.reg
+
+import rego.v1
+
+violation contains {"msg": "x", "details": {}} if false
+`
+
+const systemControl = `# METADATA
+# title: Judges system namespaces itself
+# custom:
+#   id: U-SYS
+#   severity: low
+#   kinds: [Namespace]
+#   parameters:
+#     type: object
+#     properties:
+#       systemNamespaces: {type: array, items: {type: string}, default: []}
+package shipshape.u.sys
+
+import rego.v1
+
+violation contains {"msg": "x", "details": {}} if false
+`
+
+func TestSelectPrecedenceAndExclusions(t *testing.T) {
+	s := schemas(t)
+	user := policy.Source{Name: "user", FS: fstest.MapFS{
+		"reg/policy.rego": {Data: []byte(paramControl)},
+		"sys/policy.rego": {Data: []byte(systemControl)},
+	}}
+	lib := builtinLibrary(t, user)
+	p := &Profile{
+		Name:       "p",
+		Controls:   []string{"SS-PSS-00*"},
+		Settings:   map[string]any{"allowedRegistries": []any{"from-profile.io"}},
+		Parameters: map[string]map[string]any{"SS-PSS-003": {}},
+	}
+	cfg, err := s.ParseConfig("c.yaml", []byte("settings:\n  allowedRegistries: [from-config.io]\n  systemNamespaces: [infra]\n"))
+	require.NoError(t, err)
+	sel, err := s.Select(lib, p, cfg)
+	require.NoError(t, err)
+
+	byID := map[string]int{}
+	for i, b := range sel.Bindings {
+		byID[b.Control.ID] = i
+	}
+	assert.Contains(t, byID, "SS-PSS-001")
+	assert.Contains(t, byID, "SS-PSS-009")
+	assert.NotContains(t, byID, "SS-PSS-012", "the glob matches 001-009 only")
+	assert.Contains(t, byID, "U-REG", "user controls are always selected")
+
+	reg := sel.Bindings[byID["U-REG"]]
+	assert.Equal(t, []any{"from-config.io"}, reg.Parameters["allowedRegistries"], "config settings override profile settings")
+	assert.Equal(t, false, reg.Parameters["strict"], "schema defaults fill the rest")
+	assert.Equal(t, []string{"infra"}, reg.ExcludedNamespaces)
+	assert.Empty(t, sel.Bindings[byID["U-SYS"]].ExcludedNamespaces, "a control that takes systemNamespaces judges them itself")
+	assert.Equal(t, []any{"infra"}, sel.Bindings[byID["U-SYS"]].Parameters["systemNamespaces"])
+	assert.Equal(t, []string{"infra"}, sel.SystemNamespaces())
+}
+
+func TestSelectErrors(t *testing.T) {
+	s := schemas(t)
+	lib := builtinLibrary(t)
+	_, err := s.Select(lib, &Profile{Name: "p", File: "p.yaml", Controls: []string{"SS-NOPE-*"}}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"SS-NOPE-*" matches no control`)
+
+	_, err = s.Select(lib, &Profile{Name: "p", Controls: []string{"SS-PSS-001"}, Parameters: map[string]map[string]any{"SS-PSS-002": {}}}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parameters given for SS-PSS-002, which the profile does not select")
+
+	_, err = s.Select(lib, &Profile{Name: "p", Controls: []string{"SS-PSS-001"}, Parameters: map[string]map[string]any{"SS-PSS-001": {"x": 1}}}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "SS-PSS-001 takes no parameters")
+}
+
+func TestProfileFilesAreValidated(t *testing.T) {
+	s := schemas(t)
+	_, err := s.LoadProfiles(fstest.MapFS{
+		"x.yaml": {Data: []byte("name: other\ncontrols: [a]\n")},
+		"z.yaml": {Data: []byte("name: z\ncontrols: [a]\nenforcementAction: block\n")},
+	}, "bundles")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `bundles/x.yaml: profile name "other" must match the file name "x"`)
+	assert.Contains(t, err.Error(), "bundles/z.yaml:3: enforcementAction")
+}

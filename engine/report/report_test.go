@@ -1,0 +1,211 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+)
+
+var (
+	privileged = &policy.Control{ID: "SS-PSS-003", Title: "Privileged containers are forbidden", Severity: policy.Critical,
+		Requirements: []string{"POD-08"}, Description: "d", Remediation: "r", Package: "shipshape.pss.privileged",
+		Frameworks: map[string]any{"cis-k8s": []any{"5.2.2"}}}
+	ports = &policy.Control{ID: "SS-PSS-006", Title: "Host ports are forbidden", Severity: policy.Medium, Requirements: []string{"NET-06"}}
+)
+
+// sample builds a report over two files: one with findings in a List item,
+// one clean, plus a skipped document and an input error.
+func sample(t *testing.T) *Report {
+	t.Helper()
+	f1 := input.ParseBytes("deploy/app.yaml", []byte(`apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web, namespace: prod}
+  spec:
+    containers:
+    - name: app
+      image: x
+      ports: [{containerPort: 80, hostPort: 80}]
+      securityContext: {privileged: true}
+---
+settings: {a: 1}
+`))
+	f2 := input.ParseBytes("deploy/ok.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n"))
+	require.Len(t, f1.Objects, 1)
+	pod := f1.Objects[0]
+	j1 := eval.Judgement{Object: pod, Judged: []string{privileged.ID, ports.ID}, Findings: []eval.Finding{
+		{Control: ports, Message: "uses hostPort 80", Field: []any{"spec", "containers", 0, "ports", 0, "hostPort"}},
+		{Control: privileged, Message: "sets privileged, 100% bad", Field: []any{"spec", "containers", 0, "securityContext", "privileged"}},
+	}}
+	b := NewBuilder([]*policy.Control{privileged, ports}, "all")
+	b.Add(NewPart(f1, []eval.Judgement{j1}))
+	b.Add(NewPart(f2, []eval.Judgement{{Object: f2.Objects[0]}}))
+	b.AddError(&input.Error{File: "broken.yaml", Document: 0, Line: 3, Err: errors.New("YAML syntax error: bad")})
+	return b.Finish()
+}
+
+func TestReportFollowsTheContract(t *testing.T) {
+	r := sample(t)
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, r, "json", Options{}))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
+
+	results := doc["results"].([]any)
+	require.Len(t, results, 2)
+	first := results[0].(map[string]any)
+	for _, key := range []string{"control", "severity", "title", "message", "file", "document", "line", "kind", "namespace", "name", "requirements", "item"} {
+		assert.Contains(t, first, key)
+	}
+	assert.Equal(t, "SS-PSS-003", first["control"], "results of an object are ordered by control ID")
+	assert.Equal(t, "deploy/app.yaml", first["file"])
+	assert.Equal(t, 0.0, first["document"])
+	assert.Equal(t, 0.0, first["item"])
+	assert.Equal(t, 12.0, first["line"], "line of the offending field")
+	assert.Equal(t, "spec.containers[0].securityContext.privileged", first["field"])
+	assert.Equal(t, "prod", first["namespace"])
+	assert.Equal(t, []any{"POD-08"}, first["requirements"])
+
+	summary := doc["summary"].(map[string]any)
+	assert.Equal(t, 2.0, summary["objects"])
+	assert.Equal(t, 2.0, summary["files"])
+	assert.Equal(t, 2.0, summary["controls"])
+	assert.Equal(t, 2.0, summary["violations"])
+	assert.Equal(t, map[string]any{"critical": 1.0, "high": 0.0, "medium": 1.0, "low": 0.0}, summary["by_severity"])
+	assert.Equal(t, 1.0, summary["skipped"])
+	assert.Equal(t, 1.0, summary["errors"])
+}
+
+func TestExitCode(t *testing.T) {
+	r := sample(t)
+	assert.Equal(t, 2, r.ExitCode(policy.High), "errors win")
+	r.Errors = nil
+	assert.Equal(t, 1, r.ExitCode(policy.Critical))
+	assert.Equal(t, 1, r.ExitCode(policy.Medium))
+	assert.Equal(t, 0, r.ExitCode(""), "--fail-on none")
+	r.Results = r.Results[1:] // only the medium finding left
+	assert.Equal(t, 0, r.ExitCode(policy.High))
+	assert.Equal(t, 1, r.ExitCode(policy.Low))
+}
+
+func TestTextGroupsByFile(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, sample(t), "text", Options{}))
+	out := buf.String()
+	assert.NotContains(t, out, "\x1b[", "no colour unless asked")
+	assert.Contains(t, out, "deploy/app.yaml\n")
+	assert.Contains(t, out, "CRITICAL  SS-PSS-003  Pod prod/web")
+	assert.Contains(t, out, "Skipped 1 document(s) that hold no Kubernetes object (-v lists them).")
+	assert.Contains(t, out, "broken.yaml:3: document 0: YAML syntax error: bad")
+	assert.True(t, strings.HasSuffix(out, "2 violation(s) (1 critical, 1 medium) in 1 of 2 object(s) in 2 file(s), 2 control(s), profile all.\n"), out)
+
+	buf.Reset()
+	require.NoError(t, Write(&buf, sample(t), "text", Options{Color: true, Verbose: true}))
+	assert.Contains(t, buf.String(), "\x1b[1;31mCRITICAL")
+	assert.Contains(t, buf.String(), "deploy/app.yaml:14 (document 1): not a Kubernetes object")
+}
+
+func TestSARIF(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, sample(t), "sarif", Options{Version: "1.2.3"}))
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name    string `json:"name"`
+					Version string `json:"version"`
+					Rules   []struct {
+						ID   string         `json:"id"`
+						Help map[string]any `json:"help"`
+						Prop map[string]any `json:"properties"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+						Region           struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				Fingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+			Invocations []struct {
+				ExecutionSuccessful bool `json:"executionSuccessful"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &log))
+	assert.Equal(t, "2.1.0", log.Version)
+	run := log.Runs[0]
+	assert.Equal(t, "1.2.3", run.Tool.Driver.Version)
+	require.Len(t, run.Tool.Driver.Rules, 2)
+	assert.Equal(t, "9.5", run.Tool.Driver.Rules[0].Prop["security-severity"])
+	assert.Contains(t, run.Tool.Driver.Rules[0].Help["text"], "Fix: r")
+	require.Len(t, run.Results, 2)
+	res := run.Results[0]
+	assert.Equal(t, "SS-PSS-003", res.RuleID)
+	assert.Equal(t, "SS-PSS-003", run.Tool.Driver.Rules[res.RuleIndex].ID)
+	assert.Equal(t, "error", res.Level)
+	assert.Equal(t, "deploy/app.yaml", res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	assert.Equal(t, 12, res.Locations[0].PhysicalLocation.Region.StartLine)
+	assert.NotEmpty(t, res.Fingerprints["shipshape/v1"])
+	assert.Equal(t, "warning", run.Results[1].Level)
+	assert.False(t, run.Invocations[0].ExecutionSuccessful, "input errors mark the run unsuccessful")
+}
+
+func TestJUnit(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, sample(t), "junit", Options{}))
+	var suites junitSuites
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &suites))
+	assert.Equal(t, 3, suites.Tests)
+	assert.Equal(t, 1, suites.Failures)
+	assert.Equal(t, 1, suites.Errors)
+	require.Len(t, suites.Suites, 3)
+	failing := suites.Suites[0].Cases[0]
+	assert.Equal(t, "Pod prod/web (document 0, item 0)", failing.Name)
+	require.NotNil(t, failing.Failure)
+	assert.Equal(t, "critical", failing.Failure.Type)
+	assert.Contains(t, failing.Failure.Text, "deploy/app.yaml:12 SS-PSS-003 [critical]")
+	assert.Nil(t, suites.Suites[1].Cases[0].Failure, "clean objects pass")
+}
+
+func TestGitHubAnnotations(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, sample(t), "github", Options{}))
+	lines := strings.Split(buf.String(), "\n")
+	assert.Equal(t, "::error file=deploy/app.yaml,line=12,title=SS-PSS-003 Privileged containers are forbidden (critical)::sets privileged, 100%25 bad", lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "::warning file=deploy/app.yaml,line=11,"), lines[1])
+	assert.Equal(t, "::error file=broken.yaml,line=3,title=shipshape input error::broken.yaml:3: document 0: YAML syntax error: bad", lines[2])
+	assert.Equal(t, "a%3Ab%2Cc%0Ad", escapeProperty("a:b,c\nd"))
+}
+
+func TestFieldPath(t *testing.T) {
+	assert.Equal(t, "spec.containers[0].securityContext", FieldPath([]any{"spec", "containers", 0, "securityContext"}))
+	assert.Equal(t, `metadata.annotations["container.apparmor.security.beta.kubernetes.io/app"]`,
+		FieldPath([]any{"metadata", "annotations", "container.apparmor.security.beta.kubernetes.io/app"}))
+	assert.Equal(t, "", FieldPath(nil))
+}
+
+func TestUnknownFormat(t *testing.T) {
+	err := Write(&bytes.Buffer{}, sample(t), "yaml", Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "text, json, sarif, junit, github")
+}

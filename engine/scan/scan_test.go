@@ -1,0 +1,123 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/report"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/library"
+)
+
+// inventoryControl makes a binding set referential, so Run takes the
+// read-everything path.
+var inventoryControl = fstest.MapFS{"t/inv/policy.rego": {Data: []byte(`# METADATA
+# title: Counts namespaces
+# custom:
+#   id: T-INV
+#   severity: low
+#   kinds: [v1/NeverMatches]
+package shipshape.t.inv
+
+import rego.v1
+
+violation contains {"msg": "x", "details": {}} if count(data.inventory.cluster) < 0
+`)}}
+
+func setup(t *testing.T) (*policy.Library, string) {
+	t.Helper()
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	lib, err := policy.Load(context.Background(), cat,
+		policy.Source{Name: "library", FS: library.FS, Builtin: true},
+		policy.Source{Name: "t", FS: inventoryControl})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for i := range 12 {
+		var b strings.Builder
+		for d := range i%3 + 1 {
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d-%d}\nspec:\n  hostPID: %v\n  containers: [{name: a, image: x, securityContext: {privileged: %v}}]\n", i, d, d%2 == 0, i%2 == 0)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d.yaml", i)), []byte(b.String()), 0o644))
+	}
+	return lib, dir
+}
+
+func bindings(lib *policy.Library, ids ...string) []eval.Binding {
+	var out []eval.Binding
+	for _, id := range ids {
+		c, _ := lib.Control(id)
+		out = append(out, eval.Binding{Control: c, Parameters: c.Defaults()})
+	}
+	return out
+}
+
+func asJSON(t *testing.T, r *report.Report) string {
+	t.Helper()
+	data, err := json.Marshal(r.Results)
+	require.NoError(t, err)
+	return string(data)
+}
+
+func TestRunIsDeterministicAcrossWorkers(t *testing.T) {
+	lib, dir := setup(t)
+	bs := bindings(lib, "SS-PSS-002", "SS-PSS-003")
+	one, err := Run(context.Background(), lib, bs, Options{Paths: []string{dir}, Workers: 1})
+	require.NoError(t, err)
+	many, err := Run(context.Background(), lib, bs, Options{Paths: []string{dir}, Workers: 8})
+	require.NoError(t, err)
+	assert.Equal(t, asJSON(t, one), asJSON(t, many))
+	assert.Equal(t, 24, one.Summary.Objects)
+	assert.Equal(t, 12, one.Summary.Files)
+	assert.Equal(t, 16+12, one.Summary.Violations, "16 pods share hostPID, 12 pods (in even files) are privileged")
+}
+
+func TestInventoryPathMatchesStreamingPath(t *testing.T) {
+	lib, dir := setup(t)
+	streaming, err := Run(context.Background(), lib, bindings(lib, "SS-PSS-002", "SS-PSS-003"), Options{Paths: []string{dir}})
+	require.NoError(t, err)
+	referential := bindings(lib, "SS-PSS-002", "SS-PSS-003", "T-INV")
+	require.True(t, eval.NeedsInventory(referential))
+	withInventory, err := Run(context.Background(), lib, referential, Options{Paths: []string{dir}})
+	require.NoError(t, err)
+	assert.Equal(t, asJSON(t, streaming), asJSON(t, withInventory))
+}
+
+func TestMissingPathIsReportedAndOthersScanned(t *testing.T) {
+	lib, dir := setup(t)
+	r, err := Run(context.Background(), lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{filepath.Join(dir, "nope.yaml"), dir}})
+	require.NoError(t, err)
+	require.Len(t, r.Errors, 1)
+	assert.Contains(t, r.Errors[0].Message, "nope.yaml")
+	assert.Equal(t, 24, r.Summary.Objects)
+	assert.Equal(t, 2, r.ExitCode(policy.High))
+}
+
+func TestEmptyDirectoryIsAnError(t *testing.T) {
+	lib, _ := setup(t)
+	r, err := Run(context.Background(), lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{t.TempDir()}})
+	require.NoError(t, err)
+	require.Len(t, r.Errors, 1)
+	assert.Contains(t, r.Errors[0].Message, "no .yaml, .yml or .json files found")
+}
+
+func TestStdin(t *testing.T) {
+	lib, _ := setup(t)
+	in := strings.NewReader("apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nspec: {containers: [{name: a, image: x, securityContext: {privileged: true}}]}\n")
+	r, err := Run(context.Background(), lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{"-"}, Stdin: in})
+	require.NoError(t, err)
+	require.Len(t, r.Results, 1)
+	assert.Equal(t, "<stdin>", r.Results[0].File)
+	assert.Equal(t, 4, r.Results[0].Line)
+}

@@ -1,0 +1,210 @@
+// Package bench measures shipshape on a generated corpus of 10,000 objects
+// against a parse-only baseline that reads and YAML-decodes the same files
+// on all cores. Run with `make bench`.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+
+	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/engine/scan"
+	"github.com/shipshape-dev/shipshape/library"
+	"github.com/shipshape-dev/shipshape/tests/bench/corpus"
+)
+
+const objects = 10_000
+
+type fixture struct {
+	dir      string
+	files    []string
+	lib      *policy.Library
+	bindings map[string][]eval.Binding
+}
+
+var (
+	once    sync.Once
+	shared  fixture
+	fixErr  error
+	fixPods = corpus.Options{Objects: objects, PerFile: 5, Seed: 42}
+)
+
+func setup(b *testing.B) fixture {
+	b.Helper()
+	once.Do(func() {
+		dir, err := os.MkdirTemp("", "shipshape-bench")
+		if err != nil {
+			fixErr = err
+			return
+		}
+		shared.dir = dir
+		if shared.files, fixErr = corpus.Write(dir, fixPods); fixErr != nil {
+			return
+		}
+		cat, err := requirements.Default()
+		if err != nil {
+			fixErr = err
+			return
+		}
+		if shared.lib, fixErr = policy.Load(context.Background(), cat, policy.Source{Name: "library", FS: library.FS, Builtin: true}); fixErr != nil {
+			return
+		}
+		schemas, err := profile.NewSchemas()
+		if err != nil {
+			fixErr = err
+			return
+		}
+		profiles, err := schemas.LoadProfiles(bundles.FS, "bundles")
+		if err != nil {
+			fixErr = err
+			return
+		}
+		shared.bindings = map[string][]eval.Binding{}
+		for _, name := range []string{"all", "pss-restricted"} {
+			sel, err := schemas.Select(shared.lib, profiles[name], nil)
+			if err != nil {
+				fixErr = err
+				return
+			}
+			shared.bindings[name] = sel.Bindings
+		}
+	})
+	require.NoError(b, fixErr)
+	return shared
+}
+
+// parseOnly reads every file and YAML-decodes every document on all cores,
+// with the same splitter and decoder kubectl uses: the floor any scanner of
+// these files pays.
+func parseOnly(files []string) (int, error) {
+	var (
+		mu    sync.Mutex
+		count int
+		first error
+		wg    sync.WaitGroup
+		next  = make(chan string)
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 0
+			for f := range next {
+				data, err := os.ReadFile(f)
+				if err == nil {
+					n, err = decodeAll(data, n)
+				}
+				if err != nil {
+					mu.Lock()
+					first = err
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			count += n
+			mu.Unlock()
+		}()
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	return count, first
+}
+
+func decodeAll(data []byte, n int) (int, error) {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for {
+		doc, err := r.Read()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		var v map[string]any
+		if err := yaml.Unmarshal(doc, &v); err != nil {
+			return n, err
+		}
+		if v != nil {
+			n++
+		}
+	}
+}
+
+func BenchmarkParseOnly(b *testing.B) {
+	f := setup(b)
+	b.ResetTimer()
+	for b.Loop() {
+		n, err := parseOnly(f.files)
+		require.NoError(b, err)
+		require.Equal(b, objects, n)
+	}
+	b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+func benchmarkScan(b *testing.B, profileName string) {
+	f := setup(b)
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := scan.Run(context.Background(), f.lib, f.bindings[profileName], scan.Options{Paths: []string{f.dir}})
+		require.NoError(b, err)
+		require.Equal(b, objects, r.Summary.Objects)
+		require.Empty(b, r.Errors)
+	}
+	b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// BenchmarkScanAll scans the corpus with every control.
+func BenchmarkScanAll(b *testing.B) { benchmarkScan(b, "all") }
+
+// BenchmarkScanPSSRestricted scans the corpus with the Restricted profile.
+func BenchmarkScanPSSRestricted(b *testing.B) { benchmarkScan(b, "pss-restricted") }
+
+// BenchmarkScanToParseRatio times a full scan and the parse-only baseline
+// back to back on the same files and reports how many times slower the scan
+// is ("x-parse"; the performance target is ≤ 3).
+func BenchmarkScanToParseRatio(b *testing.B) {
+	f := setup(b)
+	var scanTime, parseTime time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		_, err := parseOnly(f.files)
+		require.NoError(b, err)
+		parseTime += time.Since(start)
+		start = time.Now()
+		_, err = scan.Run(context.Background(), f.lib, f.bindings["all"], scan.Options{Paths: []string{f.dir}})
+		require.NoError(b, err)
+		scanTime += time.Since(start)
+	}
+	b.ReportMetric(float64(scanTime)/float64(parseTime), "x-parse")
+	b.ReportMetric(float64(objects*b.N)/scanTime.Seconds(), "scan-objects/s")
+	b.ReportMetric(float64(objects*b.N)/parseTime.Seconds(), "parse-objects/s")
+}
+
+// TestMain removes the generated corpus.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(filepath.Clean(shared.dir))
+	}
+	os.Exit(code)
+}

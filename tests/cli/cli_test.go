@@ -1,0 +1,291 @@
+// Package cli runs the shipshape binary end to end: every output format
+// against golden files, exit codes, standard input, configuration errors,
+// the test command with user libraries, and generated-docs drift.
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// binary is the shipshape executable built once for the package.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "shipshape-cli")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	binary = filepath.Join(dir, "shipshape")
+	build := exec.Command("go", "build", "-buildvcs=false", "-o", binary, "./cmd/shipshape")
+	build.Dir = repoRoot()
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building shipshape:", err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func repoRoot() string {
+	wd, _ := os.Getwd()
+	return filepath.Join(wd, "..", "..")
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// shipshape runs the binary in dir (the repository root when "").
+func shipshape(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	if dir == "" {
+		dir = repoRoot()
+	}
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./tests/cli -update to create %s", path)
+	assert.Equal(t, string(want), got, "%s differs; run go test ./tests/cli -update after checking the change", path)
+}
+
+func TestScanExamplesInEveryFormat(t *testing.T) {
+	for format, file := range map[string]string{
+		"text": "scan-examples.txt", "json": "scan-examples.json", "sarif": "scan-examples.sarif",
+		"junit": "scan-examples.junit.xml", "github": "scan-examples.github",
+	} {
+		t.Run(format, func(t *testing.T) {
+			r := shipshape(t, "", "", "scan", "-o", format, "examples/")
+			assert.Equal(t, 1, r.code, r.stderr)
+			assert.Empty(t, r.stderr)
+			golden(t, file, r.stdout)
+		})
+	}
+}
+
+func TestJSONContract(t *testing.T) {
+	r := shipshape(t, "", "", "scan", "-o", "json", "examples/")
+	require.Equal(t, 1, r.code)
+	var doc struct {
+		Results []map[string]any `json:"results"`
+		Summary map[string]any   `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	require.NotEmpty(t, doc.Results)
+	for _, res := range doc.Results {
+		for _, key := range []string{"control", "severity", "title", "message", "file", "document", "line", "kind", "namespace", "name", "requirements"} {
+			require.Contains(t, res, key)
+		}
+		assert.Greater(t, res["line"].(float64), 0.0, "every result has a line")
+	}
+	for _, key := range []string{"objects", "files", "controls", "violations", "by_severity"} {
+		assert.Contains(t, doc.Summary, key)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"clean manifests", []string{"scan", "examples/good"}, 0},
+		{"violations at or above high", []string{"scan", "examples/bad"}, 1},
+		{"fail-on none", []string{"scan", "--fail-on", "none", "examples/bad"}, 0},
+		{"only medium and high below critical", []string{"scan", "--fail-on", "critical", "examples/bad/legacy-api.yaml"}, 0},
+		{"critical found", []string{"scan", "--fail-on", "critical", "examples/bad/node-agent.yaml"}, 1},
+		{"missing path", []string{"scan", "does/not/exist.yaml"}, 2},
+		{"directory without manifests", []string{"scan", "docs"}, 2},
+		{"bad fail-on", []string{"scan", "--fail-on", "severe", "examples/"}, 2},
+		{"bad format", []string{"scan", "-o", "yaml", "examples/"}, 2},
+		{"unknown profile", []string{"scan", "--profile", "nope", "examples/"}, 2},
+		{"no arguments", []string{"scan"}, 2},
+		{"unknown flag", []string{"scan", "--frobnicate", "examples/"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := shipshape(t, "", "", tt.args...)
+			assert.Equal(t, tt.code, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+		})
+	}
+}
+
+func TestMalformedInputNamesFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ok.yaml"), []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: x, securityContext: {privileged: true}}]}\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [broken\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dup.yaml"), []byte("apiVersion: v1\nkind: Pod\nspec:\n  hostPID: false\n  hostPID: true\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "noise.yaml"), []byte("\x00\xff\xfe garbage \x01: [\n"), 0o644))
+
+	r := shipshape(t, dir, "", "scan", ".")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stdout, "bad.yaml:4: document 0: YAML syntax error")
+	assert.Contains(t, r.stdout, `dup.yaml:5: document 0: duplicate key "hostPID"`)
+	assert.Contains(t, r.stdout, "noise.yaml")
+	assert.Contains(t, r.stdout, "SS-PSS-003", "good files are still judged")
+	assert.NotContains(t, r.stderr, "panic")
+
+	r = shipshape(t, dir, "", "scan", "-o", "json", "bad.yaml")
+	assert.Equal(t, 2, r.code)
+	var doc struct {
+		Errors []struct {
+			File string `json:"file"`
+			Line int    `json:"line"`
+		} `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	require.Len(t, doc.Errors, 1)
+	assert.Equal(t, "bad.yaml", doc.Errors[0].File)
+	assert.Equal(t, 4, doc.Errors[0].Line)
+}
+
+func TestStdin(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: piped}\nspec:\n  hostNetwork: on\n  containers: [{name: a, image: x}]\n"
+	r := shipshape(t, "", pod, "scan", "--profile", "pss-baseline", "-o", "json", "-")
+	assert.Equal(t, 1, r.code, r.stderr)
+	var doc struct {
+		Results []struct {
+			Control string `json:"control"`
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+		} `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	require.Len(t, doc.Results, 1)
+	assert.Equal(t, "SS-PSS-002", doc.Results[0].Control)
+	assert.Equal(t, "<stdin>", doc.Results[0].File)
+	assert.Equal(t, 5, doc.Results[0].Line)
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(repoRoot(), "examples", "bad", "legacy-api.yaml")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".shipshape.yaml"), []byte("profile: pss-baseline\nsettings:\n  systemNamespaces: [shop]\n"), 0o644))
+	r := shipshape(t, dir, "", "scan", "-o", "json", manifest)
+	assert.Equal(t, 0, r.code, "the config's systemNamespaces excludes namespace shop: %s", r.stdout)
+	assert.Contains(t, r.stdout, `"profile": "pss-baseline"`)
+	assert.Contains(t, r.stdout, `"excluded": 1`)
+
+	r = shipshape(t, dir, "", "scan", "--profile", "pss-restricted", "-o", "json", manifest)
+	assert.Contains(t, r.stdout, `"profile": "pss-restricted"`, "--profile overrides the file")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("profile: all\nsettings:\n  systemNamespace: [x]\n"), 0o644))
+	r = shipshape(t, dir, "", "scan", "--config", "bad.yaml", manifest)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, `bad.yaml:3: settings.systemNamespace: unknown key "systemNamespace"`)
+}
+
+func TestTestCommand(t *testing.T) {
+	r := shipshape(t, "", "", "test")
+	assert.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "ok   SS-PSS-003")
+	assert.Contains(t, r.stdout, "PASS: ")
+
+	r = shipshape(t, "", "", "test", "--library", "tests/cli/testdata/userlib", "--run", "ACME")
+	assert.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "ok   ACME-001    Images are not tagged latest")
+	assert.Contains(t, r.stdout, "PASS: 2 cases of 21 controls")
+
+	r = shipshape(t, "", "", "test", "tests/cli/testdata/failinglib", "--run", "ACME")
+	assert.Equal(t, 1, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "FAIL ACME-002")
+	assert.Contains(t, r.stdout, `cases.yaml:4: case "this expectation is wrong on purpose": expected allow, got 1 violation(s)`)
+
+	r = shipshape(t, "", "", "test", "--coverage", "--run", "SS-PSS-003/")
+	assert.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "library/pss/privileged/policy.rego")
+	assert.Contains(t, r.stdout, "total (")
+
+	r = shipshape(t, "", "", "test", "-o", "json", "--run", "SS-PSS-003/")
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.stdout, `"passed": true`)
+}
+
+func TestScanWithUserLibrary(t *testing.T) {
+	r := shipshape(t, "", "", "scan", "--library", "tests/cli/testdata/userlib", "-o", "json", "examples/bad/node-agent.yaml")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, `"control": "ACME-001"`)
+}
+
+func TestControls(t *testing.T) {
+	r := shipshape(t, "", "", "controls", "-o", "json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var controls []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &controls))
+	require.Len(t, controls, 20)
+	for _, c := range controls {
+		for _, key := range []string{"id", "title", "severity", "requirements", "frameworks", "kinds", "admission", "referential"} {
+			assert.Contains(t, c, key, c["id"])
+		}
+	}
+	r = shipshape(t, "", "", "controls", "--profile", "pss-restricted")
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.stdout, "SS-PSS-106")
+	assert.NotContains(t, r.stdout, "SS-PSS-004", "Restricted replaces the Baseline capabilities check")
+	assert.Contains(t, r.stdout, "16 controls")
+}
+
+func TestGeneratedDocsAreCurrent(t *testing.T) {
+	dir := t.TempDir()
+	r := shipshape(t, "", "", "docs", "--dir", dir)
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, name := range []string{"controls.md", "traceability.md"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join(repoRoot(), "docs", name))
+		require.NoError(t, err, "docs/%s is missing; run make generate", name)
+		assert.Equal(t, string(want), string(got), "docs/%s is stale; run make generate", name)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	r := shipshape(t, "", "", "version", "-o", "json")
+	require.Equal(t, 0, r.code)
+	var v map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &v))
+	assert.NotEmpty(t, v["version"])
+	assert.NotEmpty(t, v["opa"])
+	for _, cmd := range []string{"scan", "test", "controls", "docs", "version"} {
+		r := shipshape(t, "", "", cmd, "--help")
+		assert.Equal(t, 0, r.code)
+		assert.Contains(t, r.stdout, "Examples:", cmd)
+	}
+}
