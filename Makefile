@@ -15,8 +15,8 @@ build:
 	$(GO) build -o bin/shipshape ./cmd/shipshape
 
 ## run: scan the bundled examples/ with the default profile (exit 1 = violations found, as expected)
-run:
-	@$(GO) run ./cmd/shipshape scan examples/ || test $$? -eq 1
+run: build
+	@./bin/shipshape scan examples/ || test $$? -eq 1
 
 ## test: formatting, vet, Rego checks, race-enabled engine tests, then every test
 test: lint

@@ -307,7 +307,8 @@ func sortFindings(fs []Finding) {
 }
 
 // reviewInput builds Gatekeeper's input for an object: the admission
-// review of a CREATE.
+// review of a CREATE. As in an admission request, review.namespace is where
+// the object lands ("default" when a namespaced object names none).
 func reviewInput(obj *input.Object) (ast.Value, error) {
 	review := map[string]any{
 		"kind": map[string]any{
@@ -316,7 +317,7 @@ func reviewInput(obj *input.Object) (ast.Value, error) {
 			"kind":    obj.Kind(),
 		},
 		"name":      obj.Name(),
-		"namespace": obj.Namespace(),
+		"namespace": obj.EffectiveNamespace(),
 		"operation": "CREATE",
 		"object":    obj.Value,
 		"userInfo":  map[string]any{"username": "", "groups": []any{}},

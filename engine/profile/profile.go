@@ -55,7 +55,9 @@ type Profile struct {
 type Config struct {
 	Profile  string         `json:"profile,omitempty"`
 	Settings map[string]any `json:"settings,omitempty"`
-	File     string         `json:"-"`
+	// Parameters override individual controls' parameters, by control ID.
+	Parameters map[string]map[string]any `json:"parameters,omitempty"`
+	File       string                    `json:"-"`
 }
 
 // Schemas holds the compiled schemas of settings, profiles and config files.
@@ -98,8 +100,9 @@ func NewSchemas() (*Schemas, error) {
 		"type":                 "object",
 		"additionalProperties": false,
 		"properties": map[string]any{
-			"profile":  map[string]any{"type": "string", "minLength": 1},
-			"settings": settings,
+			"profile":    map[string]any{"type": "string", "minLength": 1},
+			"settings":   settings,
+			"parameters": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}},
 		},
 	}
 	if s.config, err = schema.Compile("config.json", configDoc); err != nil {
@@ -189,7 +192,7 @@ func (s *Selection) SystemNamespaces() []string {
 // Select resolves a profile against the library: the profile's controls
 // (every control of user libraries is added), settings as defaults ←
 // profile ← config, and each control's parameters as its schema defaults ←
-// matching settings ← the profile's per-control parameters.
+// matching settings ← the profile's per-control parameters ← the config's.
 func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selection, error) {
 	settings := s.DefaultSettings()
 	for k, v := range p.Settings {
@@ -227,6 +230,13 @@ func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selecti
 			chosen[c.ID] = true
 		}
 	}
+	if cfg != nil {
+		for id := range cfg.Parameters {
+			if !chosen[id] {
+				errs = append(errs, fmt.Errorf("config %s: parameters given for %s, which profile %s does not select", cfg.File, id, p.Name))
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -250,6 +260,11 @@ func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selecti
 		}
 		for k, v := range p.Parameters[id] {
 			params[k] = v
+		}
+		if cfg != nil {
+			for k, v := range cfg.Parameters[id] {
+				params[k] = v
+			}
 		}
 		if err := c.ValidateParameters(params); err != nil {
 			errs = append(errs, err)

@@ -22,8 +22,24 @@ api_group(api_version) := parts[0] if {
 # name is metadata.name, or "" when unset.
 name := get(get(resource, "metadata", {}), "name", "")
 
-# namespace is metadata.namespace, or "" when unset.
-namespace := get(get(resource, "metadata", {}), "namespace", "")
+# namespace is where the object lands: the admission request's namespace
+# ("default" for a namespaced object that names none, "" when cluster-scoped).
+namespace := ns if {
+	ns := input.review.namespace
+	is_string(ns)
+} else := get(get(resource, "metadata", {}), "namespace", "")
+
+# labels are the object's labels ({} when unset).
+labels := get(get(resource, "metadata", {}), "labels", {})
+
+# annotations are the object's annotations ({} when unset).
+annotations := get(get(resource, "metadata", {}), "annotations", {})
+
+# has_kind is true when the object under review has this API group and kind.
+has_kind(api_group_name, kind) if {
+	group == api_group_name
+	resource.kind == kind
+}
 
 # label names the object in messages, e.g. `Deployment "web"`.
 label := sprintf("%s %q", [resource.kind, name])

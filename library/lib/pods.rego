@@ -114,3 +114,16 @@ is_windows if spec.os.name == "windows"
 # in_user_namespace is true for pods with hostUsers: false, which the Pod
 # Security Standards relax some checks for.
 in_user_namespace if spec.hostUsers == false
+
+# service_account is the ServiceAccount the pod runs as: serviceAccountName,
+# else the deprecated serviceAccount, else "default".
+service_account := name if {
+	name := k8s.get(spec, "serviceAccountName", "")
+	name != ""
+} else := name if {
+	name := k8s.get(spec, "serviceAccount", "")
+	name != ""
+} else := "default"
+
+# labels are the pod template's labels ({} when unset).
+labels := k8s.get(metadata, "labels", {})

@@ -1,0 +1,117 @@
+# METADATA
+# title: RBAC helpers
+# description: >-
+#   What a Role or ClusterRole grants, with Kubernetes' matching rules:
+#   "*" in verbs, apiGroups and resources, subresources ("pods/exec"
+#   granted by "pods/exec", "pods/*", "*/exec" or "*"), and the subjects of
+#   RoleBindings and ClusterRoleBindings.
+package lib.rbac
+
+import rego.v1
+
+import data.lib.k8s
+
+# is_role is true for Roles and ClusterRoles.
+is_role if k8s.has_kind("rbac.authorization.k8s.io", "Role")
+
+is_role if k8s.has_kind("rbac.authorization.k8s.io", "ClusterRole")
+
+# is_binding is true for RoleBindings and ClusterRoleBindings.
+is_binding if k8s.has_kind("rbac.authorization.k8s.io", "RoleBinding")
+
+is_binding if k8s.has_kind("rbac.authorization.k8s.io", "ClusterRoleBinding")
+
+# rules are the rules of the role under review, with their index.
+rules contains [i, rule] if {
+	is_role
+	some i, rule in k8s.resource.rules
+	is_object(rule)
+}
+
+# grants is true when a rule allows verb on resource (optionally
+# "resource/subresource") in API group.
+grants(rule, verb, group, resource) if {
+	has(rule, "verbs", verb)
+	has(rule, "apiGroups", group)
+	grants_resource(rule, resource)
+}
+
+has(rule, field, value) if {
+	some v in object.get(rule, field, [])
+	v in {value, "*"}
+}
+
+grants_resource(rule, resource) if {
+	not contains(resource, "/")
+	some r in object.get(rule, "resources", [])
+	r in {resource, "*"}
+}
+
+grants_resource(rule, resource) if {
+	[parent, sub] := split(resource, "/")
+	some r in object.get(rule, "resources", [])
+	r in {resource, "*", concat("/", [parent, "*"]), concat("/", ["*", sub])}
+}
+
+# role_label names the role in messages, e.g. `ClusterRole "ops"`.
+role_label := k8s.label
+
+# subjects are the subjects of the binding under review, with their index.
+subjects contains [i, subject] if {
+	is_binding
+	some i, subject in k8s.resource.subjects
+	is_object(subject)
+}
+
+# subject_label names a subject in messages: `Group "system:anonymous"`.
+subject_label(subject) := sprintf("%s %q", [k8s.get(subject, "kind", ""), k8s.get(subject, "name", "")]) if {
+	k8s.get(subject, "namespace", "") == ""
+} else := sprintf("%s %q", [subject.kind, concat("/", [subject.namespace, k8s.get(subject, "name", "")])])
+
+# role_ref is the binding's roleRef: {kind, name}.
+role_ref := k8s.resource.roleRef
+
+# bound_role returns the role a binding refers to, from the inventory
+# (a ClusterRole, or a Role in the binding's namespace).
+bound_role := role if {
+	role_ref.kind == "ClusterRole"
+	some gv, kinds in data.inventory.cluster
+	k8s.api_group(gv) == "rbac.authorization.k8s.io"
+	role := kinds.ClusterRole[role_ref.name]
+}
+
+bound_role := role if {
+	role_ref.kind == "Role"
+	some gv, kinds in data.inventory.namespace[k8s.namespace]
+	k8s.api_group(gv) == "rbac.authorization.k8s.io"
+	role := kinds.Role[role_ref.name]
+}
+
+# role_grants is true when a role object (from the inventory) allows verb
+# on resource in group.
+role_grants(role, verb, group, resource) if {
+	some rule in object.get(role, "rules", [])
+	grants(rule, verb, group, resource)
+}
+
+# approved is true when the role under review is listed in entries
+# ({kind, name, namespace}; namespace only for Roles).
+approved(entries) if {
+	some e in entries
+	e.kind == k8s.resource.kind
+	e.name == k8s.name
+	approved_namespace(e)
+}
+
+approved_namespace(e) if e.kind == "ClusterRole"
+
+approved_namespace(e) if {
+	e.kind == "Role"
+	k8s.get(e, "namespace", "") == k8s.namespace
+}
+
+# role_kinds are the kinds role controls judge.
+role_kinds := ["rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole"]
+
+# rule_path is the path of a rule of the role under review.
+rule_path(i) := ["rules", i]
