@@ -1,0 +1,41 @@
+# METADATA
+# title: Workloads run in namespaces that deny traffic by default
+# description: >-
+#   Every namespace that runs workloads needs NetworkPolicies that select all
+#   pods (podSelector: {}) and govern both Ingress and Egress without letting
+#   all traffic through, so pods receive only the traffic rules allow and
+#   reach only the destinations rules allow. Judged per workload against the
+#   NetworkPolicies in the inventory, as Gatekeeper would at admission with
+#   NetworkPolicies synced; one finding per missing direction.
+# custom:
+#   id: SS-NET-001
+#   severity: high
+#   requirements: [NET-03, NET-05]
+#   frameworks:
+#     cis-k8s: ["5.3.2"]
+#     cis-aks: ["4.4.2"]
+#     mcsb: [NS-1]
+#     nsa-cisa: [Network separation and hardening]
+#     mitre: [T1210]
+#   kinds: [workloads]
+#   remediation: "Add a NetworkPolicy to the namespace with podSelector: {} and policyTypes: [Ingress, Egress], then allow required traffic (DNS included) with explicit rules."
+package shipshape.net.default_deny
+
+import rego.v1
+
+import data.lib.inventory
+import data.lib.k8s
+import data.lib.netpol
+import data.lib.pods
+
+violation contains {"msg": msg, "details": {"field": ["metadata"]}} if {
+	pods.is_workload
+	some direction in ["Ingress", "Egress"]
+	not covered(direction)
+	msg := sprintf("%s runs in namespace %q, which has no NetworkPolicy that selects all pods and restricts %s by default; add one with podSelector: {} and policyTypes: [%s]", [k8s.label, k8s.namespace, lower(direction), direction])
+}
+
+covered(direction) if {
+	some np in inventory.namespaced(k8s.namespace, "networking.k8s.io", "NetworkPolicy")
+	netpol.default_denies(np, direction)
+}

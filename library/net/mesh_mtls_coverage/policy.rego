@@ -1,0 +1,43 @@
+# METADATA
+# title: Meshed namespaces are covered by strict mutual TLS
+# description: >-
+#   A namespace enrolled in the Istio mesh (label istio-injection: enabled
+#   or istio.io/rev) must be covered by a STRICT PeerAuthentication: one in
+#   the namespace without a selector, or a mesh-wide one in the mesh root
+#   namespace. Otherwise Istio's default, PERMISSIVE, applies.
+# custom:
+#   id: SS-NET-007
+#   severity: high
+#   requirements: [NET-10]
+#   frameworks:
+#     mcsb: [DP-3, NS-1]
+#     mitre: [T1040]
+#   kinds: [Namespace]
+#   remediation: "Add a PeerAuthentication named default with spec.mtls.mode: STRICT to the namespace or to the mesh root namespace."
+#   parameters:
+#     type: object
+#     properties:
+#       meshRootNamespace: {type: string, default: istio-system}
+package shipshape.net.mesh_mtls_coverage
+
+import rego.v1
+
+import data.lib.inventory
+import data.lib.k8s
+
+meshed if k8s.labels["istio-injection"] == "enabled"
+
+meshed if k8s.get(k8s.labels, "istio.io/rev", "") != ""
+
+strict_in(ns) if {
+	some pa in inventory.namespaced(ns, "security.istio.io", "PeerAuthentication")
+	count(k8s.get(pa.spec, "selector", {})) == 0
+	upper(k8s.get(k8s.get(pa.spec, "mtls", {}), "mode", "")) == "STRICT"
+}
+
+violation contains {"msg": msg, "details": {"field": ["metadata", "labels"]}} if {
+	meshed
+	not strict_in(k8s.name)
+	not strict_in(input.parameters.meshRootNamespace)
+	msg := sprintf("%s is in the Istio mesh but no STRICT PeerAuthentication covers it, so PERMISSIVE applies; add one to the namespace or to %q", [k8s.label, input.parameters.meshRootNamespace])
+}
