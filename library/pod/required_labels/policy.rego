@@ -1,0 +1,45 @@
+# METADATA
+# title: Workloads carry the required labels
+# description: >-
+#   Labels such as app tie workloads to owners, selectors, network policies
+#   and dashboards. Every workload, and for controllers also its pod
+#   template, carries each label in labels with a non-empty value.
+# custom:
+#   id: SS-POD-007
+#   severity: low
+#   requirements: [POD-11]
+#   frameworks:
+#     mcsb: [AM-2]
+#   kinds: [workloads]
+#   remediation: Add the labels to metadata.labels (and to the pod template's metadata.labels).
+#   parameters:
+#     type: object
+#     properties:
+#       labels: {type: array, items: {type: string}, default: [app]}
+package shipshape.pod.required_labels
+
+import rego.v1
+
+import data.lib.k8s
+import data.lib.pods
+
+# places are the label sets to check: the object's and, for controllers,
+# the pod template's.
+places contains [["metadata", "labels"], k8s.labels] if pods.is_workload
+
+places contains [pods.metadata_field(["labels"]), pods.labels] if {
+	count(pods.template_path) > 0
+}
+
+violation contains {"msg": msg, "details": {"field": path}} if {
+	some [path, labels] in places
+	some name in input.parameters.labels
+	not non_empty(labels, name)
+	msg := sprintf("%s is missing label %q in %s; add it", [k8s.label, name, k8s.path_string(path)])
+}
+
+non_empty(labels, name) if {
+	value := labels[name]
+	is_string(value)
+	value != ""
+}
