@@ -2,7 +2,13 @@ package library_test
 
 import (
 	"context"
+	"io/fs"
+	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,4 +42,68 @@ func TestCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestControlConventions holds every built-in control to the library's
+// contract: package shipshape.<area>.<name> in library/<area>/<name>/, an ID
+// SS-<AREA>-NNN, a description, a fix, at least one requirement and one
+// framework mapping.
+func TestControlConventions(t *testing.T) {
+	lib := loadLibrary(t)
+	idPattern := regexp.MustCompile(`^SS-[A-Z0-9]+-\d{3}$`)
+	for _, c := range lib.Controls() {
+		t.Run(c.ID, func(t *testing.T) {
+			assert.Regexp(t, idPattern, c.ID)
+			assert.Equal(t, "library/"+strings.ReplaceAll(strings.TrimPrefix(c.Package, "shipshape."), ".", "/")+"/policy.rego", c.File, "package and folder must agree")
+			assert.NotEmpty(t, c.Description)
+			assert.NotEmpty(t, c.Remediation)
+			assert.NotEmpty(t, c.Requirements)
+			assert.NotEmpty(t, c.Frameworks)
+			for _, k := range c.Kinds {
+				assert.NotEmpty(t, k.Kind)
+			}
+		})
+	}
+}
+
+// TestLibraryIsStrict compiles the built-in library with OPA's strict mode
+// (no unused variables, imports or shadowing).
+func TestLibraryIsStrict(t *testing.T) {
+	modules := map[string]*ast.Module{}
+	err := fs.WalkDir(library.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		data, err := library.FS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(p, string(data), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		modules[p] = m
+		return err
+	})
+	require.NoError(t, err)
+	c := ast.NewCompiler().WithStrict(true)
+	c.Compile(modules)
+	require.False(t, c.Failed(), "%v", c.Errors)
+}
+
+// TestWorkloadKindsMatchRego keeps the Go alias "workloads" and the Rego
+// helper lib.pods.template_paths in agreement.
+func TestWorkloadKindsMatchRego(t *testing.T) {
+	lib := loadLibrary(t)
+	rs, err := rego.New(rego.Query("data.lib.pods.template_paths"), rego.Compiler(lib.Compiler())).Eval(context.Background())
+	require.NoError(t, err)
+	paths := rs[0].Expressions[0].Value.(map[string]any)
+	var fromRego []string
+	for group, kinds := range paths {
+		for kind := range kinds.(map[string]any) {
+			fromRego = append(fromRego, policy.Kind{Group: group, Kind: kind}.String())
+		}
+	}
+	var fromGo []string
+	for _, k := range policy.WorkloadKinds() {
+		fromGo = append(fromGo, k.String())
+	}
+	assert.ElementsMatch(t, fromGo, fromRego)
 }

@@ -25,6 +25,7 @@ func newScanCommand(e *env) *cobra.Command {
 		noColor     bool
 		workers     int
 		maxFileSize int64
+		cluster     string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -37,7 +38,13 @@ violation with the line of the offending field.
 
 Documents that hold no Kubernetes object are listed as skipped. Objects in
 settings.systemNamespaces are not judged by admission controls, as
-Gatekeeper's excludedNamespaces would; the report lists them.`,
+Gatekeeper's excludedNamespaces would; the report lists them.
+
+Cross-resource controls (default-deny NetworkPolicies, PodDisruptionBudgets,
+ServiceAccounts, production namespaces) see every scanned object, as
+Gatekeeper's synced data.inventory. Cluster-level controls (a runtime
+detection agent, alert rules, backups, GitOps) judge the scanned objects as
+a whole when they describe a cluster; their results have no file.`,
 		Example: `  shipshape scan deploy/
   shipshape scan --profile pss-baseline -o json k8s/ > report.json
   kubectl kustomize overlays/prod | shipshape scan -o github -
@@ -52,6 +59,10 @@ Gatekeeper's excludedNamespaces would; the report lists them.`,
 				}
 				threshold = s
 			}
+			mode := scan.ClusterMode(cluster)
+			if mode != scan.ClusterAuto && mode != scan.ClusterAlways && mode != scan.ClusterNever {
+				return fmt.Errorf("--cluster-checks: want auto, always or never, not %q", cluster)
+			}
 			if !isFormat(output) {
 				return fmt.Errorf("--output: unknown format %q (want %s)", output, strings.Join(report.Formats(), ", "))
 			}
@@ -64,11 +75,12 @@ Gatekeeper's excludedNamespaces would; the report lists them.`,
 				return err
 			}
 			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
-				Paths:       args,
-				Stdin:       e.stdin,
-				Workers:     workers,
-				MaxFileSize: maxFileSize,
-				Profile:     sel.Profile.Name,
+				Paths:         args,
+				Stdin:         e.stdin,
+				Workers:       workers,
+				MaxFileSize:   maxFileSize,
+				Profile:       sel.Profile.Name,
+				ClusterChecks: mode,
 			})
 			if err != nil {
 				return err
@@ -102,6 +114,8 @@ Gatekeeper's excludedNamespaces would; the report lists them.`,
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
 	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
+	f.StringVar(&cluster, "cluster-checks", string(scan.ClusterAuto),
+		"run cluster-level controls (runtime agent, alert rules, backups, GitOps) over all scanned objects: `auto` (when the scan holds a cluster-scoped object such as a Namespace), always or never")
 	return cmd
 }
 

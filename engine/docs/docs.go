@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/shipshape-dev/shipshape/engine/casetest"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -85,8 +87,39 @@ func controlsDoc(lib *policy.Library, cases map[string][]casetest.Case, profiles
 		if c.Remediation != "" {
 			fmt.Fprintf(&b, "\nFix: %s\n", c.Remediation)
 		}
+		writeExample(&b, "Allowed", cases[c.ID], true)
+		writeExample(&b, "Denied", cases[c.ID], false)
 	}
 	return b.Bytes()
+}
+
+// writeExample shows the first allowed (or denied) case of a control.
+func writeExample(b *bytes.Buffer, heading string, cases []casetest.Case, allow bool) {
+	for _, tc := range cases {
+		if tc.Expectation.Allow != allow {
+			continue
+		}
+		fmt.Fprintf(b, "\n%s — %s:\n\n", heading, tc.Name)
+		switch obj := tc.Object.(type) {
+		case nil:
+			fmt.Fprintf(b, "(the manifest in `%s`)\n", tc.File)
+		case string:
+			fmt.Fprintf(b, "```yaml\n%s```\n", strings.TrimRight(obj, "\n")+"\n")
+		default:
+			data, err := yaml.Marshal(obj)
+			if err != nil {
+				data = []byte(fmt.Sprint(obj))
+			}
+			fmt.Fprintf(b, "```yaml\n%s```\n", data)
+		}
+		if len(tc.Parameters) > 0 {
+			fmt.Fprintf(b, "\nwith parameters `%s`\n", compactJSON(tc.Parameters))
+		}
+		if !allow {
+			fmt.Fprintf(b, "\nExpected: %s.\n", tc.Expectation)
+		}
+		return
+	}
 }
 
 func traceabilityDoc(lib *policy.Library, catalogue *requirements.Catalogue, cases map[string][]casetest.Case) []byte {
@@ -129,7 +162,7 @@ func traceabilityDoc(lib *policy.Library, catalogue *requirements.Catalogue, cas
 		switch {
 		case status != "":
 		case len(r.Evidence) == 0:
-			status = "process requirement (no offline evidence)"
+			status = "guidance (no machine-checkable evidence)"
 		default:
 			status = "**not yet implemented**"
 		}

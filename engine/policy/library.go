@@ -174,45 +174,67 @@ func (l *Library) definesViolation(pkg string) bool {
 	return len(l.compiler.GetRulesExact(ref)) > 0 || len(l.compiler.GetRulesForVirtualDocument(ref)) > 0
 }
 
-// inventoryReaders returns the packages that read data.inventory, directly
-// or through helpers that do.
+// inventoryReaders returns the packages whose rules read data.inventory,
+// directly or through helper rules that do. It works on the compiled
+// modules, where imports are resolved, and per rule, so importing a helper
+// package does not make a control referential unless it uses a rule of it
+// that reads the inventory.
 func (l *Library) inventoryReaders() map[string]bool {
 	inventory := ast.MustParseRef("data.inventory")
-	refs := map[string][]ast.Ref{} // package → data refs it makes
-	for _, mod := range l.modules {
-		pkg := packagePath(mod)
-		ast.WalkRefs(mod, func(r ast.Ref) bool {
-			if r.HasPrefix(ast.DefaultRootRef) {
-				refs[pkg] = append(refs[pkg], r)
-			}
-			return false
-		})
+	type ruleRefs struct {
+		path ast.Ref
+		refs []ast.Ref
 	}
-	readers := map[string]bool{}
+	var rules []ruleRefs
+	for _, mod := range l.compiler.Modules {
+		for _, r := range mod.Rules {
+			rr := ruleRefs{path: r.Path()}
+			ast.WalkRefs(r, func(ref ast.Ref) bool {
+				if ref.HasPrefix(ast.DefaultRootRef) {
+					rr.refs = append(rr.refs, ref)
+				}
+				return false
+			})
+			rules = append(rules, rr)
+		}
+	}
+	var readers []ast.Ref
+	reads := func(ref ast.Ref) bool {
+		if ref.HasPrefix(inventory) {
+			return true
+		}
+		for _, reader := range readers {
+			if ref.HasPrefix(reader) || reader.HasPrefix(ref) {
+				return true
+			}
+		}
+		return false
+	}
+	marked := map[string]bool{}
 	for changed := true; changed; {
 		changed = false
-		for pkg, rs := range refs {
-			if readers[pkg] {
+		for _, r := range rules {
+			if marked[r.path.String()] {
 				continue
 			}
-			for _, r := range rs {
-				if r.HasPrefix(inventory) || readsReader(r, readers) {
-					readers[pkg], changed = true, true
+			for _, ref := range r.refs {
+				if reads(ref) {
+					marked[r.path.String()], changed = true, true
+					readers = append(readers, r.path)
 					break
 				}
 			}
 		}
 	}
-	return readers
-}
-
-func readsReader(r ast.Ref, readers map[string]bool) bool {
-	for pkg := range readers {
-		if r.HasPrefix(ast.MustParseRef("data." + pkg)) {
-			return true
+	packages := map[string]bool{}
+	for _, mod := range l.compiler.Modules {
+		for _, r := range mod.Rules {
+			if marked[r.Path().String()] {
+				packages[packagePath(mod)] = true
+			}
 		}
 	}
-	return false
+	return packages
 }
 
 func packagePath(mod *ast.Module) string {

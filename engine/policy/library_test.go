@@ -48,11 +48,31 @@ const inventoryHelper = `package lib.reads
 import rego.v1
 
 inventory_present if count(data.inventory) > 0
+
+names := {n | some n in input.review.object.metadata.names}
+`
+
+const helperUser = `# METADATA
+# title: Uses a helper rule that does not read the inventory
+# custom:
+#   id: U-002
+#   severity: low
+#   kinds: [Pod]
+package shipshape.u.two
+
+import rego.v1
+
+import data.lib.reads
+
+violation contains {"msg": "x", "details": {}} if count(reads.names) > 1
 `
 
 func TestLoadParsesMetadata(t *testing.T) {
-	lib, err := loadFS(t, map[string]string{"u/one/policy.rego": validControl, "lib/reads.rego": inventoryHelper})
+	lib, err := loadFS(t, map[string]string{"u/one/policy.rego": validControl, "u/two/policy.rego": helperUser, "lib/reads.rego": inventoryHelper})
 	require.NoError(t, err)
+	two, ok := lib.Control("U-002")
+	require.True(t, ok)
+	assert.False(t, two.Referential, "importing a helper package does not make a control referential; using an inventory rule does")
 	c, ok := lib.Control("U-001")
 	require.True(t, ok)
 	assert.Equal(t, "A control", c.Title)

@@ -22,6 +22,10 @@ func writeGitHub(w io.Writer, r *Report) error {
 			level = "warning"
 		}
 		title := fmt.Sprintf("%s %s (%s)", res.Control, res.Title, res.Severity)
+		if res.File == "" {
+			fmt.Fprintf(&b, "::%s title=%s::%s\n", level, escapeProperty(title), escapeData(res.Message))
+			continue
+		}
 		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s::%s\n",
 			level, escapeProperty(res.File), max(res.Line, 1), escapeProperty(title), escapeData(res.Message))
 	}

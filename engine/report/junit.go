@@ -80,6 +80,26 @@ func writeJUnit(w io.Writer, r *Report) error {
 		suites.Tests++
 		s.Cases = append(s.Cases, tc)
 	}
+	if r.Summary.ClusterChecked {
+		s := suite(ClusterHeading)
+		tc := junitCase{ClassName: ClusterHeading, Name: "cluster-level controls"}
+		if rest := r.Results[next:]; len(rest) > 0 {
+			var lines []string
+			worst := ""
+			for _, res := range rest {
+				lines = append(lines, fmt.Sprintf("%s [%s] %s", res.Control, res.Severity, res.Message))
+				if worst == "" || severityRank(res.Severity) > severityRank(worst) {
+					worst = res.Severity
+				}
+			}
+			tc.Failure = &junitFailure{Message: fmt.Sprintf("%d violation(s)", len(rest)), Type: worst, Text: strings.Join(lines, "\n")}
+			s.Failures++
+			suites.Failures++
+		}
+		s.Tests++
+		suites.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
 	for _, e := range r.Errors {
 		file := e.File
 		if file == "" {

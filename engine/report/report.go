@@ -31,7 +31,8 @@ type Report struct {
 	objects  []ObjectRef
 }
 
-// Result is one violation.
+// Result is one violation. A result of a cluster-level control has an
+// empty File and Line 0: it is about the scanned objects as a whole.
 type Result struct {
 	Control      string   `json:"control"`
 	Severity     string   `json:"severity"`
@@ -64,6 +65,9 @@ type Summary struct {
 	Skipped  int    `json:"skipped"`
 	Excluded int    `json:"excluded"`
 	Errors   int    `json:"errors"`
+	// ClusterChecked is true when cluster-level controls judged the scanned
+	// objects as a whole; their results have an empty file.
+	ClusterChecked bool `json:"cluster_checked"`
 }
 
 // Skipped is a document without a Kubernetes object.
@@ -125,6 +129,7 @@ func (r *Report) Objects() []ObjectRef { return r.objects }
 // a Builder in input order.
 type Part struct {
 	file     string
+	cluster  bool
 	results  []Result
 	objects  []ObjectRef
 	skipped  []Skipped
@@ -206,6 +211,14 @@ func (p *Part) addJudgement(j eval.Judgement) {
 	p.results = append(p.results, results...)
 }
 
+// NewClusterPart builds the part of the synthetic Cluster object that
+// cluster-level controls judge; its results carry no file or line.
+func NewClusterPart(j eval.Judgement) *Part {
+	p := &Part{cluster: true}
+	p.addJudgement(j)
+	return p
+}
+
 // Builder assembles a report from parts, in input order.
 type Builder struct {
 	r     *Report
@@ -231,6 +244,16 @@ func NewBuilder(controls []*policy.Control, profile string) *Builder {
 // Add appends one file's part.
 func (b *Builder) Add(p *Part) {
 	r := b.r
+	if p.cluster {
+		r.Errors = append(r.Errors, p.errors...)
+		r.Results = append(r.Results, p.results...)
+		for _, res := range p.results {
+			r.Summary.Violations++
+			r.Summary.BySeverity[res.Severity]++
+		}
+		r.Summary.ClusterChecked = true
+		return
+	}
 	if !b.files[p.file] {
 		b.files[p.file] = true
 		r.Summary.Files++

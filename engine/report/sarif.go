@@ -149,18 +149,22 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 	}
 	for _, res := range r.Results {
 		name := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}.Label()
-		run.Results = append(run.Results, sarifResult{
-			RuleID:    res.Control,
-			RuleIndex: index[res.Control],
-			Level:     sarifLevel(res.Severity),
-			Message:   sarifText{Text: res.Message},
-			Locations: []sarifLocation{{
+		locations := []sarifLocation{}
+		if res.File != "" { // cluster-level results have no location
+			locations = append(locations, sarifLocation{
 				PhysicalLocation: sarifPhysical{
 					ArtifactLocation: sarifArtifact{URI: artifactURI(res.File)},
 					Region:           sarifRegion{StartLine: max(res.Line, 1)},
 				},
 				LogicalLocations: []sarifLogical{{Name: res.Name, FullyQualifiedName: name, Kind: "object"}},
-			}},
+			})
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID:              res.Control,
+			RuleIndex:           index[res.Control],
+			Level:               sarifLevel(res.Severity),
+			Message:             sarifText{Text: res.Message},
+			Locations:           locations,
 			PartialFingerprints: map[string]string{"shipshape/v1": fingerprint(res)},
 			Properties:          map[string]any{"requirements": res.Requirements, "field": res.Field},
 		})

@@ -28,6 +28,9 @@ func severityColor(severity string) string {
 	return ""
 }
 
+// ClusterHeading heads the results of cluster-level controls.
+const ClusterHeading = "(cluster: all scanned objects)"
+
 type painter bool
 
 func (p painter) paint(code, s string) string {
@@ -49,7 +52,16 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 				b.WriteString("\n")
 			}
 			file = res.File
-			b.WriteString(p.paint(ansiBold, file) + "\n")
+			header := file
+			if header == "" {
+				header = ClusterHeading
+			}
+			b.WriteString(p.paint(ansiBold, header) + "\n")
+		}
+		if res.File == "" {
+			fmt.Fprintf(&b, "         %s  %-10s\n", p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity))), res.Control)
+			fmt.Fprintf(&b, "         %s\n", res.Message)
+			continue
 		}
 		obj := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
 		fmt.Fprintf(&b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)),

@@ -31,7 +31,29 @@ type Options struct {
 	MaxFileSize int64
 	// Profile names the profile in the report.
 	Profile string
+	// ClusterChecks says when cluster-level controls (kind
+	// shipshape.dev/Cluster) run: ClusterAuto (when the scan holds a
+	// cluster-scoped object, so it describes a cluster), ClusterAlways or
+	// ClusterNever.
+	ClusterChecks ClusterMode
 }
+
+// ClusterMode says when cluster-level controls run.
+type ClusterMode string
+
+// Cluster modes.
+const (
+	ClusterAuto   ClusterMode = "auto"
+	ClusterAlways ClusterMode = "always"
+	ClusterNever  ClusterMode = "never"
+)
+
+// ClusterGroup and ClusterKind name the synthetic object that cluster-level
+// controls judge; they read data.inventory as a whole.
+const (
+	ClusterGroup = "shipshape.dev"
+	ClusterKind  = "Cluster"
+)
 
 func (o Options) workers() int {
 	if o.Workers > 0 {
@@ -68,7 +90,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	var parts []*report.Part
 	var err error
 	if eval.NeedsInventory(bindings) {
-		parts, err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts.workers())
+		parts, err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts.workers(), opts.ClusterChecks)
 	} else {
 		parts, err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts.workers())
 	}
@@ -97,7 +119,7 @@ func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Bi
 
 // judgeWithInventory reads every file first, so referential controls see
 // every object in data.inventory.
-func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, workers int) ([]*report.Part, error) {
+func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, workers int, mode ClusterMode) ([]*report.Part, error) {
 	read, err := input.ReadAll(ctx, files, readOpts)
 	if err != nil {
 		return nil, err
@@ -111,11 +133,43 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 		return nil, err
 	}
 	judged := ev.JudgeAll(ctx, all, workers)
-	parts := make([]*report.Part, len(read))
+	parts := make([]*report.Part, len(read), len(read)+1)
 	next := 0
 	for i, f := range read {
 		parts[i] = report.NewPart(f, judged[next:next+len(f.Objects)])
 		next += len(f.Objects)
 	}
+	if runClusterChecks(mode, bindings, all) {
+		parts = append(parts, report.NewClusterPart(ev.Judge(ctx, clusterObject())))
+	}
 	return parts, ctx.Err()
+}
+
+// runClusterChecks decides whether to judge the synthetic Cluster object.
+func runClusterChecks(mode ClusterMode, bindings []eval.Binding, objects []*input.Object) bool {
+	wanted := false
+	for _, b := range bindings {
+		wanted = wanted || b.Control.Matches(ClusterGroup, ClusterKind)
+	}
+	switch {
+	case !wanted || mode == ClusterNever:
+		return false
+	case mode == ClusterAlways:
+		return true
+	}
+	for _, o := range objects {
+		if input.ClusterScoped(o.Group(), o.Kind()) {
+			return true
+		}
+	}
+	return false
+}
+
+// clusterObject is the synthetic object cluster-level controls judge.
+func clusterObject() *input.Object {
+	return input.NewObject(input.Source{}, map[string]any{
+		"apiVersion": ClusterGroup + "/v1",
+		"kind":       ClusterKind,
+		"metadata":   map[string]any{"name": "scanned-objects"},
+	})
 }

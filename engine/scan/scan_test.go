@@ -121,3 +121,34 @@ func TestStdin(t *testing.T) {
 	assert.Equal(t, "<stdin>", r.Results[0].File)
 	assert.Equal(t, 4, r.Results[0].Line)
 }
+
+func TestClusterChecks(t *testing.T) {
+	lib, _ := setup(t)
+	dir := t.TempDir()
+	app := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {containers: [{name: c, image: x}]}\n"
+	ns := "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.yaml"), []byte(app), 0o644))
+	bs := bindings(lib, "SS-OPS-004", "SS-PSS-003")
+
+	r, err := Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
+	require.NoError(t, err)
+	assert.False(t, r.Summary.ClusterChecked, "an app without cluster-scoped objects is not a cluster")
+	assert.Empty(t, r.Results)
+
+	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterAlways})
+	require.NoError(t, err)
+	require.Len(t, r.Results, 1)
+	assert.Equal(t, "SS-OPS-004", r.Results[0].Control)
+	assert.Empty(t, r.Results[0].File)
+	assert.Equal(t, 1, r.Summary.Objects, "the synthetic Cluster is not counted as a scanned object")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ns.yaml"), []byte(ns), 0o644))
+	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
+	require.NoError(t, err)
+	assert.True(t, r.Summary.ClusterChecked, "a Namespace makes the scan describe a cluster")
+	require.Len(t, r.Results, 1)
+
+	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterNever})
+	require.NoError(t, err)
+	assert.Empty(t, r.Results)
+}

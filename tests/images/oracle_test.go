@@ -35,7 +35,7 @@ func newParser(t testing.TB) parser {
 }
 
 type parsed struct {
-	Valid                            bool
+	Valid                             bool
 	Registry, Repository, Tag, Digest string
 }
 

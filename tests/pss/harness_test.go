@@ -54,7 +54,7 @@ const wellFormed = "SS-K8S-001"
 
 // harness evaluates pods with shipshape and with the upstream evaluator.
 type harness struct {
-	all       *eval.Evaluator
+	all       *eval.Evaluator               // every control of both PSS profiles
 	levels    map[api.Level]map[string]bool // level → control IDs of its profile
 	upstream  policy.Evaluator
 	checks    []policy.Check
@@ -95,6 +95,9 @@ func buildHarness() (*harness, error) {
 		return nil, err
 	}
 	h := &harness{levels: map[api.Level]map[string]bool{}, checks: policy.DefaultChecks()}
+	// Every control of both Pod Security profiles, each once.
+	var union []eval.Binding
+	seen := map[string]bool{}
 	for level, name := range map[api.Level]string{api.LevelBaseline: "pss-baseline", api.LevelRestricted: "pss-restricted"} {
 		sel, err := schemas.Select(lib, profiles[name], nil)
 		if err != nil {
@@ -103,13 +106,13 @@ func buildHarness() (*harness, error) {
 		h.levels[level] = map[string]bool{}
 		for _, b := range sel.Bindings {
 			h.levels[level][b.Control.ID] = true
+			if !seen[b.Control.ID] {
+				seen[b.Control.ID] = true
+				union = append(union, b)
+			}
 		}
 	}
-	all, err := schemas.Select(lib, profiles["all"], nil)
-	if err != nil {
-		return nil, err
-	}
-	if h.all, err = eval.New(lib, all.Bindings); err != nil {
+	if h.all, err = eval.New(lib, union); err != nil {
 		return nil, err
 	}
 	if h.upstream, err = policy.NewEvaluator(h.checks, nil); err != nil {

@@ -58,6 +58,6 @@ digest_required if input.parameters.requireDigest
 
 digest_required if namespaces.object_is_production(input.parameters.productionNamespaceSelector)
 
-digest_reason := "requireDigest is set" if input.parameters.requireDigest
-
-else := "production namespace"
+digest_reason := "requireDigest is set" if {
+	input.parameters.requireDigest
+} else := "production namespace"

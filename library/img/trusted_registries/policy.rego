@@ -50,6 +50,6 @@ violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["i
 	msg := sprintf("%s pulls %q from registry %q, which is not in allowedRegistries (%s); use a trusted registry", [pods.label(c), c.value.image, ref.registry, allowed_text])
 }
 
-allowed_text := "none configured" if count(input.parameters.allowedRegistries) == 0
-
-else := concat(", ", input.parameters.allowedRegistries)
+allowed_text := "none configured" if {
+	count(input.parameters.allowedRegistries) == 0
+} else := concat(", ", input.parameters.allowedRegistries)

@@ -39,9 +39,9 @@ specs contains [["specs", i], s] if {
 	is_object(s)
 }
 
-identity := concat("/", [k8s.namespace, k8s.name]) if k8s.namespace != ""
-
-else := k8s.name
+identity := concat("/", [k8s.namespace, k8s.name]) if {
+	k8s.namespace != ""
+} else := k8s.name
 
 violation contains {"msg": msg, "details": {"field": array.concat(path, ["egress", j])}} if {
 	not identity in input.parameters.approvedPolicies
@@ -51,7 +51,7 @@ violation contains {"msg": msg, "details": {"field": array.concat(path, ["egress
 	msg := sprintf("%s egress rule %d %s; use toFQDNs or specific CIDRs", [k8s.label, j, reason])
 }
 
-open_reasons(rule) := {reason |
+open_reasons(rule) := ({reason |
 	some entity in k8s.get(rule, "toEntities", [])
 	lower(entity) in {"world", "all"}
 	reason := sprintf("allows toEntities %q", [entity])
@@ -59,7 +59,7 @@ open_reasons(rule) := {reason |
 	some cidr in k8s.get(rule, "toCIDR", [])
 	cidr in world_cidrs
 	reason := sprintf("allows toCIDR %s", [cidr])
-} | {reason |
+}) | {reason |
 	some set in k8s.get(rule, "toCIDRSet", [])
 	set.cidr in world_cidrs
 	count(k8s.get(set, "except", [])) == 0

@@ -34,6 +34,6 @@ violation contains {"msg": msg, "details": {"field": pods.spec_field(["dnsConfig
 	msg := sprintf("%s sends DNS lookups to %v (%s); remove it from dnsConfig.nameservers or approve it", [k8s.label, server, effect])
 }
 
-effect := "instead of cluster DNS, with dnsPolicy None" if pods.spec.dnsPolicy == "None"
-
-else := "in addition to cluster DNS"
+effect := "instead of cluster DNS, with dnsPolicy None" if {
+	pods.spec.dnsPolicy == "None"
+} else := "in addition to cluster DNS"

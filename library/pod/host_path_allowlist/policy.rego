@@ -64,13 +64,13 @@ violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["v
 	msg := sprintf("%s mounts hostPath volume %q (%s) writable; approved host paths are read-only, set volumeMounts[%d].readOnly to true", [pods.label(c), name, path, j])
 }
 
-path_problem(path) := "is not an absolute path" if not startswith(path, "/")
-
-else := "contains \"..\"" if ".." in segments(path)
-
-else := "is not under any approved path (allowedHostPaths)" if count(matching_entries(path)) == 0
-
-else := ""
+path_problem(path) := "is not an absolute path" if {
+	not startswith(path, "/")
+} else := "contains \"..\"" if {
+	".." in segments(path)
+} else := "is not under any approved path (allowedHostPaths)" if {
+	count(matching_entries(path)) == 0
+} else := ""
 
 matching_entries(path) := [entry |
 	some entry in input.parameters.allowedHostPaths

@@ -72,6 +72,6 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	msg := sprintf("%s enforces privileged, which only system and approved namespaces may; set %s=baseline or restricted, or approve the namespace", [k8s.label, label])
 }
 
-wanted := "restricted" if production
-
-else := "restricted (or baseline)"
+wanted := "restricted" if {
+	production
+} else := "restricted (or baseline)"

@@ -66,4 +66,3 @@ violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["r
 }
 
 upper_first(s) := concat("", [upper(substring(s, 0, 1)), substring(s, 1, -1)])
-

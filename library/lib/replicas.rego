@@ -1,0 +1,25 @@
+# METADATA
+# title: Replica helpers
+# description: >-
+#   How many replicas a workload runs: spec.replicas (Kubernetes defaults it
+#   to 1), or the minReplicas of a HorizontalPodAutoscaler in the inventory
+#   that scales it.
+package lib.replicas
+
+import rego.v1
+
+import data.lib.inventory
+import data.lib.k8s
+
+# scalable are the kinds that have spec.replicas.
+scalable := {"apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet", "/ReplicationController"}
+
+is_scalable if concat("/", [k8s.group, k8s.resource.kind]) in scalable
+
+# minimum is the smallest number of replicas the workload runs.
+minimum := n if {
+	some hpa in inventory.namespaced(k8s.namespace, "autoscaling", "HorizontalPodAutoscaler")
+	hpa.spec.scaleTargetRef.kind == k8s.resource.kind
+	hpa.spec.scaleTargetRef.name == k8s.name
+	n := k8s.get(hpa.spec, "minReplicas", 1)
+} else := k8s.get(k8s.resource.spec, "replicas", 1)
