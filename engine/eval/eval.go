@@ -7,7 +7,6 @@ package eval
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -84,6 +83,8 @@ type Evaluator struct {
 	bindings []Binding
 	store    storage.Store
 	tracer   topdown.QueryTracer
+	// inventory is data.inventory (Gatekeeper's sync layout).
+	inventory map[string]any
 
 	mu      sync.Mutex
 	queries map[string]*query
@@ -95,10 +96,7 @@ type Option func(*Evaluator)
 // WithInventory provides the objects referential controls see under
 // data.inventory.
 func WithInventory(objects []*input.Object) Option {
-	return func(e *Evaluator) {
-		e.store = inmem.NewFromObjectWithOpts(map[string]any{"inventory": Inventory(objects)},
-			inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
-	}
+	return func(e *Evaluator) { e.inventory = Inventory(objects) }
 }
 
 // WithTracer traces every evaluation (for coverage).
@@ -113,19 +111,27 @@ func New(lib *policy.Library, bindings []Binding, opts ...Option) (*Evaluator, e
 	for _, o := range opts {
 		o(e)
 	}
-	if e.store == nil {
-		e.store = inmem.NewFromObjectWithOpts(map[string]any{"inventory": emptyInventory()},
-			inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
+	if e.inventory == nil {
+		e.inventory = emptyInventory()
 	}
 	var errs []error
+	params := map[string]any{}
 	for _, b := range e.bindings {
 		if err := b.Control.ValidateParameters(b.Parameters); err != nil {
 			errs = append(errs, err)
 		}
+		p := b.Parameters
+		if p == nil {
+			p = map[string]any{}
+		}
+		params[b.Control.ID] = p
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	// Parameters are data, not a `with` on input: see policy.ParametersRoot.
+	e.store = inmem.NewFromObjectWithOpts(map[string]any{"inventory": e.inventory, policy.ParametersRoot: params},
+		inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
 	return e, nil
 }
 
@@ -221,15 +227,7 @@ func prepare(ctx context.Context, lib *policy.Library, store storage.Store, bind
 	q := &query{}
 	for n, i := range selected {
 		b := bindings[i]
-		expr := fmt.Sprintf("x%d := %s", n, b.Control.ViolationRef())
-		if len(b.Parameters) > 0 {
-			params, err := json.Marshal(b.Parameters)
-			if err != nil {
-				return nil, fmt.Errorf("parameters of %s: %w", b.Control.ID, err)
-			}
-			expr += " with input.parameters as " + string(params)
-		}
-		body = append(body, expr)
+		body = append(body, fmt.Sprintf("x%d := %s", n, b.Control.ViolationRef()))
 		q.controls = append(q.controls, b.Control)
 	}
 	parsed, err := ast.ParseBody(strings.Join(body, "; "))

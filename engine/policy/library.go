@@ -48,6 +48,12 @@ const (
 	HelperRoot  = "lib"
 )
 
+// ParametersRoot is where the evaluator serves control parameters:
+// data.shipshape_parameters[<control ID>]. Controls are written against
+// Gatekeeper's input.parameters; the compiled library reads this document
+// instead, so one query evaluates every control with a shared cache.
+const ParametersRoot = "shipshape_parameters"
+
 // Load parses and compiles every source. The requirement IDs that controls
 // name must exist in the catalogue.
 func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Source) (*Library, error) {
@@ -113,8 +119,20 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 		return nil, errors.Join(errs...)
 	}
 
+	compiled := make(map[string]*ast.Module, len(l.modules))
+	for name, mod := range l.modules {
+		rewritten, err := rewriteParameters(mod)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		compiled[name] = rewritten
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	l.compiler = ast.NewCompiler().WithEnablePrintStatements(false)
-	l.compiler.Compile(l.modules)
+	l.compiler.Compile(compiled)
 	if l.compiler.Failed() {
 		return nil, fmt.Errorf("compiling library: %w", l.compiler.Errors)
 	}
@@ -235,6 +253,88 @@ func (l *Library) inventoryReaders() map[string]bool {
 		}
 	}
 	return packages
+}
+
+// rewriteParameters returns a copy of a control module in which every
+// input.parameters reference reads data.shipshape_parameters[<id>] instead,
+// so the evaluator needs no `with` (which would discard the evaluation
+// cache for each control). Helper modules must not read input.parameters;
+// controls must name input.review or input.parameters, not input as a whole.
+func rewriteParameters(mod *ast.Module) (*ast.Module, error) {
+	pkg := packagePath(mod)
+	input := ast.InputRootRef
+	params := input.Append(ast.StringTerm("parameters"))
+	var problem error
+	check := func(ref ast.Ref) {
+		if !ref.HasPrefix(input) || problem != nil {
+			return
+		}
+		if len(ref) == 1 || !ref[1].IsGround() {
+			problem = fmt.Errorf("%s: refer to input.review or input.parameters by name, not to input as a whole (%s)", ref[0].Location, ref)
+		}
+		if strings.HasPrefix(pkg, HelperRoot+".") && ref.HasPrefix(params) {
+			problem = fmt.Errorf("%s: helpers must take parameters as arguments instead of reading %s", ref[0].Location, ref)
+		}
+	}
+	ast.WalkRefs(mod, func(ref ast.Ref) bool {
+		check(ref)
+		return false
+	})
+	if problem != nil {
+		return nil, problem
+	}
+	if !strings.HasPrefix(pkg, ControlRoot+".") {
+		return mod, nil
+	}
+	id, err := controlID(mod)
+	if err != nil {
+		return mod, nil // reported when the control's metadata is read
+	}
+	target := ast.MustParseRef("data." + ParametersRoot).Append(ast.StringTerm(id))
+	rewrite := func(ref ast.Ref) (ast.Value, error) {
+		if !ref.HasPrefix(params) {
+			return ref, nil
+		}
+		return target.Concat(ref[len(params):]), nil
+	}
+	copied := mod.Copy()
+	// ast.Transform does not descend into `some x in xs` declarations, so
+	// their terms are rewritten here first.
+	ast.WalkExprs(copied, func(e *ast.Expr) bool {
+		decl, ok := e.Terms.(*ast.SomeDecl)
+		if !ok {
+			return false
+		}
+		for _, sym := range decl.Symbols {
+			out, err := ast.TransformRefs(sym.Value, rewrite)
+			if err != nil {
+				problem = err
+				continue
+			}
+			sym.Value = out.(ast.Value)
+		}
+		return false
+	})
+	out, err := ast.TransformRefs(copied, rewrite)
+	if err != nil {
+		return nil, err
+	}
+	if problem != nil {
+		return nil, problem
+	}
+	return out.(*ast.Module), nil
+}
+
+// controlID reads custom.id from a control module's package annotation.
+func controlID(mod *ast.Module) (string, error) {
+	for _, a := range mod.Annotations {
+		if a.Scope == "package" {
+			if id, ok := a.Custom["id"].(string); ok && id != "" {
+				return id, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no custom.id")
 }
 
 func packagePath(mod *ast.Module) string {

@@ -5,10 +5,12 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/library"
 )
 
 func loadFS(t *testing.T, files map[string]string) (*Library, error) {
@@ -143,4 +145,29 @@ func TestParseKindAndSeverity(t *testing.T) {
 	assert.Greater(t, Medium.Rank(), Low.Rank())
 	_, err = ParseSeverity("none")
 	require.Error(t, err)
+}
+
+func TestParametersAreServedFromData(t *testing.T) {
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	lib, err := Load(context.Background(), cat, Source{Name: "library", FS: library.FS, Builtin: true})
+	require.NoError(t, err)
+	params := ast.MustParseRef("input.parameters")
+	for name, mod := range lib.Compiler().Modules {
+		ast.WalkRefs(mod, func(ref ast.Ref) bool {
+			assert.False(t, ref.HasPrefix(params), "%s still reads %s", name, ref)
+			return false
+		})
+	}
+}
+
+func TestInputContract(t *testing.T) {
+	header := "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n"
+	_, err := loadFS(t, map[string]string{"a/policy.rego": header + "package shipshape.a\nimport rego.v1\nwhole := input\nviolation contains 1 if whole.parameters.x\n"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not to input as a whole")
+
+	_, err = loadFS(t, map[string]string{"lib/h.rego": "package lib.h\nimport rego.v1\nlimit := input.parameters.limit\n"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "helpers must take parameters as arguments")
 }
