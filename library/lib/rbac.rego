@@ -110,8 +110,5 @@ approved_namespace(e) if {
 	k8s.get(e, "namespace", "") == k8s.namespace
 }
 
-# role_kinds are the kinds role controls judge.
-role_kinds := ["rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole"]
-
 # rule_path is the path of a rule of the role under review.
 rule_path(i) := ["rules", i]

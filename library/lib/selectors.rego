@@ -26,10 +26,14 @@ expression_matches(e, labels) if {
 	labels[e.key] in object.get(e, "values", [])
 }
 
+# NotIn also matches objects without the key. (Written with a helper: in
+# `not labels[k] in vs` an absent key would make the whole body undefined.)
 expression_matches(e, labels) if {
 	e.operator == "NotIn"
-	not labels[e.key] in object.get(e, "values", [])
+	not value_in(labels, e.key, object.get(e, "values", []))
 }
+
+value_in(labels, key, values) if labels[key] in values
 
 expression_matches(e, labels) if {
 	e.operator == "Exists"

@@ -129,12 +129,20 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in pods.containers
 	some i, port in c.value.ports
-	some [rel, type] in [[[], "object"], [["hostPort"], "integer"], [["containerPort"], "integer"]]
-	value := object.get(port, rel, null)
+	not is_object(port)
+	field := pods.container_field(c, ["ports", i])
+	msg := wrong_type(pods.label(c), k8s.path_string(["ports", i]), port, "object")
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some c in pods.containers
+	some i, port in c.value.ports
+	some name in ["hostPort", "containerPort"]
+	value := object.get(port, name, null)
 	value != null
-	not has_type(value, type)
-	field := pods.container_field(c, array.concat(["ports", i], rel))
-	msg := wrong_type(pods.label(c), k8s.path_string(array.concat(["ports", i], rel)), value, type)
+	not has_type(value, "integer")
+	field := pods.container_field(c, ["ports", i, name])
+	msg := wrong_type(pods.label(c), k8s.path_string(["ports", i, name]), value, "integer")
 }
 
 violation contains {"msg": msg, "details": {"field": field}} if {
@@ -146,12 +154,18 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some i, entry in pods.security_context.sysctls
-	some [rel, type] in [[[], "object"], [["name"], "string"]]
-	value := object.get(entry, rel, null)
+	not is_object(entry)
+	field := pods.spec_field(["securityContext", "sysctls", i])
+	msg := wrong_type(k8s.label, k8s.path_string(field), entry, "object")
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some i, entry in pods.security_context.sysctls
+	value := object.get(entry, "name", null)
 	value != null
-	not has_type(value, type)
-	field := pods.spec_field(array.concat(["securityContext", "sysctls", i], rel))
-	msg := wrong_type(k8s.label, k8s.path_string(field), value, type)
+	not is_string(value)
+	field := pods.spec_field(["securityContext", "sysctls", i, "name"])
+	msg := wrong_type(k8s.label, k8s.path_string(field), value, "string")
 }
 
 violation contains {"msg": msg, "details": {"field": field}} if {
