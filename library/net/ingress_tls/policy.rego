@@ -10,6 +10,7 @@
 #   severity: high
 #   requirements: [NET-08]
 #   frameworks:
+#     cis-aks: ["5.4.5"]
 #     mcsb: [DP-3]
 #     nsa-cisa: [Network separation and hardening]
 #     mitre: [T1040]

@@ -12,7 +12,6 @@
 #   severity: high
 #   requirements: [NET-07]
 #   frameworks:
-#     cis-aks: ["5.4.1"]
 #     mcsb: [NS-1, NS-2]
 #     nsa-cisa: [Network separation and hardening]
 #     mitre: [T1133]

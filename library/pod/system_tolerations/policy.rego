@@ -11,7 +11,6 @@
 #   severity: high
 #   requirements: [POD-13]
 #   frameworks:
-#     cis-aks: ["5.4.2"]
 #     mcsb: [PV-2]
 #     nsa-cisa: [Kubernetes Pod security]
 #     mitre: [T1610]

@@ -12,7 +12,6 @@
 #   frameworks:
 #     pss: baseline
 #     mcsb: [PV-2]
-#     mitre: [T1090]
 #   kinds: [workloads]
 #   remediation: Remove the host field from the probe or lifecycle handler so the kubelet targets the pod's own IP.
 package shipshape.pss.host_probes
