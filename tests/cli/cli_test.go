@@ -114,9 +114,8 @@ func TestJSONContract(t *testing.T) {
 		for _, key := range []string{"control", "severity", "title", "message", "file", "document", "line", "kind", "namespace", "name", "requirements"} {
 			require.Contains(t, res, key)
 		}
-		if res["file"] != "" {
-			assert.Greater(t, res["line"].(float64), 0.0, "every result with a file has a line")
-		}
+		assert.NotEmpty(t, res["file"], "%v", res)
+		assert.Greater(t, res["line"].(float64), 0.0, "every result has a line: %v", res)
 	}
 	// Findings from every area of the library.
 	areas := map[string]bool{}

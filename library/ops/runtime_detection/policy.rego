@@ -4,8 +4,9 @@
 #   Runtime detection (Microsoft Defender for Containers' sensor, or Falco)
 #   must run as a DaemonSet that tolerates every taint, so no node, system
 #   pools included, goes unwatched. Agents are recognized by image
-#   (runtimeAgentImages: registry/repository prefixes). Judged once per scan
-#   that describes a cluster.
+#   (runtimeAgentImages: registry/repository prefixes). Absence is judged
+#   once per scan that describes a cluster; an agent DaemonSet that does not
+#   tolerate every taint is judged on the DaemonSet itself.
 # custom:
 #   id: SS-OPS-001
 #   severity: medium
@@ -13,7 +14,7 @@
 #   frameworks:
 #     mcsb: [LT-1, ES-1]
 #     nsa-cisa: [Audit logging and threat detection]
-#   kinds: [shipshape.dev/Cluster]
+#   kinds: [shipshape.dev/Cluster, apps/DaemonSet]
 #   admission: false
 #   remediation: Enable the Defender for Containers sensor (or deploy Falco) as a DaemonSet with a toleration {operator Exists}.
 #   parameters:
@@ -34,6 +35,10 @@ import data.lib.k8s
 
 agents contains ds if {
 	some ds in inventory.all("apps", "DaemonSet")
+	is_agent_daemonset(ds)
+}
+
+is_agent_daemonset(ds) if {
 	some list in ["containers", "initContainers"]
 	some c in object.get(ds, ["spec", "template", "spec", list], [])
 	is_agent(c.image)
@@ -58,9 +63,9 @@ violation contains {"msg": msg, "details": {}} if {
 	msg := "no runtime threat detection agent (Defender for Containers sensor or Falco DaemonSet) is among the scanned objects; enable the Defender sensor or deploy Falco as a DaemonSet"
 }
 
-violation contains {"msg": msg, "details": {}} if {
-	cluster.is_cluster
-	some ds in agents
-	not tolerates_all(ds)
-	msg := sprintf("runtime detection DaemonSet %q in namespace %q does not tolerate every taint, so tainted nodes (system pools) go unwatched; add a toleration with operator Exists", [ds.metadata.name, ds.metadata.namespace])
+violation contains {"msg": msg, "details": {"field": ["spec", "template", "spec", "tolerations"]}} if {
+	k8s.has_kind("apps", "DaemonSet")
+	is_agent_daemonset(k8s.resource)
+	not tolerates_all(k8s.resource)
+	msg := sprintf("runtime detection %s does not tolerate every taint, so tainted nodes (system pools) go unwatched; add a toleration with operator Exists", [k8s.label])
 }
