@@ -59,20 +59,8 @@ func writeJUnit(w io.Writer, r *Report) error {
 			tc.Name = fmt.Sprintf("%s (document %d, item %d)", obj.Label(), obj.Document, *obj.Item)
 		}
 		if obj.Violations > 0 {
-			var lines []string
-			worst := ""
-			for _, res := range r.Results[next : next+obj.Violations] {
-				lines = append(lines, fmt.Sprintf("%s:%d %s [%s] %s", res.File, res.Line, res.Control, res.Severity, res.Message))
-				if worst == "" || severityRank(res.Severity) > severityRank(worst) {
-					worst = res.Severity
-				}
-			}
+			tc.Failure = failureOf(r.Results[next : next+obj.Violations])
 			next += obj.Violations
-			tc.Failure = &junitFailure{
-				Message: fmt.Sprintf("%d violation(s)", obj.Violations),
-				Type:    worst,
-				Text:    strings.Join(lines, "\n"),
-			}
 			s.Failures++
 			suites.Failures++
 		}
@@ -84,15 +72,7 @@ func writeJUnit(w io.Writer, r *Report) error {
 		s := suite(ClusterHeading)
 		tc := junitCase{ClassName: ClusterHeading, Name: "cluster-level controls"}
 		if rest := r.Results[next:]; len(rest) > 0 {
-			var lines []string
-			worst := ""
-			for _, res := range rest {
-				lines = append(lines, fmt.Sprintf("%s [%s] %s", res.Control, res.Severity, res.Message))
-				if worst == "" || severityRank(res.Severity) > severityRank(worst) {
-					worst = res.Severity
-				}
-			}
-			tc.Failure = &junitFailure{Message: fmt.Sprintf("%d violation(s)", len(rest)), Type: worst, Text: strings.Join(lines, "\n")}
+			tc.Failure = failureOf(rest)
 			s.Failures++
 			suites.Failures++
 		}
@@ -122,4 +102,21 @@ func writeJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// failureOf lists results as one test failure typed by the worst severity.
+func failureOf(results []Result) *junitFailure {
+	var lines []string
+	worst := ""
+	for _, res := range results {
+		where := ""
+		if res.File != "" {
+			where = fmt.Sprintf("%s:%d ", res.File, res.Line)
+		}
+		lines = append(lines, fmt.Sprintf("%s%s [%s] %s", where, res.Control, res.Severity, res.Message))
+		if worst == "" || severityRank(res.Severity) > severityRank(worst) {
+			worst = res.Severity
+		}
+	}
+	return &junitFailure{Message: fmt.Sprintf("%d violation(s)", len(results)), Type: worst, Text: strings.Join(lines, "\n")}
 }

@@ -241,16 +241,16 @@ func NewBuilder(controls []*policy.Control, profile string) *Builder {
 	return b
 }
 
-// Add appends one file's part.
+// Add appends one file's part (or the cluster part).
 func (b *Builder) Add(p *Part) {
 	r := b.r
+	r.Errors = append(r.Errors, p.errors...)
+	r.Results = append(r.Results, p.results...)
+	for _, res := range p.results {
+		r.Summary.Violations++
+		r.Summary.BySeverity[res.Severity]++
+	}
 	if p.cluster {
-		r.Errors = append(r.Errors, p.errors...)
-		r.Results = append(r.Results, p.results...)
-		for _, res := range p.results {
-			r.Summary.Violations++
-			r.Summary.BySeverity[res.Severity]++
-		}
 		r.Summary.ClusterChecked = true
 		return
 	}
@@ -260,18 +260,12 @@ func (b *Builder) Add(p *Part) {
 	}
 	r.Skipped = append(r.Skipped, p.skipped...)
 	r.Excluded = append(r.Excluded, p.excluded...)
-	r.Errors = append(r.Errors, p.errors...)
 	r.objects = append(r.objects, p.objects...)
-	r.Results = append(r.Results, p.results...)
 	r.Summary.Objects += len(p.objects)
 	for _, o := range p.objects {
 		if o.Violations > 0 {
 			r.Summary.Failed++
 		}
-	}
-	for _, res := range p.results {
-		r.Summary.Violations++
-		r.Summary.BySeverity[res.Severity]++
 	}
 }
 
