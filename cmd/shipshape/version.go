@@ -13,6 +13,10 @@ import (
 // release builds.
 var buildVersion = ""
 
+// releaseVersion is the version this source tree will be released as; it
+// is what development builds report, so generated exports stay stable.
+const releaseVersion = "0.4.0"
+
 // versionInfo describes the binary.
 type versionInfo struct {
 	Version string `json:"version"`
@@ -34,7 +38,7 @@ func currentVersion() versionInfo {
 		}
 	}
 	if v.Version == "" {
-		v.Version = "dev"
+		v.Version = releaseVersion
 	}
 	return v
 }

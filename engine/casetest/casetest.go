@@ -255,22 +255,15 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 		o.Problem = fmt.Sprintf(format, args...)
 		return o
 	}
-	objects, err := caseObjects(c, tc.Name, tc.Object, tc.File)
+	objects, err := tc.Objects(c)
 	if err != nil {
-		return fail("object: %v", err)
+		return fail("%v", err)
 	}
-	var inventory []*input.Object
-	for i, item := range tc.Inventory {
-		objs, err := caseObjects(c, fmt.Sprintf("%s inventory[%d]", tc.Name, i), item, "")
-		if err != nil {
-			return fail("inventory[%d]: %v", i, err)
-		}
-		inventory = append(inventory, objs...)
+	inventory, err := tc.InventoryObjects(c)
+	if err != nil {
+		return fail("%v", err)
 	}
-	params := c.Defaults()
-	for k, v := range tc.Parameters {
-		params[k] = v
-	}
+	params := tc.ResolvedParameters(c)
 	evalOpts := []eval.Option{eval.WithInventory(inventory)}
 	if tracer != nil {
 		evalOpts = append(evalOpts, eval.WithTracer(tracer))
@@ -300,6 +293,38 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 	}
 	o.Passed = true
 	return o
+}
+
+// Objects returns the objects the case judges, read by the scan's loader.
+func (tc Case) Objects(c *policy.Control) ([]*input.Object, error) {
+	objs, err := caseObjects(c, tc.Name, tc.Object, tc.File)
+	if err != nil {
+		return nil, fmt.Errorf("object: %w", err)
+	}
+	return objs, nil
+}
+
+// InventoryObjects returns the case's inventory.
+func (tc Case) InventoryObjects(c *policy.Control) ([]*input.Object, error) {
+	var inventory []*input.Object
+	for i, item := range tc.Inventory {
+		objs, err := caseObjects(c, fmt.Sprintf("%s inventory[%d]", tc.Name, i), item, "")
+		if err != nil {
+			return nil, fmt.Errorf("inventory[%d]: %w", i, err)
+		}
+		inventory = append(inventory, objs...)
+	}
+	return inventory, nil
+}
+
+// ResolvedParameters returns the control's defaults overlaid with the
+// case's parameters: what the control receives.
+func (tc Case) ResolvedParameters(c *policy.Control) map[string]any {
+	params := c.Defaults()
+	for k, v := range tc.Parameters {
+		params[k] = v
+	}
+	return params
 }
 
 // caseObjects turns a case's object (mapping or YAML text) or file into

@@ -35,8 +35,27 @@ type Binding struct {
 }
 
 // Excludes reports whether the binding skips objects in namespace ns.
+// Patterns follow Gatekeeper's: "kube-*" matches a prefix, "*-system" a
+// suffix, "*mid*" a substring; anything else matches exactly.
 func (b Binding) Excludes(ns string) bool {
-	return ns != "" && slices.Contains(b.ExcludedNamespaces, ns)
+	return ns != "" && slices.ContainsFunc(b.ExcludedNamespaces, func(pattern string) bool {
+		return NamespaceMatches(pattern, ns)
+	})
+}
+
+// NamespaceMatches reports whether namespace ns matches a Gatekeeper
+// namespace pattern.
+func NamespaceMatches(pattern, ns string) bool {
+	prefix, suffix := strings.HasPrefix(pattern, "*"), strings.HasSuffix(pattern, "*")
+	switch {
+	case prefix && suffix:
+		return strings.Contains(ns, strings.TrimSuffix(strings.TrimPrefix(pattern, "*"), "*"))
+	case prefix:
+		return strings.HasSuffix(ns, strings.TrimPrefix(pattern, "*"))
+	case suffix:
+		return strings.HasPrefix(ns, strings.TrimSuffix(pattern, "*"))
+	}
+	return pattern == ns
 }
 
 // Finding is one violation a control reported for an object.

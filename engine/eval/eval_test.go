@@ -38,6 +38,7 @@ violation contains {"msg": sprintf("%s %s/%s %s %s", [input.parameters.word, inp
 #   id: T-INVENTORY
 #   severity: high
 #   kinds: [apps/Deployment]
+#   sync: [v1/Service]
 package shipshape.t.inventory
 
 import rego.v1
@@ -193,4 +194,29 @@ func TestFailingControlIsIsolated(t *testing.T) {
 	assert.Contains(t, ce.Error(), "in.yaml:1 (document 0): control T-BROKEN failed")
 	require.Len(t, j.Findings, 1, "the healthy control still reports")
 	assert.Equal(t, "T-PARAMS", j.Findings[0].Control.ID)
+}
+
+func TestNamespacePatternsFollowGatekeeper(t *testing.T) {
+	tests := []struct {
+		pattern, ns string
+		want        bool
+	}{
+		{"kube-system", "kube-system", true},
+		{"kube-system", "kube-system2", false},
+		{"kube-*", "kube-public", true},
+		{"kube-*", "my-kube-public", false},
+		{"*-system", "gatekeeper-system", true},
+		{"*-system", "system-a", false},
+		{"*mid*", "a-mid-b", true},
+		{"*mid*", "a-b", false},
+		{"*", "anything", true},
+		{"KUBE-*", "kube-system", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern+"/"+tt.ns, func(t *testing.T) {
+			assert.Equal(t, tt.want, NamespaceMatches(tt.pattern, tt.ns))
+			assert.Equal(t, tt.want, Binding{ExcludedNamespaces: []string{"other", tt.pattern}}.Excludes(tt.ns))
+		})
+	}
+	assert.False(t, Binding{ExcludedNamespaces: []string{"*"}}.Excludes(""), "cluster-scoped objects have no namespace to exclude")
 }

@@ -92,6 +92,43 @@ func (k Kind) String() string {
 // MarshalJSON writes the kind as "group/Kind".
 func (k Kind) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
 
+// GroupVersionKind names a resource type a referential control reads from
+// the inventory, as Gatekeeper's sync configuration names it.
+type GroupVersionKind struct {
+	Group   string
+	Version string
+	Kind    string
+}
+
+// ParseGroupVersionKind reads "group/version/Kind" or "version/Kind" (core
+// group).
+func ParseGroupVersionKind(s string) (GroupVersionKind, error) {
+	parts := strings.Split(s, "/")
+	for _, p := range parts {
+		if p == "" || strings.TrimSpace(p) != p {
+			parts = nil
+			break
+		}
+	}
+	switch len(parts) {
+	case 2:
+		return GroupVersionKind{Version: parts[0], Kind: parts[1]}, nil
+	case 3:
+		return GroupVersionKind{Group: parts[0], Version: parts[1], Kind: parts[2]}, nil
+	}
+	return GroupVersionKind{}, fmt.Errorf("%q is not of the form group/version/Kind or version/Kind", s)
+}
+
+func (g GroupVersionKind) String() string {
+	if g.Group == "" {
+		return g.Version + "/" + g.Kind
+	}
+	return g.Group + "/" + g.Version + "/" + g.Kind
+}
+
+// MarshalJSON writes the type as "group/version/Kind".
+func (g GroupVersionKind) MarshalJSON() ([]byte, error) { return json.Marshal(g.String()) }
+
 // Control is one policy of the library: a Rego package with a `violation`
 // rule and METADATA describing it.
 type Control struct {
@@ -110,6 +147,9 @@ type Control struct {
 	Admission bool `json:"admission"`
 	// Referential is true when the control reads data.inventory.
 	Referential bool `json:"referential"`
+	// Sync lists the resource types a referential admission control reads
+	// from the inventory: what Gatekeeper must replicate for it.
+	Sync []GroupVersionKind `json:"sync,omitempty"`
 	// Package is the Rego package path without "data.", e.g.
 	// "shipshape.pss.privileged".
 	Package string `json:"package"`

@@ -148,6 +148,10 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 		}
 		c.File, c.dir, c.fsys, c.Builtin = cf.name, cf.dir, cf.src.FS, cf.src.Builtin
 		c.Referential = inventoryPackages[c.Package]
+		if err := checkSync(c); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", cf.name, err))
+			continue
+		}
 		if prev, dup := l.byID[c.ID]; dup {
 			errs = append(errs, fmt.Errorf("%s: control ID %s is already used by %s", cf.name, c.ID, prev.File))
 			continue
@@ -422,6 +426,18 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 	}
 	c.Remediation, _ = custom["remediation"].(string)
 	c.Remediation = strings.TrimSpace(c.Remediation)
+	syncs, err := stringList(custom["sync"])
+	if err != nil {
+		bad("custom.sync: %v", err)
+	}
+	for _, s := range syncs {
+		gvk, err := ParseGroupVersionKind(s)
+		if err != nil {
+			bad("custom.sync: %v", err)
+			continue
+		}
+		c.Sync = append(c.Sync, gvk)
+	}
 	if adm, ok := custom["admission"]; ok {
 		b, isBool := adm.(bool)
 		if !isBool {
@@ -433,6 +449,19 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		return nil, fmt.Errorf("%d:%d: METADATA of %s: %s", a.Location.Row, a.Location.Col, pkg, strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// checkSync holds a control's custom.sync to what it does: an admission
+// control that reads the inventory must say which types Gatekeeper has to
+// replicate for it, and a control that does not read it must not ask.
+func checkSync(c *Control) error {
+	switch {
+	case c.Admission && c.Referential && len(c.Sync) == 0:
+		return fmt.Errorf("control %s reads data.inventory at admission: list the types it reads in custom.sync (group/version/Kind) so exports can ask Gatekeeper to replicate them", c.ID)
+	case !c.Referential && len(c.Sync) > 0:
+		return fmt.Errorf("control %s declares custom.sync but never reads data.inventory", c.ID)
+	}
+	return nil
 }
 
 func stringList(v any) ([]string, error) {

@@ -33,6 +33,7 @@ const validControl = `# METADATA
 #   requirements: [POD-08]
 #   frameworks: {cis-k8s: ["5.2.2"]}
 #   kinds: [workloads, networking.k8s.io/Ingress]
+#   sync: [v1/Namespace, networking.k8s.io/v1/NetworkPolicy]
 #   remediation: Fix it.
 #   parameters:
 #     type: object
@@ -84,6 +85,7 @@ func TestLoadParsesMetadata(t *testing.T) {
 	assert.Equal(t, "user/u/one/policy.rego", c.File)
 	assert.True(t, c.Admission)
 	assert.True(t, c.Referential, "reads data.inventory through a helper")
+	assert.Equal(t, []GroupVersionKind{{"", "v1", "Namespace"}, {"networking.k8s.io", "v1", "NetworkPolicy"}}, c.Sync)
 	assert.Len(t, c.Kinds, 10, "workloads expands to nine kinds, plus Ingress")
 	assert.True(t, c.Matches("apps", "Deployment"))
 	assert.True(t, c.Matches("networking.k8s.io", "Ingress"))
@@ -107,6 +109,12 @@ func TestLoadRejectsBadControls(t *testing.T) {
 			"custom.severity: unknown severity \"urgent\""},
 		{"unknown requirement", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   requirements: [NOPE-1]\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
 			"NOPE-1 is not in the requirements catalogue"},
+		{"referential without sync", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if data.inventory.cluster\n"},
+			"list the types it reads in custom.sync"},
+		{"sync without inventory", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   sync: [v1/Namespace]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"declares custom.sync but never reads data.inventory"},
+		{"malformed sync", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   sync: [Namespace, a//b]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if data.inventory.cluster\n"},
+			`custom.sync: "Namespace" is not of the form group/version/Kind`},
 		{"no kinds", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"}, "custom.kinds must list"},
 		{"no violation rule", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\ndeny contains 1 if true\n"}, "defines no `violation` rule"},
 		{"duplicate ID", map[string]string{

@@ -28,6 +28,7 @@ var inventoryControl = fstest.MapFS{"t/inv/policy.rego": {Data: []byte(`# METADA
 #   id: T-INV
 #   severity: low
 #   kinds: [v1/NeverMatches]
+#   sync: [v1/Namespace]
 package shipshape.t.inv
 
 import rego.v1

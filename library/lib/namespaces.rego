@@ -26,3 +26,35 @@ is_production(ns, selector) if {
 # object_is_production is true when the object under review lands in a
 # production namespace.
 object_is_production(selector) if is_production(k8s.namespace, selector)
+
+# matches_any is true when namespace ns matches one of the patterns, read as
+# Gatekeeper reads excludedNamespaces: "kube-*" is a prefix, "*-system" a
+# suffix, "*mid*" a substring, anything else an exact name.
+matches_any(ns, patterns) if {
+	some pattern in patterns
+	matches(ns, pattern)
+}
+
+matches(ns, pattern) if {
+	not startswith(pattern, "*")
+	not endswith(pattern, "*")
+	ns == pattern
+}
+
+matches(ns, pattern) if {
+	not startswith(pattern, "*")
+	endswith(pattern, "*")
+	startswith(ns, trim_suffix(pattern, "*"))
+}
+
+matches(ns, pattern) if {
+	startswith(pattern, "*")
+	not endswith(pattern, "*")
+	endswith(ns, trim_prefix(pattern, "*"))
+}
+
+matches(ns, pattern) if {
+	startswith(pattern, "*")
+	endswith(pattern, "*")
+	contains(ns, trim_suffix(trim_prefix(pattern, "*"), "*"))
+}

@@ -14,6 +14,7 @@
 #   frameworks:
 #     mcsb: [BR-1]
 #   kinds: [apps/Deployment, apps/StatefulSet, apps/ReplicaSet, ReplicationController]
+#   sync: [policy/v1/PodDisruptionBudget, autoscaling/v2/HorizontalPodAutoscaler]
 #   remediation: Add a PodDisruptionBudget (policy/v1) with a selector matching the pod template's labels and minAvailable or maxUnavailable set.
 #   parameters:
 #     type: object

@@ -13,6 +13,7 @@
 #   frameworks:
 #     mcsb: [BR-1]
 #   kinds: [apps/Deployment, apps/StatefulSet]
+#   sync: [v1/Namespace, autoscaling/v2/HorizontalPodAutoscaler]
 #   remediation: Set replicas to at least 2 and add a topologySpreadConstraint with topologyKey topology.kubernetes.io/zone.
 #   parameters:
 #     type: object

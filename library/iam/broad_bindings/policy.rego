@@ -18,6 +18,7 @@
 #     nsa-cisa: [Authentication and authorization]
 #     mitre: [T1078, T1610]
 #   kinds: [rbac.authorization.k8s.io/RoleBinding, rbac.authorization.k8s.io/ClusterRoleBinding]
+#   sync: [rbac.authorization.k8s.io/v1/ClusterRole, rbac.authorization.k8s.io/v1/Role]
 #   remediation: Bind the role to specific users, groups or service accounts instead of a system-wide group.
 #   parameters:
 #     type: object

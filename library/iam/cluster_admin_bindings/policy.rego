@@ -16,6 +16,7 @@
 #     nsa-cisa: [Authentication and authorization]
 #     mitre: [T1078]
 #   kinds: [rbac.authorization.k8s.io/RoleBinding, rbac.authorization.k8s.io/ClusterRoleBinding]
+#   sync: [rbac.authorization.k8s.io/v1/ClusterRole, rbac.authorization.k8s.io/v1/Role]
 #   remediation: Bind a narrower role, or add the subject to settings.approvedClusterAdmins after review.
 #   parameters:
 #     type: object

@@ -18,6 +18,7 @@
 #     nsa-cisa: [Kubernetes Pod security]
 #     mitre: [T1528]
 #   kinds: [workloads]
+#   sync: [v1/ServiceAccount]
 #   remediation: Set automountServiceAccountToken to false on the pod or its ServiceAccount, or approve the ServiceAccount if the workload calls the API.
 #   parameters:
 #     type: object

@@ -13,6 +13,7 @@
 #   frameworks:
 #     mcsb: [IM-3]
 #   kinds: [workloads]
+#   sync: [v1/ServiceAccount]
 #   remediation: Create the pod's ServiceAccount with the azure.workload.identity/client-id annotation set to the managed identity's client ID.
 package shipshape.iam.workload_identity
 

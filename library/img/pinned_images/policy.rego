@@ -15,6 +15,7 @@
 #     nsa-cisa: [Upgrading and application security practices]
 #     mitre: [T1525]
 #   kinds: [workloads]
+#   sync: [v1/Namespace]
 #   remediation: Reference the image by digest (image@sha256:...), or at least by an immutable version tag outside production.
 #   parameters:
 #     type: object

@@ -18,6 +18,7 @@
 #     nsa-cisa: [Network separation and hardening]
 #     mitre: [T1210]
 #   kinds: [workloads]
+#   sync: [networking.k8s.io/v1/NetworkPolicy]
 #   remediation: "Add a NetworkPolicy to the namespace with podSelector: {} and policyTypes: [Ingress, Egress], then allow required traffic (DNS included) with explicit rules."
 package shipshape.net.default_deny
 

@@ -13,6 +13,7 @@
 #     mcsb: [DP-3, NS-1]
 #     mitre: [T1040]
 #   kinds: [Namespace]
+#   sync: [security.istio.io/v1/PeerAuthentication]
 #   remediation: "Add a PeerAuthentication named default with spec.mtls.mode: STRICT to the namespace or to the mesh root namespace."
 #   parameters:
 #     type: object

@@ -28,6 +28,7 @@ package shipshape.pod.namespace_psa_labels
 import rego.v1
 
 import data.lib.k8s
+import data.lib.namespaces
 import data.lib.selectors
 
 label := "pod-security.kubernetes.io/enforce"
@@ -44,9 +45,9 @@ production if {
 	selectors.matches(selector, k8s.labels)
 }
 
-privileged_allowed if k8s.name in input.parameters.systemNamespaces
+privileged_allowed if namespaces.matches_any(k8s.name, input.parameters.systemNamespaces)
 
-privileged_allowed if k8s.name in input.parameters.approvedPrivilegedNamespaces
+privileged_allowed if namespaces.matches_any(k8s.name, input.parameters.approvedPrivilegedNamespaces)
 
 violation contains {"msg": msg, "details": {"field": ["metadata", "labels"]}} if {
 	not label in object.keys(k8s.labels)

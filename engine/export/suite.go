@@ -1,0 +1,266 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/shipshape-dev/shipshape/engine/casetest"
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
+)
+
+// gator's Suite format (test.gatekeeper.sh/v1alpha1).
+type (
+	gatorSuite struct {
+		APIVersion string      `yaml:"apiVersion"`
+		Kind       string      `yaml:"kind"`
+		Metadata   objectMeta  `yaml:"metadata"`
+		Tests      []gatorTest `yaml:"tests"`
+	}
+	gatorTest struct {
+		Name       string      `yaml:"name"`
+		Template   string      `yaml:"template"`
+		Constraint string      `yaml:"constraint"`
+		Cases      []gatorCase `yaml:"cases"`
+	}
+	gatorCase struct {
+		Name       string           `yaml:"name"`
+		Object     string           `yaml:"object"`
+		Inventory  []string         `yaml:"inventory,omitempty"`
+		Assertions []gatorAssertion `yaml:"assertions"`
+	}
+	gatorAssertion struct {
+		Violations any    `yaml:"violations"`
+		Message    string `yaml:"message,omitempty"`
+	}
+)
+
+// AdmissionCase is one object of a control's case as an admission
+// controller receives it, with what the case expects.
+type AdmissionCase struct {
+	// Name is the case name, with the object's index when the case holds
+	// several objects.
+	Name string
+	// Object is the object as the API server passes it to admission: a
+	// namespaced object without a namespace lands in "default".
+	Object map[string]any
+	// Inventory holds the case's inventory objects that Gatekeeper would
+	// replicate (the control's sync types), namespaced the same way.
+	Inventory []map[string]any
+	// Parameters are the control's defaults overlaid with the case's.
+	Parameters map[string]any
+	// Expect is the case's expectation when it holds one object; for the
+	// objects of a multi-object case it is the offline engine's verdict
+	// (Messages exact), which `shipshape test` has proven sums to the
+	// case's expectation.
+	Expect casetest.Expectation
+	// Exact marks Expect.Messages as whole messages rather than substrings.
+	Exact bool
+	// Source is the object as the case gives it, and FullInventory the
+	// whole inventory: what the offline engine judges.
+	Source        *input.Object
+	FullInventory []*input.Object
+}
+
+// AdmissionCases returns every case of an admission control, one entry per
+// object.
+func AdmissionCases(ctx context.Context, lib *policy.Library, c *policy.Control) ([]AdmissionCase, error) {
+	cases, err := casetest.Cases(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []AdmissionCase
+	for _, tc := range cases {
+		objs, err := tc.Objects(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s case %q: %w", c.ID, tc.Name, err)
+		}
+		inv, err := tc.InventoryObjects(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s case %q: %w", c.ID, tc.Name, err)
+		}
+		params := tc.ResolvedParameters(c)
+		var synced []map[string]any
+		for _, o := range inv {
+			if syncs(c, o) {
+				synced = append(synced, AdmissionObject(o))
+			}
+		}
+		var ev *eval.Evaluator
+		if len(objs) > 1 {
+			if ev, err = eval.New(lib, []eval.Binding{{Control: c, Parameters: params}}, eval.WithInventory(inv)); err != nil {
+				return nil, err
+			}
+		}
+		for i, o := range objs {
+			ac := AdmissionCase{
+				Name: tc.Name, Object: AdmissionObject(o), Inventory: synced, Parameters: params, Expect: tc.Expectation,
+				Source: o, FullInventory: inv,
+			}
+			if len(objs) > 1 {
+				ac.Name = fmt.Sprintf("%s [%d]", tc.Name, i)
+				j := ev.Judge(ctx, o)
+				if len(j.Errors) > 0 {
+					return nil, fmt.Errorf("%s case %q: %w", c.ID, ac.Name, errors.Join(j.Errors...))
+				}
+				ac.Expect, ac.Exact = casetest.Expectation{Allow: len(j.Findings) == 0, Count: len(j.Findings)}, true
+				for _, f := range j.Findings {
+					ac.Expect.Messages = append(ac.Expect.Messages, f.Message)
+				}
+			}
+			out = append(out, ac)
+		}
+	}
+	return out, nil
+}
+
+// syncs reports whether Gatekeeper replicates o for control c. The library
+// looks objects up by group and kind whatever their version, and the API
+// server serves every version, so the version does not matter.
+func syncs(c *policy.Control, o *input.Object) bool {
+	for _, t := range c.Sync {
+		if t.Group == o.Group() && t.Kind == o.Kind() {
+			return true
+		}
+	}
+	return false
+}
+
+// AdmissionObject returns a copy of o as the API server hands it to
+// admission webhooks: a namespaced object created without a namespace has
+// the request's namespace filled in ("default" for kubectl).
+func AdmissionObject(o *input.Object) map[string]any {
+	v := copyJSON(o.Value)
+	if input.ClusterScoped(o.Group(), o.Kind()) || o.Namespace() != "" {
+		return v
+	}
+	meta, ok := v["metadata"].(map[string]any)
+	if !ok {
+		meta = map[string]any{}
+		v["metadata"] = meta
+	}
+	meta["namespace"] = o.EffectiveNamespace()
+	return v
+}
+
+// copyJSON deep-copies a decoded JSON value, keeping numbers exact.
+func copyJSON(v map[string]any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("re-encoding a decoded object: %v", err)) // decoded JSON always encodes
+	}
+	var out map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		panic(fmt.Sprintf("decoding re-encoded object: %v", err))
+	}
+	return out
+}
+
+// Assertions turns an expectation into gator assertions: the number of
+// violations, and for each expected message (a substring, or the whole
+// message when exact) that a violation matches it.
+func (ac AdmissionCase) Assertions() []gatorAssertion {
+	if ac.Expect.Allow {
+		return []gatorAssertion{{Violations: "no"}}
+	}
+	out := []gatorAssertion{{Violations: ac.Expect.Count}}
+	counts := map[string]int{}
+	for _, m := range ac.Expect.Messages {
+		counts[m]++
+	}
+	msgs := make([]string, 0, len(counts))
+	for m := range counts {
+		msgs = append(msgs, m)
+	}
+	sort.Strings(msgs)
+	for _, m := range msgs {
+		if ac.Exact {
+			out = append(out, gatorAssertion{Violations: counts[m], Message: "^" + regexp.QuoteMeta(m) + "$"})
+		} else {
+			out = append(out, gatorAssertion{Violations: "yes", Message: regexp.QuoteMeta(m)})
+		}
+	}
+	return out
+}
+
+// Suite writes a gator suite (tests/suite.yaml) that runs every case of the
+// controls against their exported templates, one test per control and set
+// of parameters, with the constraint that set calls for.
+func Suite(ctx context.Context, lib *policy.Library, controls []*policy.Control) ([]File, error) {
+	suite := gatorSuite{APIVersion: SuiteAPIVersion, Kind: "Suite", Metadata: objectMeta{Name: "shipshape"}}
+	var files []File
+	for _, c := range controls {
+		cases, err := AdmissionCases(ctx, lib, c)
+		if err != nil {
+			return nil, err
+		}
+		dir := ConstraintName(c)
+		tests := map[string]int{} // parameters → index in suite.Tests
+		for i, ac := range cases {
+			key, err := json.Marshal(ac.Parameters)
+			if err != nil {
+				return nil, err
+			}
+			ti, ok := tests[string(key)]
+			if !ok {
+				ti = len(suite.Tests)
+				tests[string(key)] = ti
+				cpath := fmt.Sprintf("%s/constraint-%d.yaml", dir, len(tests))
+				cons, err := Constraint(eval.Binding{Control: c, Parameters: ac.Parameters}, profile.ActionDeny)
+				if err != nil {
+					return nil, err
+				}
+				files = append(files, File{"tests/" + cpath, cons})
+				name := c.ID
+				if len(tests) > 1 {
+					name = fmt.Sprintf("%s parameters %d", c.ID, len(tests))
+				}
+				suite.Tests = append(suite.Tests, gatorTest{Name: name, Template: "../" + TemplatePath(c), Constraint: cpath})
+			}
+			gc := gatorCase{Name: ac.Name, Object: fmt.Sprintf("%s/case-%03d.yaml", dir, i+1), Assertions: ac.Assertions()}
+			obj, err := jsonStream(ac.Object)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, File{"tests/" + gc.Object, obj})
+			if len(ac.Inventory) > 0 {
+				inv, err := jsonStream(ac.Inventory...)
+				if err != nil {
+					return nil, err
+				}
+				p := fmt.Sprintf("%s/case-%03d-inventory.yaml", dir, i+1)
+				files = append(files, File{"tests/" + p, inv})
+				gc.Inventory = []string{p}
+			}
+			suite.Tests[ti].Cases = append(suite.Tests[ti].Cases, gc)
+		}
+	}
+	data, err := marshalYAML(suite)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, File{"tests/suite.yaml", data}), nil
+}
+
+// jsonStream writes objects as a YAML stream of JSON documents, which keeps
+// every number and string exactly as decoded.
+func jsonStream(objs ...map[string]any) ([]byte, error) {
+	docs := make([][]byte, 0, len(objs))
+	for _, o := range objs {
+		b, err := json.MarshalIndent(o, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, append(b, '\n'))
+	}
+	return yamlStream(docs...), nil
+}
