@@ -3,6 +3,12 @@
 
 GO        ?= go
 PKGS_RACE := ./engine/...
+# Profiles whose Gatekeeper and Azure Policy exports are generated into
+# bundles/export/ and checked for drift.
+EXPORTS   := pss-baseline pss-restricted all
+# gator is pinned in its own module file: Gatekeeper's CLI needs the
+# Kubernetes libraries it was released with, older than shipshape's.
+GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
@@ -18,10 +24,12 @@ build:
 run: build
 	@./bin/shipshape scan --config examples/shipshape.yaml examples/ || test $$? -eq 1
 
-## test: formatting, vet, Rego checks, race-enabled engine tests, then every test
+## test: formatting, vet, Rego checks, race-enabled engine tests, every other test, then gator on the exports
 test: lint
 	$(GO) test -race -count=1 $(PKGS_RACE)
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/engine/')
+	@for p in $(EXPORTS); do echo "gator verify bundles/export/$$p/gatekeeper/tests"; \
+	  $(GATOR) verify bundles/export/$$p/gatekeeper/tests || exit 1; done
 
 ## lint: gofmt, go vet, opa check --strict and opa fmt over the library
 lint:
@@ -31,10 +39,13 @@ lint:
 	$(GO) tool opa check --strict --v1-compatible library
 	@if [ -n "$$($(GO) tool opa fmt --list library)" ]; then echo "opa fmt needed:"; $(GO) tool opa fmt --list library; exit 1; fi
 
-## generate: refresh the requirements copy and the generated docs (CI fails on drift)
-generate:
+## generate: refresh the requirements copy, the generated docs and the profile exports (CI fails on drift)
+generate: build
 	@if [ -f $(SHARED)/REQUIREMENTS.md ]; then cp $(SHARED)/REQUIREMENTS.md engine/requirements/REQUIREMENTS.md; fi
-	$(GO) run ./cmd/shipshape docs --dir docs
+	./bin/shipshape docs --dir docs
+	@for p in $(EXPORTS); do \
+	  ./bin/shipshape export gatekeeper --config /dev/null --bundle $$p -o bundles/export/$$p/gatekeeper || exit 1; \
+	  ./bin/shipshape export azure-policy --config /dev/null --bundle $$p -o bundles/export/$$p/azure-policy || exit 1; done
 
 ## bench: scan 10,000 generated objects; report objects/s, allocations and the ratio to parsing alone
 bench:

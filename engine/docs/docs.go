@@ -74,6 +74,13 @@ func controlsDoc(lib *policy.Library, cases map[string][]casetest.Case, profiles
 		}
 		fmt.Fprintf(&b, "- Kinds: %s\n", strings.Join(kinds, ", "))
 		fmt.Fprintf(&b, "- Admission: %s; reads the inventory: %s\n", yesNo(c.Admission), yesNo(c.Referential))
+		if len(c.Sync) > 0 {
+			types := make([]string, 0, len(c.Sync))
+			for _, t := range c.Sync {
+				types = append(types, "`"+t.String()+"`")
+			}
+			fmt.Fprintf(&b, "- Gatekeeper syncs: %s\n", strings.Join(types, ", "))
+		}
 		fmt.Fprintf(&b, "- Profiles: %s\n", orNone(strings.Join(profilesOf(c.ID, profiles), ", ")))
 		fmt.Fprintf(&b, "- Source: `%s`, cases: `%s` (%s)\n", c.File, casetest.CasesPath(c), caseCounts(cases[c.ID]))
 		if names := c.ParameterNames(); len(names) > 0 {

@@ -285,6 +285,82 @@ func TestGeneratedDocsAreCurrent(t *testing.T) {
 	}
 }
 
+// exportedProfiles are the profiles `make generate` exports into
+// bundles/export/.
+var exportedProfiles = []string{"pss-baseline", "pss-restricted", "all"}
+
+func TestGeneratedExportsAreCurrent(t *testing.T) {
+	for _, p := range exportedProfiles {
+		for _, target := range []string{"gatekeeper", "azure-policy"} {
+			t.Run(p+"/"+target, func(t *testing.T) {
+				dir := filepath.Join(t.TempDir(), "out")
+				r := shipshape(t, "", "", "export", target, "--config", os.DevNull, "--bundle", p, "-o", dir)
+				require.Equal(t, 0, r.code, r.stderr)
+				got := readTree(t, dir)
+				want := readTree(t, filepath.Join(repoRoot(), "bundles", "export", p, target))
+				require.NotEmpty(t, want, "bundles/export/%s/%s is missing; run make generate", p, target)
+				assert.ElementsMatch(t, keys(want), keys(got), "bundles/export/%s/%s lists other files; run make generate", p, target)
+				for name, data := range got {
+					if w, ok := want[name]; ok && w != data {
+						t.Errorf("bundles/export/%s/%s/%s is stale; run make generate", p, target, name)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestExportRefusesForeignDirectoriesAndReplacesItsOwn(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "mine.txt"), []byte("keep"), 0o644))
+	r := shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", dir)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "is not empty and holds no earlier export")
+
+	out := filepath.Join(t.TempDir(), "gk")
+	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "all", "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.FileExists(t, filepath.Join(out, "templates", "shipshapehadisruptionbudget.yaml"))
+	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.NoFileExists(t, filepath.Join(out, "templates", "shipshapehadisruptionbudget.yaml"), "a control the profile no longer selects is removed")
+	assert.NoDirExists(t, filepath.Join(out, "sync"), "pss-baseline has no referential control, so no sync config")
+	assert.FileExists(t, filepath.Join(out, "templates", "shipshapepssprivileged.yaml"))
+
+	r = shipshape(t, "", "", "export", "gatekeeper", "--bundle", "pss-baseline")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--output DIR is required")
+}
+
+func readTree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		require.NoError(t, err)
+	}
+	return files
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)
@@ -292,8 +368,8 @@ func TestVersionAndHelp(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &v))
 	assert.NotEmpty(t, v["version"])
 	assert.NotEmpty(t, v["opa"])
-	for _, cmd := range []string{"scan", "test", "controls", "docs", "version"} {
-		r := shipshape(t, "", "", cmd, "--help")
+	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy"} {
+		r := shipshape(t, "", "", append(strings.Fields(cmd), "--help")...)
 		assert.Equal(t, 0, r.code)
 		assert.Contains(t, r.stdout, "Examples:", cmd)
 	}

@@ -26,9 +26,12 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
+	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/export"
+	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
 )
@@ -219,4 +222,94 @@ func TestSyncAnnotationIsWhatGatekeeperReads(t *testing.T) {
 		}
 	}
 	assert.Positive(t, referential, "the library has referential admission controls")
+}
+
+// TestProfileConstraintsExcludeWhatScanExcludes exports the `all` profile
+// with system namespaces given as Gatekeeper patterns, and moves a denied
+// object of every admission control into namespaces the patterns do and do
+// not cover: Gatekeeper's match and the offline engine must agree.
+func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
+	lib := loadLibrary(t)
+	ctx := context.Background()
+	schemas, err := profile.NewSchemas()
+	require.NoError(t, err)
+	profiles, err := schemas.LoadProfiles(bundles.FS, "bundles")
+	require.NoError(t, err)
+	cfg, err := schemas.ParseConfig("config.yaml", []byte("settings:\n  systemNamespaces: [kube-system, '*-system', 'tenant-*']\n"))
+	require.NoError(t, err)
+	sel, err := schemas.Select(lib, profiles["all"], cfg)
+	require.NoError(t, err)
+
+	checked := 0
+	for _, b := range sel.Bindings {
+		c := b.Control
+		if !c.Admission {
+			continue
+		}
+		cases, err := export.AdmissionCases(ctx, lib, c)
+		require.NoError(t, err)
+		var denied *export.AdmissionCase
+		for i := range cases {
+			if !cases[i].Expect.Allow && len(cases[i].Inventory) == 0 {
+				denied = &cases[i]
+				break
+			}
+		}
+		if denied == nil || input.ClusterScoped(denied.Source.Group(), denied.Source.Kind()) && denied.Source.Kind() != "Namespace" {
+			continue
+		}
+		t.Run(c.ID, func(t *testing.T) {
+			client := newClient(t)
+			_, err := client.AddTemplate(ctx, templateFor(t, lib, c, false))
+			require.NoError(t, err)
+			data, err := export.Constraint(b, "deny")
+			require.NoError(t, err)
+			u := &unstructured.Unstructured{}
+			j, err := yaml.YAMLToJSON(data)
+			require.NoError(t, err)
+			require.NoError(t, u.UnmarshalJSON(j))
+			_, err = client.AddConstraint(ctx, u)
+			require.NoError(t, err)
+			ev, err := eval.New(lib, []eval.Binding{b})
+			require.NoError(t, err)
+			for _, ns := range []string{"kube-system", "istio-system", "tenant-a", "team-a", "systemic"} {
+				ac := *denied
+				ac.Object = moveTo(ac.Object, ns)
+				obj := input.NewObject(input.Source{File: "moved"}, ac.Object)
+				ac.Parameters = b.Parameters
+				j := ev.Judge(ctx, obj)
+				require.Empty(t, j.Errors)
+				var want []string
+				for _, f := range j.Findings {
+					want = append(want, f.Message)
+				}
+				slices.Sort(want)
+				got := gatekeeperVerdict(ctx, t, client, ac)
+				assert.Equal(t, want, got, "%s in %s", ac.Name, ns)
+				if ns == "team-a" && len(b.ExcludedNamespaces) > 0 {
+					assert.NotEmpty(t, got, "team-a is not excluded")
+				}
+			}
+		})
+		checked++
+	}
+	assert.Greater(t, checked, 40)
+}
+
+// moveTo returns a copy of obj in namespace ns (a Namespace is renamed).
+func moveTo(obj map[string]any, ns string) map[string]any {
+	b, _ := json.Marshal(obj)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	meta, _ := out["metadata"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+		out["metadata"] = meta
+	}
+	if out["kind"] == "Namespace" {
+		meta["name"] = ns
+	} else {
+		meta["namespace"] = ns
+	}
+	return out
 }

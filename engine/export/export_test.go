@@ -1,0 +1,229 @@
+package export
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+
+	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+	"github.com/shipshape-dev/shipshape/library"
+)
+
+func loadLibrary(t *testing.T) *policy.Library {
+	t.Helper()
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	lib, err := policy.Load(context.Background(), cat, policy.Source{Name: "library", FS: library.FS, Builtin: true})
+	require.NoError(t, err)
+	return lib
+}
+
+func selection(t *testing.T, lib *policy.Library, name, config string) *profile.Selection {
+	t.Helper()
+	schemas, err := profile.NewSchemas()
+	require.NoError(t, err)
+	profiles, err := schemas.LoadProfiles(bundles.FS, "bundles")
+	require.NoError(t, err)
+	var cfg *profile.Config
+	if config != "" {
+		cfg, err = schemas.ParseConfig("config.yaml", []byte(config))
+		require.NoError(t, err)
+	}
+	sel, err := schemas.Select(lib, profiles[name], cfg)
+	require.NoError(t, err)
+	return sel
+}
+
+func TestNames(t *testing.T) {
+	assert.Equal(t, "ss-pss-003", resourceName("SS-PSS-003"))
+	assert.Equal(t, "my-control-1", resourceName("My_Control.1"))
+	assert.Equal(t, "ShipshapePssHostPorts", kindName("shipshape.pss.host_ports"))
+	lib := loadLibrary(t)
+	c, ok := lib.Control("SS-PSS-003")
+	require.True(t, ok)
+	assert.Equal(t, "ShipshapePssPrivileged", ConstraintKind(c))
+	assert.Equal(t, "shipshapepssprivileged", TemplateName(c))
+	assert.Equal(t, "shipshape-ss-pss-003", DefinitionName(c))
+}
+
+func TestStructuralSchema(t *testing.T) {
+	tests := []struct {
+		name    string
+		in, out string
+		err     string
+	}{
+		{"scalars keep their keywords", `{"type": "integer", "default": 2, "minimum": 1}`, `{"type": "integer", "default": 2, "minimum": 1}`, ""},
+		{"uniqueItems and additionalProperties: false go",
+			`{"type": "object", "additionalProperties": false, "properties": {"a": {"type": "array", "uniqueItems": true, "items": {"type": "string"}}}}`,
+			`{"type": "object", "properties": {"a": {"type": "array", "items": {"type": "string"}}}}`, ""},
+		{"free-form objects are not pruned", `{"type": "object"}`, `{"type": "object", "x-kubernetes-preserve-unknown-fields": true}`, ""},
+		{"maps keep their value schema", `{"type": "object", "additionalProperties": {"type": "string"}}`, `{"type": "object", "additionalProperties": {"type": "string"}}`, ""},
+		{"string or integer", `{"type": ["string", "integer"]}`, `{"x-kubernetes-int-or-string": true}`, ""},
+		{"other unions keep any value", `{"type": ["string", "number"], "default": "4"}`, `{"default": "4", "x-kubernetes-preserve-unknown-fields": true}`, ""},
+		{"nullable type", `{"type": ["string", "null"]}`, `{"type": "string"}`, ""},
+		{"untranslatable keyword", `{"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}}`, "", `schema at /properties/a: JSON schema keyword "oneOf"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var in map[string]any
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &in))
+			got, err := structuralSchema(in)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			b, _ := json.Marshal(got)
+			assert.JSONEq(t, tt.out, string(b))
+		})
+	}
+}
+
+func TestTemplateFormsCarryTheSameRego(t *testing.T) {
+	lib := loadLibrary(t)
+	c, _ := lib.Control("SS-NET-001")
+	for _, legacy := range []bool{false, true} {
+		data, err := Template(lib, c, Options{Version: "1.2.3", LegacyRego: legacy})
+		require.NoError(t, err)
+		var tmpl map[string]any
+		require.NoError(t, yaml.Unmarshal(data, &tmpl))
+		meta := tmpl["metadata"].(map[string]any)
+		ann := meta["annotations"].(map[string]any)
+		assert.Equal(t, "1.2.3", ann["metadata.gatekeeper.sh/version"])
+		assert.Equal(t, "SS-NET-001", ann[ControlLabel])
+		assert.Contains(t, ann[SyncAnnotation], `"kinds":["NetworkPolicy"]`)
+		target := tmpl["spec"].(map[string]any)["targets"].([]any)[0].(map[string]any)
+		text := string(data)
+		assert.NotContains(t, text, "import rego.v1", "Gatekeeper rejects rego.v1 imports")
+		assert.NotContains(t, text, "\t", "tabs would force quoted YAML")
+		if legacy {
+			assert.Contains(t, target["rego"], "import future.keywords")
+			assert.NotEmpty(t, target["libs"])
+			assert.Nil(t, target["code"])
+		} else {
+			src := target["code"].([]any)[0].(map[string]any)["source"].(map[string]any)
+			assert.Equal(t, "v1", src["version"])
+			assert.Contains(t, src["rego"], "package shipshape.net.default_deny")
+			libs := src["libs"].([]any)
+			var pkgs []string
+			for _, l := range libs {
+				for _, line := range strings.Split(l.(string), "\n") {
+					if strings.HasPrefix(line, "package ") {
+						pkgs = append(pkgs, strings.TrimPrefix(line, "package "))
+					}
+				}
+			}
+			assert.Contains(t, pkgs, "lib.inventory", "helpers the control uses, directly or not, travel with it")
+			assert.Contains(t, pkgs, "lib.k8s")
+			assert.NotContains(t, pkgs, "lib.rbac", "helpers it never reaches stay out")
+		}
+	}
+}
+
+func TestAzurePublicURLAndScope(t *testing.T) {
+	lib := loadLibrary(t)
+	sel := selection(t, lib, "pss-baseline", "")
+	files, err := AzurePolicy(lib, sel, Options{Version: "1", TemplateBaseURL: "https://example.com/gk/", DefinitionScope: "/providers/Microsoft.Management/managementGroups/platform"})
+	require.NoError(t, err)
+	byPath := map[string][]byte{}
+	for _, f := range files {
+		byPath[f.Path] = f.Data
+	}
+	def := string(byPath["definitions/shipshape-ss-pss-003.json"])
+	assert.Contains(t, def, `"sourceType": "PublicURL"`)
+	assert.Contains(t, def, `"url": "https://example.com/gk/shipshapepssprivileged.yaml"`)
+	assert.Contains(t, byPath, "templates/shipshapepssprivileged.yaml", "the templates to publish come along")
+	ini := string(byPath["initiatives/shipshape-pss-baseline.json"])
+	assert.Contains(t, ini, `"/providers/Microsoft.Management/managementGroups/platform/providers/Microsoft.Authorization/policyDefinitions/shipshape-ss-pss-003"`)
+
+	files, err = AzurePolicy(lib, sel, Options{Version: "1"})
+	require.NoError(t, err)
+	for _, f := range files {
+		if f.Path == "definitions/shipshape-ss-pss-003.json" {
+			var d azureResource
+			require.NoError(t, json.Unmarshal(f.Data, &d))
+			props := d.Properties.(map[string]any)
+			content := props["policyRule"].(map[string]any)["then"].(map[string]any)["details"].(map[string]any)["templateInfo"].(map[string]any)["content"].(string)
+			decoded, err := base64.StdEncoding.DecodeString(content)
+			require.NoError(t, err)
+			c, _ := lib.Control("SS-PSS-003")
+			want, err := Template(lib, c, Options{Version: "1"})
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(decoded))
+		}
+	}
+}
+
+func TestInitiativeEffectFollowsTheProfile(t *testing.T) {
+	lib := loadLibrary(t)
+	sel := selection(t, lib, "pss-baseline", "")
+	for action, effect := range map[string]string{"deny": "deny", "dryrun": "audit", "warn": "audit"} {
+		p := *sel.Profile
+		p.EnforcementAction = action
+		s := *sel
+		s.Profile = &p
+		data, err := Initiative(&s, s.Bindings, Options{Version: "1"})
+		require.NoError(t, err)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(data, &v))
+		got := v["properties"].(map[string]any)["parameters"].(map[string]any)["effect"].(map[string]any)["defaultValue"]
+		assert.Equal(t, effect, got, action)
+	}
+}
+
+func TestGatekeeperConstraintsFollowTheProfile(t *testing.T) {
+	lib := loadLibrary(t)
+	sel := selection(t, lib, "all", "settings:\n  systemNamespaces: [kube-system, 'tenant-*']\n  allowedRegistries: [contoso.azurecr.io]\n")
+	sel.Profile.EnforcementAction = "warn"
+	files, err := Gatekeeper(context.Background(), lib, sel, Options{Version: "1"})
+	require.NoError(t, err)
+	byPath := map[string]string{}
+	for _, f := range files {
+		byPath[f.Path] = string(f.Data)
+	}
+	img := byPath["constraints/ss-img-001.yaml"]
+	assert.Contains(t, img, "enforcementAction: warn")
+	assert.Contains(t, img, "- contoso.azurecr.io")
+	assert.Contains(t, img, "- tenant-*")
+	assert.Contains(t, img, "shipshape.dev/control: SS-IMG-001")
+	assert.NotContains(t, byPath["constraints/ss-pod-001.yaml"], "excludedNamespaces", "a control that takes systemNamespaces judges them itself")
+	assert.Contains(t, byPath["sync/syncset.yaml"], "kind: NetworkPolicy")
+	assert.Contains(t, byPath["kustomization.yaml"], "sync/syncset.yaml")
+	assert.NotContains(t, byPath["kustomization.yaml"], "config.yaml", "applying the kustomization never replaces the cluster's Config")
+	assert.NotContains(t, byPath, "templates/shipshapeopsgitops.yaml", "cluster-level controls are not admission controls")
+	assert.Contains(t, byPath["tests/suite.yaml"], "kind: Suite")
+}
+
+func TestWriteReplacesOnlyItsOwnFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	require.NoError(t, Write(dir, []File{{"a/one.yaml", []byte("1")}, {"b/two.yaml", []byte("2")}}))
+	require.NoError(t, Write(dir, []File{{"a/one.yaml", []byte("1b")}}))
+	data, err := os.ReadFile(filepath.Join(dir, "a", "one.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "1b", string(data))
+	assert.NoFileExists(t, filepath.Join(dir, "b", "two.yaml"))
+	assert.NoDirExists(t, filepath.Join(dir, "b"))
+
+	foreign := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(foreign, "notes.txt"), nil, 0o644))
+	err = Write(foreign, []File{{"x.yaml", nil}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not empty")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, manifestFile), []byte("../../etc/passwd\n"), 0o644))
+	err = Write(dir, []File{{"x.yaml", nil}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "outside the export directory")
+}
