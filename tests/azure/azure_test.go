@@ -89,8 +89,10 @@ func TestSchemasRejectWhatAzureWouldReject(t *testing.T) {
 	good := readJSON(t, filepath.Join(exportDir("pss-baseline", "azure-policy"), "definitions", "shipshape-ss-pss-003.json"))
 	require.NoError(t, definition.Validate(good))
 	mutations := map[string]func(d map[string]any){
-		"wrong mode":       func(d map[string]any) { dig(d, "properties").(map[string]any)["mode"] = "Indexed" },
-		"effect not audit": func(d map[string]any) { dig(d, "properties", "parameters", "effect").(map[string]any)["defaultValue"] = "deny" },
+		"wrong mode": func(d map[string]any) { dig(d, "properties").(map[string]any)["mode"] = "Indexed" },
+		"effect not audit": func(d map[string]any) {
+			dig(d, "properties", "parameters", "effect").(map[string]any)["defaultValue"] = "deny"
+		},
 		"no templateInfo": func(d map[string]any) {
 			delete(dig(d, "properties", "policyRule", "then", "details").(map[string]any), "templateInfo")
 		},
