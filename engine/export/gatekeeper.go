@@ -85,10 +85,11 @@ type (
 		Parameters        map[string]any `yaml:"parameters,omitempty"`
 	}
 	match struct {
-		Kinds              []kindSelector `yaml:"kinds"`
+		Kinds              []KindSelector `yaml:"kinds"`
 		ExcludedNamespaces []string       `yaml:"excludedNamespaces,omitempty"`
 	}
-	kindSelector struct {
+	// KindSelector is one entry of a constraint's match.kinds.
+	KindSelector struct {
 		APIGroups []string `yaml:"apiGroups"`
 		Kinds     []string `yaml:"kinds"`
 	}
@@ -140,6 +141,10 @@ func Template(lib *policy.Library, c *policy.Control, opts Options) ([]byte, err
 	src, err := controlSources(lib, c, opts.LegacyRego)
 	if err != nil {
 		return nil, err
+	}
+	if name := TemplateName(c); len(name) > 63 {
+		// The constraint CRD's plural is this name, and must be a DNS label.
+		return nil, fmt.Errorf("%s: template name %s (from package %s) is longer than 63 characters; use a shorter package path", c.ID, name, c.Package)
 	}
 	t := constraintTemplate{APIVersion: TemplateAPIVersion, Kind: "ConstraintTemplate"}
 	t.Metadata = objectMeta{
@@ -216,15 +221,15 @@ func Constraint(b eval.Binding, enforcementAction string) ([]byte, error) {
 // order: Gatekeeper's match.kinds. The Rego reads pod templates inside
 // workloads itself, so workloads are matched directly and need no
 // ExpansionTemplate.
-func KindSelectors(c *policy.Control) []kindSelector {
-	var out []kindSelector
+func KindSelectors(c *policy.Control) []KindSelector {
+	var out []KindSelector
 	index := map[string]int{}
 	for _, k := range c.Kinds {
 		i, ok := index[k.Group]
 		if !ok {
 			i = len(out)
 			index[k.Group] = i
-			out = append(out, kindSelector{APIGroups: []string{k.Group}})
+			out = append(out, KindSelector{APIGroups: []string{k.Group}})
 		}
 		if !slices.Contains(out[i].Kinds, k.Kind) {
 			out[i].Kinds = append(out[i].Kinds, k.Kind)

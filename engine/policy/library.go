@@ -34,6 +34,9 @@ type Source struct {
 type Library struct {
 	compiler *ast.Compiler
 	modules  map[string]*ast.Module
+	// evaluated are the modules as evaluated: parameters rewritten, not yet
+	// compiled (the compiler rewrites its own copies).
+	evaluated map[string]*ast.Module
 	sources  map[string]string // file name → Rego text
 	controls []*Control
 	byID     map[string]*Control
@@ -131,6 +134,10 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	l.evaluated = make(map[string]*ast.Module, len(compiled))
+	for name, mod := range compiled {
+		l.evaluated[name] = mod.Copy()
+	}
 	l.compiler = ast.NewCompiler().WithEnablePrintStatements(false)
 	l.compiler.Compile(compiled)
 	if l.compiler.Failed() {
@@ -184,6 +191,17 @@ func (l *Library) Compiler() *ast.Compiler { return l.compiler }
 
 // Modules returns the parsed modules by file name.
 func (l *Library) Modules() map[string]*ast.Module { return l.modules }
+
+// EvaluatedModules returns copies of the modules as the evaluator runs
+// them: input.parameters reads data.shipshape_parameters[<control ID>].
+// Callers may modify the copies.
+func (l *Library) EvaluatedModules() map[string]*ast.Module {
+	out := make(map[string]*ast.Module, len(l.evaluated))
+	for name, mod := range l.evaluated {
+		out[name] = mod.Copy()
+	}
+	return out
+}
 
 // Source returns the Rego text of a loaded file.
 func (l *Library) Source(file string) (string, bool) {
