@@ -1,32 +1,53 @@
 package input
 
+import "slices"
+
+// clusterScopedKinds are the "group/Kind"s the Kubernetes API (and
+// widespread add-ons) define as cluster-scoped. An array, so it cannot be
+// changed through a slice.
+var clusterScopedKinds = [...]string{
+	"/Namespace", "/Node", "/PersistentVolume", "/ComponentStatus",
+	"rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
+	"storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "storage.k8s.io/CSINode",
+	"storage.k8s.io/VolumeAttachment", "storage.k8s.io/VolumeAttributesClass",
+	"apiextensions.k8s.io/CustomResourceDefinition", "apiregistration.k8s.io/APIService",
+	"admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+	"admissionregistration.k8s.io/MutatingWebhookConfiguration",
+	"admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+	"admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+	"admissionregistration.k8s.io/MutatingAdmissionPolicy",
+	"admissionregistration.k8s.io/MutatingAdmissionPolicyBinding",
+	"scheduling.k8s.io/PriorityClass", "node.k8s.io/RuntimeClass",
+	"networking.k8s.io/IngressClass", "networking.k8s.io/IPAddress", "networking.k8s.io/ServiceCIDR",
+	"certificates.k8s.io/CertificateSigningRequest", "certificates.k8s.io/ClusterTrustBundle",
+	"flowcontrol.apiserver.k8s.io/FlowSchema", "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+	"policy/PodSecurityPolicy", "resource.k8s.io/DeviceClass",
+	"templates.gatekeeper.sh/ConstraintTemplate", "config.gatekeeper.sh/Config",
+	"cert-manager.io/ClusterIssuer", "cilium.io/CiliumClusterwideNetworkPolicy",
+	"crd.projectcalico.org/GlobalNetworkPolicy", "security.istio.io/ClusterAuthorizationPolicy",
+}
+
+// ClusterScopedGroup is an API group whose every kind is cluster-scoped
+// (Gatekeeper's constraints).
+const ClusterScopedGroup = "constraints.gatekeeper.sh"
+
+// ClusterScopedKinds returns the "group/Kind"s known to be cluster-scoped.
+func ClusterScopedKinds() []string { return slices.Clone(clusterScopedKinds[:]) }
+
 // ClusterScoped reports whether objects of this group and kind live outside
 // namespaces. Only kinds the Kubernetes API (and widespread add-ons) define
 // as cluster-scoped are listed; unknown kinds are treated as namespaced.
 func ClusterScoped(group, kind string) bool {
-	switch group + "/" + kind {
-	case "/Namespace", "/Node", "/PersistentVolume", "/ComponentStatus",
-		"rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
-		"storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "storage.k8s.io/CSINode",
-		"storage.k8s.io/VolumeAttachment", "storage.k8s.io/VolumeAttributesClass",
-		"apiextensions.k8s.io/CustomResourceDefinition", "apiregistration.k8s.io/APIService",
-		"admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-		"admissionregistration.k8s.io/MutatingWebhookConfiguration",
-		"admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-		"admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-		"admissionregistration.k8s.io/MutatingAdmissionPolicy",
-		"admissionregistration.k8s.io/MutatingAdmissionPolicyBinding",
-		"scheduling.k8s.io/PriorityClass", "node.k8s.io/RuntimeClass",
-		"networking.k8s.io/IngressClass", "networking.k8s.io/IPAddress", "networking.k8s.io/ServiceCIDR",
-		"certificates.k8s.io/CertificateSigningRequest", "certificates.k8s.io/ClusterTrustBundle",
-		"flowcontrol.apiserver.k8s.io/FlowSchema", "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-		"policy/PodSecurityPolicy", "resource.k8s.io/DeviceClass",
-		"templates.gatekeeper.sh/ConstraintTemplate", "config.gatekeeper.sh/Config",
-		"cert-manager.io/ClusterIssuer", "cilium.io/CiliumClusterwideNetworkPolicy",
-		"crd.projectcalico.org/GlobalNetworkPolicy", "security.istio.io/ClusterAuthorizationPolicy":
+	if group == ClusterScopedGroup {
 		return true
 	}
-	return group == "constraints.gatekeeper.sh"
+	key := group + "/" + kind
+	for _, k := range clusterScopedKinds {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultNamespace is where kubectl puts a namespaced object that names no
