@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -92,9 +93,19 @@ func assemble(lib *policy.Library, sel *profile.Selection, version string) (*opa
 		hash    = sha256.New()
 	)
 	evaluated := lib.EvaluatedModules()
+	// Controls the profile does not select stay out; every helper goes in.
+	unselected := map[string]bool{}
+	for _, c := range lib.Controls() {
+		unselected[c.File] = true
+	}
+	for _, b := range sel.Bindings {
+		delete(unselected, b.Control.File)
+	}
 	names := make([]string, 0, len(evaluated))
 	for name := range evaluated {
-		names = append(names, name)
+		if !unselected[name] {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	for _, name := range names {
@@ -208,7 +219,9 @@ func entrypointModule(sel *profile.Selection) ([]byte, error) {
 		if !c.Admission {
 			continue
 		}
-		fmt.Fprintf(&b, "\nfindings contains finding(%q, v) if {\n\tjudged(config.controls[%q])\n\tsome v in data.%s.violation\n}\n", c.ID, c.ID, c.Package)
+		// Binding the whole violation set first evaluates it once, cached;
+		// iterating the rule directly would not cache it.
+		fmt.Fprintf(&b, "\nfindings contains finding(%q, v) if {\n\tjudged(%q)\n\tfound := data.%s.violation\n\tsome v in found\n}\n", c.ID, c.ID, c.Package)
 	}
 	mod, err := ast.ParseModuleWithOpts(EntrypointsFile, b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
 	if err != nil {
@@ -226,6 +239,8 @@ func bundleData(sel *profile.Selection) (map[string]any, error) {
 	}
 	params := map[string]any{}
 	controls := map[string]any{}
+	byKind := map[string][]string{}
+	exclusions := map[string][]string{} // patterns (JSON) → controls
 	for _, b := range sel.Bindings {
 		c := b.Control
 		p := b.Parameters
@@ -239,10 +254,21 @@ func bundleData(sel *profile.Selection) (map[string]any, error) {
 		kinds := make([]any, 0, len(c.Kinds))
 		for _, k := range c.Kinds {
 			kinds = append(kinds, map[string]any{"group": k.Group, "kind": k.Kind})
+			key := k.Group + "/" + k.Kind
+			if !slices.Contains(byKind[key], c.ID) {
+				byKind[key] = append(byKind[key], c.ID)
+			}
 		}
 		excluded := make([]any, 0, len(b.ExcludedNamespaces))
 		for _, ns := range b.ExcludedNamespaces {
 			excluded = append(excluded, ns)
+		}
+		if len(b.ExcludedNamespaces) > 0 {
+			key, err := json.Marshal(b.ExcludedNamespaces)
+			if err != nil {
+				return nil, err
+			}
+			exclusions[string(key)] = append(exclusions[string(key)], c.ID)
 		}
 		reqs := make([]any, 0, len(c.Requirements))
 		for _, r := range c.Requirements {
@@ -257,6 +283,14 @@ func bundleData(sel *profile.Selection) (map[string]any, error) {
 			"enforcementAction":  action,
 		}
 	}
+	groups := make([]any, 0, len(exclusions))
+	for _, key := range slices.Sorted(maps.Keys(exclusions)) {
+		var patterns []string
+		if err := json.Unmarshal([]byte(key), &patterns); err != nil {
+			return nil, err
+		}
+		groups = append(groups, map[string]any{"patterns": patterns, "controls": exclusions[key]})
+	}
 	scoped := make([]any, 0)
 	for _, k := range input.ClusterScopedKinds() {
 		scoped = append(scoped, k)
@@ -268,6 +302,8 @@ func bundleData(sel *profile.Selection) (map[string]any, error) {
 			"profile":            sel.Profile.Name,
 			"settings":           sel.Settings,
 			"controls":           controls,
+			"byKind":             byKind,
+			"exclusions":         groups,
 			"clusterScopedKinds": scoped,
 			"clusterScopedGroup": input.ClusterScopedGroup,
 		},

@@ -22,7 +22,7 @@ import (
 	"github.com/shipshape-dev/shipshape/library"
 )
 
-func fixture(t *testing.T, name string) (*policy.Library, *profile.Selection) {
+func fixture(t testing.TB, name string) (*policy.Library, *profile.Selection) {
 	t.Helper()
 	cat, err := requirements.Default()
 	require.NoError(t, err)
@@ -37,7 +37,7 @@ func fixture(t *testing.T, name string) (*policy.Library, *profile.Selection) {
 	return lib, sel
 }
 
-func read(t *testing.T, data []byte) opabundle.Bundle {
+func read(t testing.TB, data []byte) opabundle.Bundle {
 	t.Helper()
 	b, err := opabundle.NewReader(bytes.NewReader(data)).WithSkipBundleVerification(true).Read()
 	require.NoError(t, err)
@@ -119,4 +119,114 @@ func TestBuildIsReproducibleAndScoped(t *testing.T) {
 	raw, _ := json.Marshal(b.Data)
 	assert.Contains(t, string(raw), `"SS-PSS-003"`)
 	assert.NotContains(t, string(raw), `"SS-IAM-001"`, "only the profile's controls")
+}
+
+func admissionDecision(t *testing.T, data []byte, review map[string]any) map[string]any {
+	t.Helper()
+	b := read(t, data)
+	rs, err := rego.New(rego.ParsedBundle("shipshape", &b), rego.Query("x := data.shipshape.admission"), rego.Input(review)).Eval(context.Background())
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	return rs[0].Bindings["x"].(map[string]any)
+}
+
+func privilegedPodReview(uid, namespace, operation string) map[string]any {
+	pod := map[string]any{
+		"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "p", "namespace": namespace},
+		"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "x", "securityContext": map[string]any{"privileged": true}}}},
+	}
+	req := map[string]any{
+		"uid": uid, "kind": map[string]any{"group": "", "version": "v1", "kind": "Pod"},
+		"name": "p", "namespace": namespace, "operation": operation,
+	}
+	if operation == "DELETE" {
+		req["oldObject"] = pod
+	} else {
+		req["object"] = pod
+	}
+	return map[string]any{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": req}
+}
+
+func TestAdmissionEntrypoint(t *testing.T) {
+	lib, sel := fixture(t, "pss-baseline")
+	data, err := Build(lib, sel, Options{Version: "test"})
+	require.NoError(t, err)
+
+	out := admissionDecision(t, data, privilegedPodReview("u-1", "team", "CREATE"))
+	assert.Equal(t, "admission.k8s.io/v1", out["apiVersion"])
+	assert.Equal(t, "AdmissionReview", out["kind"])
+	resp := out["response"].(map[string]any)
+	assert.Equal(t, "u-1", resp["uid"])
+	assert.Equal(t, false, resp["allowed"])
+	status := resp["status"].(map[string]any)
+	assert.EqualValues(t, json.Number("403"), status["code"])
+	assert.Contains(t, status["message"], `[SS-PSS-003] container "c" in Pod "p" sets securityContext.privileged to true`)
+	assert.Nil(t, resp["warnings"])
+
+	resp = admissionDecision(t, data, privilegedPodReview("u-2", "kube-system", "CREATE"))["response"].(map[string]any)
+	assert.Equal(t, true, resp["allowed"], "system namespaces are excluded")
+	assert.Nil(t, resp["status"])
+
+	resp = admissionDecision(t, data, privilegedPodReview("u-3", "team", "DELETE"))["response"].(map[string]any)
+	assert.Equal(t, true, resp["allowed"], "a deletion creates nothing to judge")
+
+	warn := *sel.Profile
+	warn.EnforcementAction = profile.ActionWarn
+	sel.Profile = &warn
+	data, err = Build(lib, sel, Options{Version: "test"})
+	require.NoError(t, err)
+	resp = admissionDecision(t, data, privilegedPodReview("u-4", "team", "UPDATE"))["response"].(map[string]any)
+	assert.Equal(t, true, resp["allowed"], "warn admits")
+	assert.Contains(t, resp["warnings"], `[SS-PSS-003] container "c" in Pod "p" sets securityContext.privileged to true; remove it or set it to false`)
+
+	dry := warn
+	dry.EnforcementAction = profile.ActionDryRun
+	sel.Profile = &dry
+	data, err = Build(lib, sel, Options{Version: "test"})
+	require.NoError(t, err)
+	resp = admissionDecision(t, data, privilegedPodReview("u-5", "team", "CREATE"))["response"].(map[string]any)
+	assert.Equal(t, map[string]any{"uid": "u-5", "allowed": true}, resp, "dryrun only records")
+}
+
+func TestViolationsOfCommonObjects(t *testing.T) {
+	lib, sel := fixture(t, "pss-baseline")
+	data, err := Build(lib, sel, Options{Version: "test"})
+	require.NoError(t, err)
+	b := read(t, data)
+	pq, err := rego.New(rego.ParsedBundle("shipshape", &b), rego.Query("x := data.shipshape.violations")).PrepareForEval(context.Background())
+	require.NoError(t, err)
+	for name, tc := range map[string]struct {
+		obj  any
+		want int
+	}{
+		"a privileged pod without namespace lands in default": {map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "p"}, "spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "x", "securityContext": map[string]any{"privileged": true}}}}}, 1},
+		"the same pod in kube-system is excluded":             {map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "p", "namespace": "kube-system"}, "spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "x", "securityContext": map[string]any{"privileged": true}}}}}, 0},
+		"a ConfigMap is judged by no pod control":             {map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "c"}}, 0},
+		"input that is not an object decides nothing":         {"just a string", -1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rs, err := pq.Eval(context.Background(), rego.EvalInput(tc.obj))
+			require.NoError(t, err)
+			if tc.want < 0 {
+				assert.Empty(t, rs)
+				return
+			}
+			require.Len(t, rs, 1)
+			assert.Len(t, rs[0].Bindings["x"], tc.want)
+		})
+	}
+}
+
+func TestBundleHoldsOnlyTheProfilesControls(t *testing.T) {
+	lib, sel := fixture(t, "pss-baseline")
+	data, err := Build(lib, sel, Options{Version: "test"})
+	require.NoError(t, err)
+	info, err := Inspect(data)
+	require.NoError(t, err)
+	assert.Contains(t, info.Modules, "library/pss/privileged/policy.rego")
+	assert.Contains(t, info.Modules, "library/lib/pods.rego")
+	assert.Contains(t, info.Modules, EntrypointsFile)
+	assert.NotContains(t, info.Modules, "library/ha/disruption_budget/policy.rego")
+	assert.Len(t, info.Controls, 13)
+	assert.False(t, info.Signed)
 }

@@ -119,18 +119,35 @@ request_review := {
 	"parameters": {},
 }
 
-# judged is true when a control matches the reviewed kind and the object is
-# not in one of its excluded namespaces (a Namespace by its own name).
-judged(control) if {
-	some k in control.kinds
-	k.group in {input.review.kind.group, "*"}
-	k.kind in {input.review.kind.kind, "*"}
-	not excluded(control)
+# applicable are the controls that judge the reviewed kind, looked up by
+# "group/Kind" (wildcards included) in an index the bundle carries.
+applicable := {id |
+	some key in kind_keys
+	some id in object.get(config.byKind, key, [])
 }
 
-excluded(control) if {
+kind_keys := {
+	concat("/", [input.review.kind.group, input.review.kind.kind]),
+	concat("/", ["*", input.review.kind.kind]),
+	concat("/", [input.review.kind.group, "*"]),
+	"*/*",
+}
+
+# excluded are the controls that skip the object's namespace (a Namespace
+# by its own name). Controls share their exclusion lists, so each list is
+# matched once.
+excluded := {id |
 	scope_namespace != ""
-	namespaces.matches_any(scope_namespace, control.excludedNamespaces)
+	some group in config.exclusions
+	namespaces.matches_any(scope_namespace, group.patterns)
+	some id in group.controls
+}
+
+# Both sets are complete rules, evaluated once per decision rather than once
+# per control.
+judged(id) if {
+	id in applicable
+	not id in excluded
 }
 
 scope_namespace := name if {

@@ -37,9 +37,9 @@ type Library struct {
 	// evaluated are the modules as evaluated: parameters rewritten, not yet
 	// compiled (the compiler rewrites its own copies).
 	evaluated map[string]*ast.Module
-	sources  map[string]string // file name → Rego text
-	controls []*Control
-	byID     map[string]*Control
+	sources   map[string]string // file name → Rego text
+	controls  []*Control
+	byID      map[string]*Control
 }
 
 // ControlFile is the file name that marks a folder as a control.

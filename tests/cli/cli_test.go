@@ -361,6 +361,69 @@ func keys(m map[string]string) []string {
 	return out
 }
 
+func TestBundleBuildInspectVerify(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	require.NoError(t, os.WriteFile(secret, []byte("correct horse battery staple\n"), 0o600))
+	wrong := filepath.Join(dir, "wrong")
+	require.NoError(t, os.WriteFile(wrong, []byte("tr0ub4dor"), 0o600))
+	out := filepath.Join(dir, "b.tar.gz")
+
+	r := shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--bundle", "pss-restricted",
+		"--signing-key", secret, "--signing-alg", "HS256", "--key-id", "k1", "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "profile pss-restricted, 16 controls")
+	assert.Contains(t, r.stdout, "signed with HS256")
+	first, err := os.ReadFile(out)
+	require.NoError(t, err)
+	r = shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--bundle", "pss-restricted",
+		"--signing-key", secret, "--signing-alg", "HS256", "--key-id", "k1", "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	again, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, first, again, "builds are reproducible")
+
+	r = shipshape(t, "", "", "bundle", "inspect", "-o", "json", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	var info map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &info))
+	assert.Equal(t, true, info["signed"])
+	assert.Equal(t, "k1", info["keyid"])
+	assert.Equal(t, false, info["verified"])
+	assert.ElementsMatch(t, []any{"shipshape", "shipshape_config", "shipshape_lib", "shipshape_parameters"}, info["roots"])
+
+	r = shipshape(t, "", "", "bundle", "verify", out, "--verification-key", secret, "--verification-alg", "HS256", "--key-id", "k1")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "verified")
+	r = shipshape(t, "", "", "bundle", "verify", out, "--verification-key", wrong, "--verification-alg", "HS256")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "verifying the bundle")
+	r = shipshape(t, "", "", "bundle", "verify", out)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--verification-key FILE is required")
+
+	unsigned := filepath.Join(dir, "u.tar.gz")
+	r = shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", unsigned)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = shipshape(t, "", "", "bundle", "verify", unsigned, "--verification-key", secret, "--verification-alg", "HS256")
+	assert.Equal(t, 1, r.code, "an unsigned bundle does not verify")
+
+	junk := filepath.Join(dir, "junk.tar.gz")
+	require.NoError(t, os.WriteFile(junk, []byte("junk"), 0o644))
+	r = shipshape(t, "", "", "bundle", "inspect", junk)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "junk.tar.gz")
+	r = shipshape(t, "", "", "bundle", "serve", junk)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "not an OPA bundle")
+	r = shipshape(t, "", "", "bundle", "serve", "--tls-cert", "x.crt", unsigned)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--tls-cert and --tls-key go together")
+	r = shipshape(t, "", "", "bundle", "build", "--bundle", "all")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--output FILE is required")
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)
@@ -368,7 +431,7 @@ func TestVersionAndHelp(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &v))
 	assert.NotEmpty(t, v["version"])
 	assert.NotEmpty(t, v["opa"])
-	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy"} {
+	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy", "bundle build", "bundle inspect", "bundle verify", "bundle serve"} {
 		r := shipshape(t, "", "", append(strings.Fields(cmd), "--help")...)
 		assert.Equal(t, 0, r.code)
 		assert.Contains(t, r.stdout, "Examples:", cmd)
