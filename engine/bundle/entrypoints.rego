@@ -37,10 +37,13 @@ violations := [f | some f in found] if {
 admission := {
 	"apiVersion": "admission.k8s.io/v1",
 	"kind": "AdmissionReview",
-	"response": object.union(object.union(
-		{"uid": input.request.uid, "allowed": count(denials) == 0},
-		denial_status,
-	), warning_list),
+	"response": object.union(
+		object.union(
+			{"uid": input.request.uid, "allowed": count(denials) == 0},
+			denial_status,
+		),
+		warning_list,
+	),
 }
 
 admission_findings := found if {
