@@ -2,10 +2,27 @@
 // under lib/ and one folder per control (policy.rego + cases.yaml).
 package library
 
-import "embed"
+import (
+	"context"
+	"embed"
+
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
+)
 
 // FS holds lib/ and every <area>/<name>/ folder (policy.rego, cases.yaml
 // and any fixture files the cases name).
 //
 //go:embed lib */*
 var FS embed.FS
+
+// Load compiles the built-in library, checking requirement IDs against the
+// embedded catalogue, plus any extra sources.
+func Load(ctx context.Context, extra ...policy.Source) (*policy.Library, error) {
+	catalogue, err := requirements.Default()
+	if err != nil {
+		return nil, err
+	}
+	sources := append([]policy.Source{{Name: "library", FS: FS, Builtin: true}}, extra...)
+	return policy.Load(ctx, catalogue, sources...)
+}

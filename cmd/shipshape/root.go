@@ -16,7 +16,6 @@ import (
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
-	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
 )
 
@@ -38,11 +37,7 @@ func (f *libraryFlags) register(cmd *cobra.Command) {
 
 // load compiles the built-in library plus the user's directories.
 func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Library, error) {
-	catalogue, err := requirements.Default()
-	if err != nil {
-		return nil, err
-	}
-	sources := []policy.Source{{Name: "library", FS: library.FS, Builtin: true}}
+	var sources []policy.Source
 	for _, dir := range append(append([]string{}, f.dirs...), extra...) {
 		info, err := os.Stat(dir)
 		if err != nil {
@@ -53,7 +48,7 @@ func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Libra
 		}
 		sources = append(sources, policy.Source{Name: dir, FS: os.DirFS(dir)})
 	}
-	return policy.Load(ctx, catalogue, sources...)
+	return library.Load(ctx, sources...)
 }
 
 // profileFlags are the flags that choose what to enforce.

@@ -16,15 +16,12 @@ import (
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
-	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
 )
 
 func loadLibrary(t *testing.T) *policy.Library {
 	t.Helper()
-	cat, err := requirements.Default()
-	require.NoError(t, err)
-	lib, err := policy.Load(context.Background(), cat, policy.Source{Name: "library", FS: library.FS, Builtin: true})
+	lib, err := library.Load(context.Background())
 	require.NoError(t, err)
 	return lib
 }

@@ -121,6 +121,26 @@ func AdmissionCases(ctx context.Context, lib *policy.Library, c *policy.Control)
 	return out, nil
 }
 
+// Offline returns the messages the offline engine reports for the case's
+// object with the case's parameters and whole inventory, sorted: the
+// verdict every other enforcement point must reproduce.
+func (ac AdmissionCase) Offline(ctx context.Context, lib *policy.Library, c *policy.Control) ([]string, error) {
+	ev, err := eval.New(lib, []eval.Binding{{Control: c, Parameters: ac.Parameters}}, eval.WithInventory(ac.FullInventory))
+	if err != nil {
+		return nil, err
+	}
+	j := ev.Judge(ctx, ac.Source)
+	if len(j.Errors) > 0 {
+		return nil, errors.Join(j.Errors...)
+	}
+	var msgs []string // nil when allowed
+	for _, f := range j.Findings {
+		msgs = append(msgs, f.Message)
+	}
+	sort.Strings(msgs)
+	return msgs, nil
+}
+
 // syncs reports whether Gatekeeper replicates o for control c. The library
 // looks objects up by group and kind whatever their version, and the API
 // server serves every version, so the version does not matter.

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"os"
 	"testing"
 	"testing/fstest"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/requirements"
-	"github.com/shipshape-dev/shipshape/library"
 )
 
 func loadFS(t *testing.T, files map[string]string) (*Library, error) {
@@ -158,7 +158,7 @@ func TestParseKindAndSeverity(t *testing.T) {
 func TestParametersAreServedFromData(t *testing.T) {
 	cat, err := requirements.Default()
 	require.NoError(t, err)
-	lib, err := Load(context.Background(), cat, Source{Name: "library", FS: library.FS, Builtin: true})
+	lib, err := Load(context.Background(), cat, Source{Name: "library", FS: os.DirFS("../../library"), Builtin: true})
 	require.NoError(t, err)
 	params := ast.MustParseRef("input.parameters")
 	for name, mod := range lib.Compiler().Modules {

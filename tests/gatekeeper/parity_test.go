@@ -32,7 +32,6 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
-	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
 )
 
@@ -41,9 +40,7 @@ const enforcementPoint = "gator.gatekeeper.sh"
 
 func loadLibrary(t testing.TB) *policy.Library {
 	t.Helper()
-	cat, err := requirements.Default()
-	require.NoError(t, err)
-	lib, err := policy.Load(context.Background(), cat, policy.Source{Name: "library", FS: library.FS, Builtin: true})
+	lib, err := library.Load(context.Background())
 	require.NoError(t, err)
 	return lib
 }
@@ -134,20 +131,6 @@ func gatekeeperVerdict(ctx context.Context, t testing.TB, client *constraintclie
 	return msgs
 }
 
-func offlineVerdict(ctx context.Context, t testing.TB, lib *policy.Library, c *policy.Control, ac export.AdmissionCase) []string {
-	t.Helper()
-	ev, err := eval.New(lib, []eval.Binding{{Control: c, Parameters: ac.Parameters}}, eval.WithInventory(ac.FullInventory))
-	require.NoError(t, err)
-	j := ev.Judge(ctx, ac.Source)
-	require.Empty(t, j.Errors)
-	var msgs []string
-	for _, f := range j.Findings {
-		msgs = append(msgs, f.Message)
-	}
-	slices.Sort(msgs)
-	return msgs
-}
-
 func TestEveryCaseGivesTheSameVerdictInGatekeeper(t *testing.T) {
 	lib := loadLibrary(t)
 	ctx := context.Background()
@@ -181,7 +164,8 @@ func TestEveryCaseGivesTheSameVerdictInGatekeeper(t *testing.T) {
 						require.NoError(t, err, "Gatekeeper rejects the constraint for parameters %s", key)
 						current = string(key)
 					}
-					want := offlineVerdict(ctx, t, lib, c, ac)
+					want, err := ac.Offline(ctx, lib, c)
+					require.NoError(t, err)
 					got := gatekeeperVerdict(ctx, t, client, ac)
 					assert.Equal(t, want, got, "case %q: Gatekeeper and shipshape scan disagree", ac.Name)
 					if !ac.Expect.Allow {
