@@ -248,3 +248,27 @@ func TestReadStdinAndSizeLimit(t *testing.T) {
 	require.Len(t, f.Errors, 1)
 	assert.Contains(t, f.Errors[0].Error(), "larger than the 10-byte limit")
 }
+
+func TestDockerfilesAreReadAsNormalisedObjects(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM alpine:3.20 AS build\nRUN true\n\nFROM scratch\nUSER 10001\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.Dockerfile"), []byte("FROM alpine\nCOPY\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.md"), []byte("# not read\n"), 0o644))
+	files, err := Discover([]string{dir})
+	require.NoError(t, err)
+	require.Len(t, files, 2, "Dockerfiles are found by name, other files are not")
+
+	f := ReadFile(filepath.Join(dir, "Dockerfile"), Options{})
+	require.Empty(t, f.Errors)
+	require.Len(t, f.Objects, 1)
+	o := f.Objects[0]
+	assert.Equal(t, "Dockerfile", o.Kind())
+	assert.Equal(t, "shipshape.dev", o.Group())
+	assert.Equal(t, 4, o.FieldLine([]any{"stages", json.Number("1"), "from"}), "a stage's fields point at its FROM")
+	assert.Equal(t, 5, o.FieldLine([]any{"stages", 1, "instructions", 0, "user"}))
+	assert.Equal(t, 1, o.FieldLine([]any{"stages", 9}), "an unknown path falls back to the object")
+
+	bad := ReadFile(filepath.Join(dir, "api.Dockerfile"), Options{})
+	require.Len(t, bad.Errors, 1)
+	assert.Contains(t, bad.Errors[0].Error(), "api.Dockerfile:2")
+}

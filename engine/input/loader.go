@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/engine/dockerfile"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 )
 
@@ -39,6 +40,9 @@ func (o Options) maxFileSize() int64 {
 
 // isManifest reports whether a file found while walking a directory is read.
 func isManifest(name string) bool {
+	if dockerfile.IsDockerfile(name) {
+		return true
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yaml", ".yml", ".json":
 		return true
@@ -107,7 +111,7 @@ func ReadFile(name string, opts Options) *File {
 	if err != nil {
 		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: err}}}
 	}
-	return decodeFile(display, data)
+	return ParseBytes(display, data)
 }
 
 // ReadAll reads files in parallel and returns them in the given order.
@@ -120,7 +124,13 @@ func ReadAll(ctx context.Context, files []string, opts Options) ([]*File, error)
 }
 
 // ParseBytes decodes an in-memory YAML or JSON stream as if read from name.
-func ParseBytes(name string, data []byte) *File { return decodeFile(name, data) }
+// A file named like a Dockerfile is read as one.
+func ParseBytes(name string, data []byte) *File {
+	if dockerfile.IsDockerfile(name) {
+		return decodeDockerfile(name, data)
+	}
+	return decodeFile(name, data)
+}
 
 func readLimited(name string, opts Options) ([]byte, error) {
 	var r io.Reader

@@ -60,6 +60,9 @@ type Object struct {
 
 	doc    *document // shared by every object of the same document
 	prefix []any     // path from the document root to this object
+	// locate maps a field path to a line for objects normalised from
+	// another format (a Dockerfile); nil for manifests.
+	locate func(path []any) int
 }
 
 // NewObject wraps a decoded value that has no YAML source (for example an
@@ -96,6 +99,12 @@ func (o *Object) Namespace() string { return stringField(metadata(o.Value), "nam
 // to the object). When the field is absent it returns the line of its
 // nearest present ancestor, and the object's line when nothing matches.
 func (o *Object) FieldLine(path []any) int {
+	if o.locate != nil {
+		if line := o.locate(path); line > 0 {
+			return line
+		}
+		return o.Line
+	}
 	if o.doc == nil {
 		return o.Line
 	}

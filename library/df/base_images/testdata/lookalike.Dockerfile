@@ -1,0 +1,2 @@
+FROM contoso.azurecr.io.evil.example/base/alpine:3.20
+FROM CONTOSO.AZURECR.IO/base/alpine:3.20

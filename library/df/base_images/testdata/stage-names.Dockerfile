@@ -1,0 +1,6 @@
+FROM contoso.azurecr.io/base/golang:1.23 AS Build
+RUN go build ./...
+FROM build AS test
+RUN go test ./...
+FROM scratch
+COPY --from=build /out /out

@@ -1,0 +1,62 @@
+# METADATA
+# title: Dockerfiles hold no secrets in ENV or ARG
+# description: >-
+#   ENV values are baked into the image configuration and ARG values into
+#   its build history: anyone who can pull the image can read them. A build
+#   argument or variable with a secret-sounding name, or a value that looks
+#   like a credential, is reported. Pass build secrets with
+#   RUN --mount=type=secret instead.
+# custom:
+#   id: SS-DF-004
+#   severity: high
+#   requirements: [IMG-11]
+#   frameworks:
+#     cis-docker: ["4.10"]
+#     mcsb: [DP-6]
+#   kinds: [shipshape.dev/Dockerfile]
+#   admission: false
+#   remediation: Remove the value; pass build secrets with RUN --mount=type=secret and runtime secrets from Key Vault through the Secrets Store CSI driver.
+package shipshape.df.build_secrets
+
+import rego.v1
+
+import data.lib.dockerfiles
+import data.lib.k8s
+import data.lib.secrets
+
+# variables are every ENV and ARG entry, and the global ARGs, with paths.
+variables contains {"kind": "ENV", "key": kv.key, "value": kv.value, "path": array.concat(i.path, ["env", n]), "line": i.value.line} if {
+	some i in dockerfiles.instructions
+	some n, kv in object.get(i.value, "env", [])
+}
+
+variables contains {"kind": "ARG", "key": kv.key, "value": kv.value, "path": array.concat(i.path, ["args", n]), "line": i.value.line} if {
+	some i in dockerfiles.instructions
+	some n, kv in object.get(i.value, "args", [])
+}
+
+variables contains {"kind": "ARG", "key": a.name, "value": a.value, "path": ["args", n], "line": a.line} if {
+	dockerfiles.is_dockerfile
+	some n, a in k8s.get(k8s.resource, "args", [])
+}
+
+violation contains {"msg": msg, "details": {"field": v.path}} if {
+	some v in variables
+	is_string(v.value)
+	reason := secrets.finding(v.key, v.value)
+	reason != ""
+	msg := sprintf("%s line %d: %s %s holds a literal secret (%s); pass it with RUN --mount=type=secret", [dockerfiles.label, v.line, v.kind, v.key, reason])
+}
+
+violation contains {"msg": msg, "details": {"field": v.path}} if {
+	some v in variables
+	v.kind == "ARG"
+	secrets.secret_name(v.key)
+	not literal(v)
+	msg := sprintf("%s line %d: build argument %s looks like a secret, and build arguments are kept in the image history; use RUN --mount=type=secret", [dockerfiles.label, v.line, v.key])
+}
+
+literal(v) if {
+	is_string(v.value)
+	secrets.finding(v.key, v.value) != ""
+}

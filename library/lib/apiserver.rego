@@ -1,0 +1,98 @@
+# METADATA
+# title: kube-apiserver flag helpers
+# description: >-
+#   Finds the kube-apiserver container of a static pod manifest (any container
+#   whose command or args name the kube-apiserver binary, also inside a shell
+#   script) and parses its flags the way the apiserver's flag library does:
+#   --flag=value, --flag value, boolean flags without a value, the last of a
+#   repeated flag wins, and list flags gather every comma-separated value of
+#   every occurrence. Each flag keeps the path of the argument it came from.
+package lib.apiserver
+
+import rego.v1
+
+import data.lib.pods
+
+# containers are the containers that run kube-apiserver.
+containers contains c if {
+	some c in pods.containers
+	some w in words(c)
+	binary_name(w.text) == "kube-apiserver"
+}
+
+binary_name(path) := parts[count(parts) - 1] if parts := split(path, "/")
+
+# words are the container's command and args split at whitespace (a shell
+# form such as ["sh", "-c", "kube-apiserver --a=b"] yields its words), each
+# with the field it came from.
+words(c) := [w |
+	some list in ["command", "args"]
+	some i, arg in object.get(c.value, list, [])
+	is_string(arg)
+	some text in regex.split(`\s+`, trim_space(arg))
+	text != ""
+	w := {"text": text, "field": pods.container_field(c, [list, i])}
+]
+
+# boolean_flags take no separate value: "--anonymous-auth false" would leave
+# "false" as a stray argument, as the apiserver's flag parser does.
+boolean_flags := {
+	"anonymous-auth", "allow-privileged", "profiling", "enable-aggregator-routing",
+	"enable-bootstrap-token-auth", "service-account-lookup", "enable-priority-and-fairness",
+	"enable-garbage-collector", "enable-logs-handler",
+}
+
+# value is the flag's effective value (the last occurrence), undefined when
+# the flag is absent.
+value(c, name) := v if {
+	occurrences := [f | some f in parsed(c); f.name == name]
+	count(occurrences) > 0
+	v := occurrences[count(occurrences) - 1].value
+}
+
+# field is the path of the argument that set the flag last.
+field(c, name) := f if {
+	occurrences := [f | some f in parsed(c); f.name == name]
+	count(occurrences) > 0
+	f := occurrences[count(occurrences) - 1].field
+}
+
+# list gathers a list flag's values across occurrences.
+list(c, name) := [trim_space(v) |
+	some f in parsed(c)
+	f.name == name
+	some v in split(f.value, ",")
+	trim_space(v) != ""
+]
+
+# has is true when the flag is given with a non-empty value.
+has(c, name) if value(c, name) != ""
+
+# parsed lists every flag occurrence in order: {name, value, field}.
+parsed(c) := [f |
+	ws := words(c)
+	some i, w in ws
+	startswith(w.text, "--")
+	body := substring(w.text, 2, -1)
+	body != ""
+	f := resolve(ws, i, body, w.field)
+]
+
+# resolve reads one flag: --name=value, a boolean --name, --name value
+# (the next word, unless it is another flag), or --name with no value.
+resolve(ws, i, body, field) := {"name": name, "value": value, "field": field} if {
+	contains(body, "=")
+	name := split(body, "=")[0]
+	value := substring(body, count(name) + 1, -1)
+} else := {"name": body, "value": "true", "field": field} if {
+	body in boolean_flags
+} else := {"name": body, "value": ws[i + 1].text, "field": field} if {
+	i + 1 < count(ws)
+	not startswith(ws[i + 1].text, "-")
+} else := {"name": body, "value": "", "field": field}
+
+# flag_field is where to point for a flag: the argument that set it last,
+# or the container's command when it is absent.
+flag_field(c, name) := f if {
+	f := field(c, name)
+} else := pods.container_field(c, ["command"])
