@@ -11,6 +11,8 @@ import (
 
 	yaml3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
+
+	"github.com/shipshape-dev/shipshape/engine/azure"
 )
 
 // File is everything read from one input file.
@@ -123,6 +125,9 @@ func parseChunk(c chunk) (any, *document, *Error) {
 // addValue classifies a decoded value: an object, a List to expand, or
 // something that is not a Kubernetes object.
 func (f *File) addValue(value any, src Source, doc *document, prefix []any, depth int) {
+	if depth == 0 && f.addAzure(value, src, doc) {
+		return
+	}
 	m, ok := value.(map[string]any)
 	if !ok {
 		f.Skipped = append(f.Skipped, Skipped{Source: src, Reason: "not a Kubernetes object: the document is " + describeType(value)})
@@ -187,6 +192,25 @@ func (f *File) addValue(value any, src Source, doc *document, prefix []any, dept
 		return
 	}
 	f.Objects = append(f.Objects, &Object{Source: src, Value: m, doc: doc, prefix: prefix})
+}
+
+// addAzure adds the AKS clusters and registries of an Azure resource
+// document (ARM template, az CLI or exported JSON, Terraform plan), each
+// mapping its fields back to the document's lines. It reports whether the
+// document was one.
+func (f *File) addAzure(value any, src Source, doc *document) bool {
+	resources := azure.Normalize(value)
+	for i, r := range resources {
+		locate := r.Locate
+		o := &Object{Source: src, Value: r.Value}
+		o.Item = []int{i}
+		if line := doc.lineOf(locate(nil)); line > 0 {
+			o.Line = line
+		}
+		o.locate = func(path []any) int { return doc.lineOf(locate(path)) }
+		f.Objects = append(f.Objects, o)
+	}
+	return len(resources) > 0
 }
 
 // relocate turns a yaml error's document-relative "line N: " into a file

@@ -1,6 +1,9 @@
 package input
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // clusterScopedKinds are the "group/Kind"s the Kubernetes API (and
 // widespread add-ons) define as cluster-scoped. An array, so it cannot be
@@ -31,6 +34,13 @@ var clusterScopedKinds = [...]string{
 // (Gatekeeper's constraints).
 const ClusterScopedGroup = "constraints.gatekeeper.sh"
 
+// Normalized reports whether a group is one of shipshape's own, used for
+// objects normalised from other formats (Dockerfiles, Azure resources):
+// they live in no namespace and describe no Kubernetes object.
+func Normalized(group string) bool {
+	return group == "shipshape.dev" || strings.HasSuffix(group, ".shipshape.dev")
+}
+
 // ClusterScopedKinds returns the "group/Kind"s known to be cluster-scoped.
 func ClusterScopedKinds() []string { return slices.Clone(clusterScopedKinds[:]) }
 
@@ -38,7 +48,7 @@ func ClusterScopedKinds() []string { return slices.Clone(clusterScopedKinds[:]) 
 // namespaces. Only kinds the Kubernetes API (and widespread add-ons) define
 // as cluster-scoped are listed; unknown kinds are treated as namespaced.
 func ClusterScoped(group, kind string) bool {
-	if group == ClusterScopedGroup {
+	if group == ClusterScopedGroup || Normalized(group) {
 		return true
 	}
 	key := group + "/" + kind

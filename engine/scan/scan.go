@@ -158,7 +158,7 @@ func runClusterChecks(mode ClusterMode, bindings []eval.Binding, objects []*inpu
 		return true
 	}
 	for _, o := range objects {
-		if input.ClusterScoped(o.Group(), o.Kind()) {
+		if input.ClusterScoped(o.Group(), o.Kind()) && !input.Normalized(o.Group()) {
 			return true
 		}
 	}

@@ -1,0 +1,272 @@
+// Package azure recognises Azure resource documents (ARM deployment
+// templates with nested deployments, `az ... show` and exported resource
+// JSON, and Terraform plan JSON) and normalises the AKS clusters and
+// container registries in them into one object shape that controls judge,
+// whatever the format (documented in docs/inputs.md).
+//
+// ARM and the Azure CLI spell properties differently (enableRBAC and
+// enableRbac, osSKU and osSku), so every property name is lower-cased.
+// Terraform's attributes are translated into the same shape. Each
+// normalised field remembers where it came from, so findings point at the
+// source line.
+package azure
+
+import (
+	"strings"
+)
+
+// Identity of normalised objects.
+const (
+	APIVersion            = "azure.shipshape.dev/v1"
+	KindManagedCluster    = "ManagedCluster"
+	KindContainerRegistry = "ContainerRegistry"
+)
+
+// Source formats.
+const (
+	FormatARM       = "arm"
+	FormatCLI       = "azcli"
+	FormatTerraform = "terraform"
+)
+
+// armTypes maps lower-cased ARM resource types to normalised kinds.
+func armKind(armType string) string {
+	switch strings.ToLower(armType) {
+	case "microsoft.containerservice/managedclusters":
+		return KindManagedCluster
+	case "microsoft.containerregistry/registries":
+		return KindContainerRegistry
+	}
+	return ""
+}
+
+// Resource is one normalised resource.
+type Resource struct {
+	// Value is the normalised object.
+	Value map[string]any
+	// Locate maps a path in Value to the path in the source document of
+	// the field it came from (as far as it is known).
+	Locate func(path []any) []any
+}
+
+// Normalize returns the AKS clusters and registries a decoded JSON or YAML
+// document holds, or nil when it is not an Azure resource document.
+func Normalize(doc any) []Resource {
+	switch v := doc.(type) {
+	case map[string]any:
+		switch {
+		case isTerraformPlan(v):
+			return terraformPlan(v)
+		case isARMTemplate(v):
+			var out []Resource
+			armResources(v["resources"], []any{"resources"}, &out)
+			return out
+		case armKind(str(v["type"])) != "":
+			if r, ok := resourceJSON(v, nil); ok {
+				return []Resource{r}
+			}
+		}
+	case []any:
+		// az ... list prints an array of resources.
+		var out []Resource
+		for i, item := range v {
+			if m, ok := item.(map[string]any); ok && armKind(str(m["type"])) != "" {
+				if r, ok := resourceJSON(m, []any{i}); ok {
+					out = append(out, r)
+				}
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func isARMTemplate(m map[string]any) bool {
+	_, hasResources := m["resources"]
+	schema := strings.ToLower(str(m["$schema"]))
+	return hasResources && (strings.Contains(schema, "deploymenttemplate") || m["contentVersion"] != nil)
+}
+
+// armResources walks a template's resources, their child resources and
+// nested deployments (Microsoft.Resources/deployments with an inline
+// template).
+func armResources(list any, at []any, out *[]Resource) {
+	items, _ := list.([]any)
+	for i, item := range items {
+		m, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		path := append(append([]any{}, at...), i)
+		typ := str(m["type"])
+		if kind := armKind(typ); kind != "" {
+			*out = append(*out, fromProperties(m, path, kind, FormatARM))
+		}
+		if strings.EqualFold(typ, "Microsoft.Resources/deployments") {
+			if props, ok := m["properties"].(map[string]any); ok {
+				if tmpl, ok := props["template"].(map[string]any); ok {
+					armResources(tmpl["resources"], append(append([]any{}, path...), "properties", "template", "resources"), out)
+				}
+			}
+		}
+		if children, ok := m["resources"]; ok {
+			armResources(children, append(append([]any{}, path...), "resources"), out)
+		}
+	}
+}
+
+// topLevel are resource fields that sit beside `properties` in ARM and
+// that controls read as part of the spec.
+var topLevel = [...]string{"sku", "identity", "zones", "kind"}
+
+func isTopLevel(key string) bool {
+	for _, k := range topLevel {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromProperties normalises an ARM-shaped resource: spec is its properties
+// plus sku, identity, zones and kind, every key lower-cased.
+func fromProperties(m map[string]any, at []any, kind, format string) Resource {
+	spec := map[string]any{}
+	props, _ := m["properties"].(map[string]any)
+	for k, v := range props {
+		spec[strings.ToLower(k)] = lowerKeys(v)
+	}
+	for k, v := range m {
+		if isTopLevel(k) {
+			spec[strings.ToLower(k)] = lowerKeys(v)
+		}
+	}
+	value := object(kind, str(m["name"]), format, spec)
+	return Resource{Value: value, Locate: func(path []any) []any {
+		if len(path) < 2 || path[0] != "spec" {
+			return at
+		}
+		key, _ := path[1].(string)
+		src := append([]any{}, at...)
+		var from any = m
+		if !isTopLevel(key) {
+			src = append(src, "properties")
+			from = props
+		}
+		return append(src, originalPath(from, path[1:])...)
+	}}
+}
+
+// resourceJSON normalises what `az aks show`, `az acr show` or an export
+// prints: ARM-shaped with `properties`, or the CLI's flattened shape.
+func resourceJSON(m map[string]any, at []any) (Resource, bool) {
+	kind := armKind(str(m["type"]))
+	if _, ok := m["properties"].(map[string]any); ok {
+		r := fromProperties(m, at, kind, FormatARM)
+		return r, true
+	}
+	spec := map[string]any{}
+	for k, v := range m {
+		switch strings.ToLower(k) {
+		case "id", "name", "type", "location", "tags", "resourcegroup", "systemdata", "etag":
+			continue
+		}
+		spec[strings.ToLower(k)] = lowerKeys(v)
+	}
+	value := object(kind, str(m["name"]), FormatCLI, spec)
+	return Resource{Value: value, Locate: func(path []any) []any {
+		if len(path) < 2 || path[0] != "spec" {
+			return at
+		}
+		return append(append([]any{}, at...), originalPath(m, path[1:])...)
+	}}, true
+}
+
+func object(kind, name, format string, spec map[string]any) map[string]any {
+	return map[string]any{
+		"apiVersion": APIVersion,
+		"kind":       kind,
+		"metadata":   map[string]any{"name": name},
+		"format":     format,
+		"spec":       spec,
+	}
+}
+
+// lowerKeys copies a value with every map key lower-cased.
+func lowerKeys(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[strings.ToLower(k)] = lowerKeys(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = lowerKeys(e)
+		}
+		return out
+	}
+	return v
+}
+
+// originalPath turns a lower-cased path back into the source's spelling by
+// matching keys case-insensitively; it stops where the source ends.
+func originalPath(v any, path []any) []any {
+	var out []any
+	for _, seg := range path {
+		switch t := v.(type) {
+		case map[string]any:
+			key, ok := seg.(string)
+			if !ok {
+				return out
+			}
+			found := ""
+			for k := range t {
+				if strings.EqualFold(k, key) {
+					found = k
+					break
+				}
+			}
+			if found == "" {
+				return out
+			}
+			out = append(out, found)
+			v = t[found]
+		case []any:
+			i, ok := index(seg)
+			if !ok {
+				return out
+			}
+			out = append(out, i)
+			if i < 0 || i >= len(t) {
+				return out
+			}
+			v = t[i]
+		default:
+			return out
+		}
+	}
+	return out
+}
+
+func index(seg any) (int, bool) {
+	switch n := seg.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case float64:
+		return int(n), float64(int(n)) == n
+	case interface{ Int64() (int64, error) }:
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}

@@ -1,0 +1,88 @@
+package azure
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func load(t *testing.T, name string) any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "library", "testdata", "azure", name))
+	require.NoError(t, err)
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	require.NoError(t, dec.Decode(&v))
+	return v
+}
+
+func spec(r Resource) map[string]any { return r.Value["spec"].(map[string]any) }
+
+func TestTheThreeFormatsNormaliseAlike(t *testing.T) {
+	for _, f := range []struct{ file, format string }{
+		{"aks-hardened.arm.json", FormatARM},
+		{"aks-hardened.azcli.json", FormatCLI},
+		{"aks-hardened.tfplan.json", FormatTerraform},
+	} {
+		t.Run(f.file, func(t *testing.T) {
+			rs := Normalize(load(t, f.file))
+			require.Len(t, rs, 1, "one cluster (a data source and the nested deployment wrapper are not)")
+			r := rs[0]
+			assert.Equal(t, APIVersion, r.Value["apiVersion"])
+			assert.Equal(t, KindManagedCluster, r.Value["kind"])
+			assert.Equal(t, f.format, r.Value["format"])
+			s := spec(r)
+			assert.Equal(t, true, s["disablelocalaccounts"])
+			aad := s["aadprofile"].(map[string]any)
+			assert.Equal(t, true, aad["managed"])
+			assert.Equal(t, true, aad["enableazurerbac"], "enableAzureRBAC and enableAzureRbac meet in one name")
+			assert.Equal(t, true, s["oidcissuerprofile"].(map[string]any)["enabled"])
+			assert.Equal(t, "Standard", s["sku"].(map[string]any)["tier"])
+			pools := s["agentpoolprofiles"].([]any)
+			assert.Equal(t, "System", pools[0].(map[string]any)["mode"])
+		})
+	}
+}
+
+func TestLocateMapsBackToTheSource(t *testing.T) {
+	arm := Normalize(load(t, "aks-hardened.arm.json"))[0]
+	assert.Equal(t,
+		[]any{"resources", 0, "properties", "template", "resources", 0, "properties", "aadProfile", "enableAzureRBAC"},
+		arm.Locate([]any{"spec", "aadprofile", "enableazurerbac"}), "nested deployment, original spelling")
+	assert.Equal(t, []any{"resources", 0, "properties", "template", "resources", 0, "sku", "tier"}, arm.Locate([]any{"spec", "sku", "tier"}))
+
+	cli := Normalize(load(t, "aks-hardened.azcli.json"))[0]
+	assert.Equal(t, []any{"apiServerAccessProfile", "authorizedIpRanges", 1}, cli.Locate([]any{"spec", "apiserveraccessprofile", "authorizedipranges", json.Number("1")}))
+
+	tf := Normalize(load(t, "aks-insecure.tfplan.json"))[0]
+	assert.Equal(t,
+		[]any{"planned_values", "root_module", "child_modules", 0, "resources", 0, "values", "network_profile", 0, "network_policy"},
+		tf.Locate([]any{"spec", "networkprofile", "networkpolicy"}), "a null attribute is still located")
+	assert.Equal(t,
+		[]any{"planned_values", "root_module", "child_modules", 0, "resources", 0, "values", "api_server_access_profile", 0, "authorized_ip_ranges"},
+		tf.Locate([]any{"spec", "apiserveraccessprofile", "authorizedipranges", 0}))
+}
+
+func TestOtherDocumentsAreNotAzure(t *testing.T) {
+	for name, doc := range map[string]any{
+		"a pod":                   map[string]any{"apiVersion": "v1", "kind": "Pod"},
+		"a storage account":       map[string]any{"type": "Microsoft.Storage/storageAccounts", "name": "x"},
+		"a template without aks":  map[string]any{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []any{}},
+		"a list of strings":       []any{"a", "b"},
+		"a plan without clusters": map[string]any{"terraform_version": "1.9.0", "planned_values": map[string]any{"root_module": map[string]any{}}},
+	} {
+		assert.Empty(t, Normalize(doc), name)
+	}
+	list := Normalize([]any{
+		map[string]any{"type": "Microsoft.ContainerService/ManagedClusters", "name": "a"},
+		map[string]any{"type": "microsoft.containerservice/managedclusters", "name": "b"},
+		"noise",
+	})
+	assert.Len(t, list, 2, "az aks list output, types in any case")
+}

@@ -1,0 +1,249 @@
+package azure
+
+import (
+	"strconv"
+	"strings"
+)
+
+// isTerraformPlan recognises `terraform show -json` output.
+func isTerraformPlan(m map[string]any) bool {
+	_, planned := m["planned_values"].(map[string]any)
+	_, version := m["terraform_version"]
+	return planned && version
+}
+
+// terraformPlan normalises the planned azurerm clusters and registries of
+// every module.
+func terraformPlan(m map[string]any) []Resource {
+	planned := m["planned_values"].(map[string]any)
+	var out []Resource
+	walkModule(planned["root_module"], []any{"planned_values", "root_module"}, &out)
+	return out
+}
+
+func walkModule(mod any, at []any, out *[]Resource) {
+	m, ok := mod.(map[string]any)
+	if !ok {
+		return
+	}
+	resources, _ := m["resources"].([]any)
+	for i, r := range resources {
+		res, ok := r.(map[string]any)
+		if !ok || str(res["mode"]) == "data" {
+			continue
+		}
+		values, ok := res["values"].(map[string]any)
+		if !ok {
+			continue
+		}
+		src := append(append([]any{}, at...), "resources", i, "values")
+		name := str(values["name"])
+		if name == "" {
+			name = str(res["address"])
+		}
+		switch str(res["type"]) {
+		case "azurerm_kubernetes_cluster":
+			*out = append(*out, translate(KindManagedCluster, name, values, src, clusterFields))
+		case "azurerm_container_registry":
+			*out = append(*out, translate(KindContainerRegistry, name, values, src, registryFields))
+		}
+	}
+	children, _ := m["child_modules"].([]any)
+	for i, c := range children {
+		walkModule(c, append(append([]any{}, at...), "child_modules", i), out)
+	}
+}
+
+// field maps one Terraform attribute (a path of attribute names; a block is
+// a one-element list, entered with index 0) to a normalised spec path. A
+// convert, when set, turns the attribute's value into the normalised value;
+// a block mapped without convert becomes true when present.
+type field struct {
+	from    []any
+	to      string
+	convert func(any) any
+}
+
+func present(any) any { return true }
+
+func onOff(enabledWord, disabledWord string) func(any) any {
+	return func(v any) any {
+		if b, ok := v.(bool); ok && b {
+			return enabledWord
+		}
+		return disabledWord
+	}
+}
+
+func stringBool(v any) any {
+	b, _ := v.(bool)
+	return strconv.FormatBool(b)
+}
+
+func criticalAddonsTaint(v any) any {
+	if b, ok := v.(bool); ok && b {
+		return []any{"CriticalAddonsOnly=true:NoSchedule"}
+	}
+	return []any{}
+}
+
+// clusterFields translate azurerm_kubernetes_cluster (provider 3.x and
+// 4.x names) into the ARM shape.
+var clusterFields = []field{
+	{from: []any{"role_based_access_control_enabled"}, to: "enablerbac"},
+	{from: []any{"local_account_disabled"}, to: "disablelocalaccounts"},
+	{from: []any{"azure_active_directory_role_based_access_control", 0}, to: "aadprofile.managed", convert: present},
+	{from: []any{"azure_active_directory_role_based_access_control", 0, "azure_rbac_enabled"}, to: "aadprofile.enableazurerbac"},
+	{from: []any{"azure_active_directory_role_based_access_control", 0, "admin_group_object_ids"}, to: "aadprofile.admingroupobjectids"},
+	{from: []any{"oidc_issuer_enabled"}, to: "oidcissuerprofile.enabled"},
+	{from: []any{"workload_identity_enabled"}, to: "securityprofile.workloadidentity.enabled"},
+	{from: []any{"private_cluster_enabled"}, to: "apiserveraccessprofile.enableprivatecluster"},
+	{from: []any{"api_server_authorized_ip_ranges"}, to: "apiserveraccessprofile.authorizedipranges"},
+	{from: []any{"api_server_access_profile", 0, "authorized_ip_ranges"}, to: "apiserveraccessprofile.authorizedipranges"},
+	{from: []any{"network_profile", 0, "network_plugin"}, to: "networkprofile.networkplugin"},
+	{from: []any{"network_profile", 0, "network_policy"}, to: "networkprofile.networkpolicy"},
+	{from: []any{"network_profile", 0, "network_data_plane"}, to: "networkprofile.networkdataplane"},
+	{from: []any{"network_profile", 0, "ebpf_data_plane"}, to: "networkprofile.networkdataplane"},
+	{from: []any{"default_node_pool", 0, "name"}, to: "agentpoolprofiles.0.name"},
+	{from: []any{"default_node_pool", 0}, to: "agentpoolprofiles.0.mode", convert: func(any) any { return "System" }},
+	{from: []any{"default_node_pool", 0, "os_sku"}, to: "agentpoolprofiles.0.ossku"},
+	{from: []any{"default_node_pool", 0, "vnet_subnet_id"}, to: "agentpoolprofiles.0.vnetsubnetid"},
+	{from: []any{"default_node_pool", 0, "zones"}, to: "agentpoolprofiles.0.availabilityzones"},
+	{from: []any{"default_node_pool", 0, "enable_auto_scaling"}, to: "agentpoolprofiles.0.enableautoscaling"},
+	{from: []any{"default_node_pool", 0, "auto_scaling_enabled"}, to: "agentpoolprofiles.0.enableautoscaling"},
+	{from: []any{"default_node_pool", 0, "only_critical_addons_enabled"}, to: "agentpoolprofiles.0.nodetaints", convert: criticalAddonsTaint},
+	{from: []any{"sku_tier"}, to: "sku.tier"},
+	{from: []any{"kubernetes_version"}, to: "kubernetesversion"},
+	{from: []any{"azure_policy_enabled"}, to: "addonprofiles.azurepolicy.enabled"},
+	{from: []any{"oms_agent", 0}, to: "addonprofiles.omsagent.enabled", convert: present},
+	{from: []any{"microsoft_defender", 0}, to: "securityprofile.defender.securitymonitoring.enabled", convert: present},
+	{from: []any{"microsoft_defender", 0, "log_analytics_workspace_id"}, to: "securityprofile.defender.loganalyticsworkspaceresourceid"},
+	{from: []any{"key_vault_secrets_provider", 0}, to: "addonprofiles.azurekeyvaultsecretsprovider.enabled", convert: present},
+	{from: []any{"key_vault_secrets_provider", 0, "secret_rotation_enabled"}, to: "addonprofiles.azurekeyvaultsecretsprovider.config.enablesecretrotation", convert: stringBool},
+	{from: []any{"key_management_service", 0}, to: "securityprofile.azurekeyvaultkms.enabled", convert: present},
+	{from: []any{"key_management_service", 0, "key_vault_key_id"}, to: "securityprofile.azurekeyvaultkms.keyid"},
+	{from: []any{"automatic_channel_upgrade"}, to: "autoupgradeprofile.upgradechannel"},
+	{from: []any{"automatic_upgrade_channel"}, to: "autoupgradeprofile.upgradechannel"},
+	{from: []any{"node_os_channel_upgrade"}, to: "autoupgradeprofile.nodeosupgradechannel"},
+	{from: []any{"node_os_upgrade_channel"}, to: "autoupgradeprofile.nodeosupgradechannel"},
+	{from: []any{"linux_profile", 0, "admin_username"}, to: "linuxprofile.adminusername"},
+}
+
+// registryFields translate azurerm_container_registry into the ARM shape.
+var registryFields = []field{
+	{from: []any{"sku"}, to: "sku.name"},
+	{from: []any{"admin_enabled"}, to: "adminuserenabled"},
+	{from: []any{"public_network_access_enabled"}, to: "publicnetworkaccess", convert: onOff("Enabled", "Disabled")},
+	{from: []any{"anonymous_pull_enabled"}, to: "anonymouspullenabled"},
+	{from: []any{"network_rule_set", 0, "default_action"}, to: "networkruleset.defaultaction"},
+	{from: []any{"trust_policy_enabled"}, to: "policies.trustpolicy.status", convert: onOff("enabled", "disabled")},
+	{from: []any{"trust_policy", 0, "enabled"}, to: "policies.trustpolicy.status", convert: onOff("enabled", "disabled")},
+	{from: []any{"retention_policy_in_days"}, to: "policies.retentionpolicy.days"},
+}
+
+// translate builds the normalised object from the fields present in the
+// planned values. Attributes Terraform leaves null are absent, as in ARM.
+func translate(kind, name string, values map[string]any, src []any, fields []field) Resource {
+	spec := map[string]any{}
+	origins := map[string][]any{}
+	for _, f := range fields {
+		v, ok := dig(values, f.from)
+		if !ok {
+			continue
+		}
+		if v == nil {
+			// Null stays absent, as in ARM, but findings about the
+			// setting still point at the attribute.
+			if _, known := origins[f.to]; !known {
+				origins[f.to] = append(append([]any{}, src...), f.from...)
+			}
+			continue
+		}
+		if f.convert != nil {
+			v = f.convert(v)
+		}
+		setPath(spec, strings.Split(f.to, "."), v)
+		origins[f.to] = append(append([]any{}, src...), f.from...)
+	}
+	value := object(kind, name, FormatTerraform, spec)
+	return Resource{Value: value, Locate: func(path []any) []any {
+		if len(path) < 1 || path[0] != "spec" {
+			return src[:len(src)-1]
+		}
+		// The longest normalised prefix with a known origin.
+		for n := len(path); n > 1; n-- {
+			if o, ok := origins[joinPath(path[1:n])]; ok {
+				return o
+			}
+		}
+		return src
+	}}
+}
+
+func joinPath(path []any) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		if s, ok := p.(string); ok {
+			parts[i] = s
+		} else if n, ok := index(p); ok {
+			parts[i] = strconv.Itoa(n)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// dig follows attribute names and list indexes.
+func dig(v any, path []any) (any, bool) {
+	for _, seg := range path {
+		switch s := seg.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[s]; !ok {
+				return nil, false
+			}
+		case int:
+			list, ok := v.([]any)
+			if !ok || s >= len(list) {
+				return nil, false
+			}
+			v = list[s]
+		}
+	}
+	return v, true
+}
+
+// setPath sets a dotted path, creating maps, and lists for numeric parts.
+func setPath(cur map[string]any, parts []string, v any) {
+	p := parts[0]
+	if len(parts) == 1 {
+		cur[p] = v
+		return
+	}
+	if n, err := strconv.Atoi(parts[1]); err == nil {
+		list, _ := cur[p].([]any)
+		for len(list) <= n {
+			list = append(list, map[string]any{})
+		}
+		cur[p] = list
+		if len(parts) == 2 {
+			list[n] = v
+			return
+		}
+		elem, ok := list[n].(map[string]any)
+		if !ok {
+			elem = map[string]any{}
+			list[n] = elem
+		}
+		setPath(elem, parts[2:], v)
+		return
+	}
+	next, ok := cur[p].(map[string]any)
+	if !ok {
+		next = map[string]any{}
+		cur[p] = next
+	}
+	setPath(next, parts[1:], v)
+}
