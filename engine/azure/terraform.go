@@ -26,6 +26,10 @@ func walkModule(mod any, at []any, out *[]Resource) {
 	if !ok {
 		return
 	}
+	var (
+		clusters []*translated
+		pools    []*translated
+	)
 	resources, _ := m["resources"].([]any)
 	for i, r := range resources {
 		res, ok := r.(map[string]any)
@@ -43,10 +47,19 @@ func walkModule(mod any, at []any, out *[]Resource) {
 		}
 		switch str(res["type"]) {
 		case "azurerm_kubernetes_cluster":
-			*out = append(*out, translate(KindManagedCluster, name, values, src, clusterFields))
+			t := translate(KindManagedCluster, name, values, src, clusterFields)
+			clusters = append(clusters, t)
+			*out = append(*out, t.resource())
+		case "azurerm_kubernetes_cluster_node_pool":
+			pools = append(pools, translate("", name, values, src, poolFields))
 		case "azurerm_container_registry":
-			*out = append(*out, translate(KindContainerRegistry, name, values, src, registryFields))
+			*out = append(*out, translate(KindContainerRegistry, name, values, src, registryFields).resource())
 		}
+	}
+	// A node pool's cluster ID is unknown until apply; a module that plans
+	// one cluster owns its node pools.
+	if len(clusters) == 1 {
+		clusters[0].addPools(pools)
 	}
 	children, _ := m["child_modules"].([]any)
 	for i, c := range children {
@@ -112,6 +125,7 @@ var clusterFields = []field{
 	{from: []any{"default_node_pool", 0, "enable_auto_scaling"}, to: "agentpoolprofiles.0.enableautoscaling"},
 	{from: []any{"default_node_pool", 0, "auto_scaling_enabled"}, to: "agentpoolprofiles.0.enableautoscaling"},
 	{from: []any{"default_node_pool", 0, "only_critical_addons_enabled"}, to: "agentpoolprofiles.0.nodetaints", convert: criticalAddonsTaint},
+	{from: []any{"default_node_pool", 0, "node_labels"}, to: "agentpoolprofiles.0.nodelabels"},
 	{from: []any{"sku_tier"}, to: "sku.tier"},
 	{from: []any{"kubernetes_version"}, to: "kubernetesversion"},
 	{from: []any{"azure_policy_enabled"}, to: "addonprofiles.azurepolicy.enabled"},
@@ -129,6 +143,21 @@ var clusterFields = []field{
 	{from: []any{"linux_profile", 0, "admin_username"}, to: "linuxprofile.adminusername"},
 }
 
+// poolFields translate azurerm_kubernetes_cluster_node_pool into an
+// agentPoolProfiles entry.
+var poolFields = []field{
+	{from: []any{"name"}, to: "name"},
+	{from: []any{"mode"}, to: "mode"},
+	{from: []any{"os_type"}, to: "ostype"},
+	{from: []any{"os_sku"}, to: "ossku"},
+	{from: []any{"vnet_subnet_id"}, to: "vnetsubnetid"},
+	{from: []any{"zones"}, to: "availabilityzones"},
+	{from: []any{"enable_auto_scaling"}, to: "enableautoscaling"},
+	{from: []any{"auto_scaling_enabled"}, to: "enableautoscaling"},
+	{from: []any{"node_labels"}, to: "nodelabels"},
+	{from: []any{"node_taints"}, to: "nodetaints"},
+}
+
 // registryFields translate azurerm_container_registry into the ARM shape.
 var registryFields = []field{
 	{from: []any{"sku"}, to: "sku.name"},
@@ -141,42 +170,75 @@ var registryFields = []field{
 	{from: []any{"retention_policy_in_days"}, to: "policies.retentionpolicy.days"},
 }
 
-// translate builds the normalised object from the fields present in the
+// translated is a Terraform resource in the normalised shape, with the
+// source path of every field it set.
+type translated struct {
+	kind, name string
+	spec       map[string]any
+	origins    map[string][]any
+	src        []any
+}
+
+// translate builds the normalised spec from the fields present in the
 // planned values. Attributes Terraform leaves null are absent, as in ARM.
-func translate(kind, name string, values map[string]any, src []any, fields []field) Resource {
-	spec := map[string]any{}
-	origins := map[string][]any{}
+func translate(kind, name string, values map[string]any, src []any, fields []field) *translated {
+	t := &translated{kind: kind, name: name, spec: map[string]any{}, origins: map[string][]any{}, src: src}
 	for _, f := range fields {
 		v, ok := dig(values, f.from)
 		if !ok {
 			continue
 		}
+		origin := append(append([]any{}, src...), f.from...)
 		if v == nil {
 			// Null stays absent, as in ARM, but findings about the
 			// setting still point at the attribute.
-			if _, known := origins[f.to]; !known {
-				origins[f.to] = append(append([]any{}, src...), f.from...)
+			if _, known := t.origins[f.to]; !known {
+				t.origins[f.to] = origin
 			}
 			continue
 		}
 		if f.convert != nil {
 			v = f.convert(v)
 		}
-		setPath(spec, strings.Split(f.to, "."), v)
-		origins[f.to] = append(append([]any{}, src...), f.from...)
+		setPath(t.spec, strings.Split(f.to, "."), v)
+		t.origins[f.to] = origin
 	}
-	value := object(kind, name, FormatTerraform, spec)
+	return t
+}
+
+// addPools appends node pool resources to the cluster's agent pools; a
+// pool's mode defaults to User, as in the provider.
+func (t *translated) addPools(pools []*translated) {
+	list, _ := t.spec["agentpoolprofiles"].([]any)
+	for _, p := range pools {
+		if _, ok := p.spec["mode"]; !ok {
+			p.spec["mode"] = "User"
+		}
+		n := strconv.Itoa(len(list))
+		list = append(list, p.spec)
+		t.origins["agentpoolprofiles."+n] = p.src
+		for k, o := range p.origins {
+			t.origins["agentpoolprofiles."+n+"."+k] = o
+		}
+	}
+	if len(list) > 0 {
+		t.spec["agentpoolprofiles"] = list
+	}
+}
+
+func (t *translated) resource() Resource {
+	value := object(t.kind, t.name, FormatTerraform, t.spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 1 || path[0] != "spec" {
-			return src[:len(src)-1]
+			return t.src[:len(t.src)-1]
 		}
 		// The longest normalised prefix with a known origin.
 		for n := len(path); n > 1; n-- {
-			if o, ok := origins[joinPath(path[1:n])]; ok {
+			if o, ok := t.origins[joinPath(path[1:n])]; ok {
 				return o
 			}
 		}
-		return src
+		return t.src
 	}}
 }
 

@@ -38,3 +38,25 @@ shown(path) := json.marshal(v) if {
 	v := object.get(spec, path, null)
 	v != null
 } else := "unset"
+
+# pools are the cluster's agent pools with their indexes.
+pools contains {"index": i, "value": p} if {
+	is_cluster
+	some i, p in setting(["agentpoolprofiles"], [])
+	is_object(p)
+}
+
+# pool_label names a pool in messages.
+pool_label(p) := sprintf("%s node pool %q", [label, object.get(p.value, "name", sprintf("#%d", [p.index]))])
+
+# pool_field is the finding path of a pool setting.
+pool_field(p, rel) := array.concat(["spec", "agentpoolprofiles", p.index], rel)
+
+# is_true reads an ARM, CLI or Terraform boolean, and the "true" strings
+# add-on configurations use.
+is_true(v) if v == true
+
+is_true(v) if {
+	is_string(v)
+	lower(v) == "true"
+}
