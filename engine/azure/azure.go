@@ -20,6 +20,9 @@ const (
 	APIVersion            = "azure.shipshape.dev/v1"
 	KindManagedCluster    = "ManagedCluster"
 	KindContainerRegistry = "ContainerRegistry"
+	KindPrivateEndpoint   = "PrivateEndpoint"
+	KindDiagnosticSetting = "DiagnosticSetting"
+	KindSecurityPricing   = "SecurityPricing"
 )
 
 // Source formats.
@@ -31,14 +34,28 @@ const (
 
 // armTypes maps lower-cased ARM resource types to normalised kinds.
 func armKind(armType string) string {
-	switch strings.ToLower(armType) {
+	t := strings.ToLower(armType)
+	switch t {
 	case "microsoft.containerservice/managedclusters":
 		return KindManagedCluster
 	case "microsoft.containerregistry/registries":
 		return KindContainerRegistry
+	case "microsoft.network/privateendpoints":
+		return KindPrivateEndpoint
+	case "microsoft.insights/diagnosticsettings":
+		return KindDiagnosticSetting
+	case "microsoft.security/pricings":
+		return KindSecurityPricing
+	}
+	// The older nested form: <resource type>/providers/diagnosticSettings.
+	if strings.HasSuffix(t, "/providers/diagnosticsettings") {
+		return KindDiagnosticSetting
 	}
 	return ""
 }
+
+// replicationType is a registry's geo-replication child resource.
+const replicationType = "microsoft.containerregistry/registries/replications"
 
 // Resource is one normalised resource.
 type Resource struct {
@@ -102,6 +119,9 @@ func armResources(list any, at []any, out *[]Resource) {
 		if kind := armKind(typ); kind != "" {
 			*out = append(*out, fromProperties(m, path, kind, FormatARM))
 		}
+		if strings.EqualFold(typ, replicationType) || strings.EqualFold(typ, "replications") {
+			attachReplication(*out, m)
+		}
 		if strings.EqualFold(typ, "Microsoft.Resources/deployments") {
 			if props, ok := m["properties"].(map[string]any); ok {
 				if tmpl, ok := props["template"].(map[string]any); ok {
@@ -141,6 +161,9 @@ func fromProperties(m map[string]any, at []any, kind, format string) Resource {
 			spec[strings.ToLower(k)] = lowerKeys(v)
 		}
 	}
+	if target := targetOf(m); target != "" {
+		spec["target"] = target
+	}
 	value := object(kind, str(m["name"]), format, spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 2 || path[0] != "spec" {
@@ -173,6 +196,9 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 		}
 		spec[strings.ToLower(k)] = lowerKeys(v)
 	}
+	if target := targetOf(m); target != "" {
+		spec["target"] = target
+	}
 	value := object(kind, str(m["name"]), FormatCLI, spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 2 || path[0] != "spec" {
@@ -180,6 +206,58 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 		}
 		return append(append([]any{}, at...), originalPath(m, path[1:])...)
 	}}, true
+}
+
+// targetOf is the lower-cased reference to the resource an extension
+// resource (a diagnostic setting) applies to: its ARM scope, the resource
+// ID it sits under, or the parent named in a nested resource name.
+func targetOf(m map[string]any) string {
+	if scope := str(m["scope"]); scope != "" {
+		return strings.ToLower(scope)
+	}
+	if strings.EqualFold(str(m["type"]), "Microsoft.Insights/diagnosticSettings") {
+		if id := strings.ToLower(str(m["id"])); strings.Contains(id, "/providers/microsoft.insights/diagnosticsettings/") {
+			return id[:strings.Index(id, "/providers/microsoft.insights/diagnosticsettings/")]
+		}
+	}
+	typ := strings.ToLower(str(m["type"]))
+	if strings.HasSuffix(typ, "/providers/diagnosticsettings") {
+		parent := strings.TrimSuffix(typ, "/providers/diagnosticsettings")
+		name := strings.ToLower(str(m["name"]))
+		if i := strings.Index(name, "/"); i > 0 {
+			return parent + "/" + name[:i]
+		}
+	}
+	return ""
+}
+
+// attachReplication adds an ARM replication child to the registry it
+// belongs to ("<registry>/<location>"), as spec.replications.
+func attachReplication(out []Resource, m map[string]any) {
+	name := str(m["name"])
+	registry, location, found := strings.Cut(name, "/")
+	if !found {
+		location = name
+		registry = ""
+	}
+	for i := len(out) - 1; i >= 0; i-- {
+		v := out[i].Value
+		if v["kind"] != KindContainerRegistry {
+			continue
+		}
+		meta, _ := v["metadata"].(map[string]any)
+		if registry != "" && !strings.EqualFold(str(meta["name"]), registry) {
+			continue
+		}
+		spec := v["spec"].(map[string]any)
+		list, _ := spec["replications"].([]any)
+		loc := str(m["location"])
+		if loc == "" {
+			loc = location
+		}
+		spec["replications"] = append(list, map[string]any{"location": loc})
+		return
+	}
 }
 
 func object(kind, name, format string, spec map[string]any) map[string]any {

@@ -24,6 +24,40 @@ func load(t *testing.T, name string) any {
 
 func spec(r Resource) map[string]any { return r.Value["spec"].(map[string]any) }
 
+func ofKind(rs []Resource, kind string) []Resource {
+	var out []Resource
+	for _, r := range rs {
+		if r.Value["kind"] == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestRegistriesAndTheirSurroundings(t *testing.T) {
+	arm := Normalize(load(t, "acr-hardened.arm.json"))
+	reg := ofKind(arm, KindContainerRegistry)
+	require.Len(t, reg, 1)
+	assert.Equal(t, []any{map[string]any{"location": "northeurope"}}, spec(reg[0])["replications"], "a child replication joins its registry")
+	diag := ofKind(arm, KindDiagnosticSetting)
+	require.Len(t, diag, 1)
+	assert.Equal(t, "microsoft.containerregistry/registries/contosoprod", spec(diag[0])["target"], "the ARM scope")
+	require.Len(t, ofKind(arm, KindPrivateEndpoint), 1)
+	require.Len(t, ofKind(arm, KindSecurityPricing), 1)
+
+	cli := Normalize(load(t, "acr-hardened.evidence.azcli.json"))
+	d := ofKind(cli, KindDiagnosticSetting)
+	require.Len(t, d, 1)
+	assert.Equal(t, "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-acr/providers/microsoft.containerregistry/registries/contosoprod", spec(d[0])["target"], "the resource the setting's ID sits under")
+
+	tf := Normalize(load(t, "acr-hardened.tfplan.json"))
+	r := ofKind(tf, KindContainerRegistry)[0]
+	assert.Equal(t, "Disabled", spec(r)["publicnetworkaccess"])
+	assert.Equal(t, "enabled", spec(r)["policies"].(map[string]any)["trustpolicy"].(map[string]any)["status"])
+	logs := spec(ofKind(tf, KindDiagnosticSetting)[0])["logs"].([]any)
+	assert.Equal(t, map[string]any{"enabled": true, "categorygroup": "allLogs"}, logs[0])
+}
+
 func TestTheThreeFormatsNormaliseAlike(t *testing.T) {
 	for _, f := range []struct{ file, format string }{
 		{"aks-hardened.arm.json", FormatARM},
@@ -31,7 +65,7 @@ func TestTheThreeFormatsNormaliseAlike(t *testing.T) {
 		{"aks-hardened.tfplan.json", FormatTerraform},
 	} {
 		t.Run(f.file, func(t *testing.T) {
-			rs := Normalize(load(t, f.file))
+			rs := ofKind(Normalize(load(t, f.file)), KindManagedCluster)
 			require.Len(t, rs, 1, "one cluster (a data source and the nested deployment wrapper are not)")
 			r := rs[0]
 			assert.Equal(t, APIVersion, r.Value["apiVersion"])
@@ -51,7 +85,7 @@ func TestTheThreeFormatsNormaliseAlike(t *testing.T) {
 }
 
 func TestLocateMapsBackToTheSource(t *testing.T) {
-	arm := Normalize(load(t, "aks-hardened.arm.json"))[0]
+	arm := ofKind(Normalize(load(t, "aks-hardened.arm.json")), KindManagedCluster)[0]
 	assert.Equal(t,
 		[]any{"resources", 0, "properties", "template", "resources", 0, "properties", "aadProfile", "enableAzureRBAC"},
 		arm.Locate([]any{"spec", "aadprofile", "enableazurerbac"}), "nested deployment, original spelling")

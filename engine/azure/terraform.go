@@ -54,6 +54,12 @@ func walkModule(mod any, at []any, out *[]Resource) {
 			pools = append(pools, translate("", name, values, src, poolFields))
 		case "azurerm_container_registry":
 			*out = append(*out, translate(KindContainerRegistry, name, values, src, registryFields).resource())
+		case "azurerm_private_endpoint":
+			*out = append(*out, translate(KindPrivateEndpoint, name, values, src, endpointFields).resource())
+		case "azurerm_monitor_diagnostic_setting":
+			*out = append(*out, translate(KindDiagnosticSetting, name, values, src, diagnosticFields).resource())
+		case "azurerm_security_center_subscription_pricing":
+			*out = append(*out, translate(KindSecurityPricing, str(values["resource_type"]), values, src, pricingFields).resource())
 		}
 	}
 	// A node pool's cluster ID is unknown until apply; a module that plans
@@ -168,6 +174,77 @@ var registryFields = []field{
 	{from: []any{"trust_policy_enabled"}, to: "policies.trustpolicy.status", convert: onOff("enabled", "disabled")},
 	{from: []any{"trust_policy", 0, "enabled"}, to: "policies.trustpolicy.status", convert: onOff("enabled", "disabled")},
 	{from: []any{"retention_policy_in_days"}, to: "policies.retentionpolicy.days"},
+	{from: []any{"retention_policy_in_days"}, to: "policies.retentionpolicy.status", convert: func(any) any { return "enabled" }},
+	{from: []any{"retention_policy", 0, "days"}, to: "policies.retentionpolicy.days"},
+	{from: []any{"retention_policy", 0, "enabled"}, to: "policies.retentionpolicy.status", convert: onOff("enabled", "disabled")},
+	{from: []any{"georeplications"}, to: "replications", convert: locations},
+}
+
+// locations keeps the location of each georeplications block.
+func locations(v any) any {
+	out := []any{}
+	list, _ := v.([]any)
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, map[string]any{"location": m["location"]})
+		}
+	}
+	return out
+}
+
+// endpointFields translate azurerm_private_endpoint: what it connects to.
+var endpointFields = []field{
+	{from: []any{"private_service_connection", 0, "private_connection_resource_id"}, to: "privatelinkserviceconnections.0.properties.privatelinkserviceid", convert: lowerString},
+	{from: []any{"private_service_connection", 0, "subresource_names"}, to: "privatelinkserviceconnections.0.properties.groupids"},
+	{from: []any{"private_service_connection", 0, "name"}, to: "privatelinkserviceconnections.0.name"},
+}
+
+// diagnosticFields translate azurerm_monitor_diagnostic_setting.
+var diagnosticFields = []field{
+	{from: []any{"target_resource_id"}, to: "target", convert: lowerString},
+	{from: []any{"log_analytics_workspace_id"}, to: "workspaceid"},
+	{from: []any{"storage_account_id"}, to: "storageaccountid"},
+	{from: []any{"eventhub_authorization_rule_id"}, to: "eventhubauthorizationruleid"},
+	{from: []any{"enabled_log"}, to: "logs", convert: enabledLogs},
+	{from: []any{"log"}, to: "logs", convert: enabledLogs},
+}
+
+// enabledLogs turns enabled_log (and the older log) blocks into ARM's
+// logs entries.
+func enabledLogs(v any) any {
+	out := []any{}
+	list, _ := v.([]any)
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		entry := map[string]any{"enabled": true}
+		if enabled, ok := m["enabled"].(bool); ok {
+			entry["enabled"] = enabled
+		}
+		if c := str(m["category"]); c != "" {
+			entry["category"] = c
+		}
+		if g := str(m["category_group"]); g != "" {
+			entry["categorygroup"] = g
+		}
+		out = append(out, entry)
+	}
+	return out
+}
+
+// pricingFields translate azurerm_security_center_subscription_pricing.
+var pricingFields = []field{
+	{from: []any{"tier"}, to: "pricingtier"},
+	{from: []any{"resource_type"}, to: "resourcetype"},
+}
+
+func lowerString(v any) any {
+	if s, ok := v.(string); ok {
+		return strings.ToLower(s)
+	}
+	return v
 }
 
 // translated is a Terraform resource in the normalised shape, with the

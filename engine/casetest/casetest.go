@@ -308,7 +308,14 @@ func (tc Case) Objects(c *policy.Control) ([]*input.Object, error) {
 func (tc Case) InventoryObjects(c *policy.Control) ([]*input.Object, error) {
 	var inventory []*input.Object
 	for i, item := range tc.Inventory {
-		objs, err := caseObjects(c, fmt.Sprintf("%s inventory[%d]", tc.Name, i), item, "")
+		var file string
+		if m, ok := item.(map[string]any); ok && len(m) == 1 {
+			// {file: path} names a fixture file instead of an inline object.
+			if f, ok := m["file"].(string); ok {
+				item, file = nil, f
+			}
+		}
+		objs, err := caseObjects(c, fmt.Sprintf("%s inventory[%d]", tc.Name, i), item, file)
 		if err != nil {
 			return nil, fmt.Errorf("inventory[%d]: %w", i, err)
 		}

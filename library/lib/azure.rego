@@ -8,6 +8,7 @@ package lib.azure
 
 import rego.v1
 
+import data.lib.inventory
 import data.lib.k8s
 
 is_cluster if k8s.has_kind("azure.shipshape.dev", "ManagedCluster")
@@ -59,4 +60,55 @@ is_true(v) if v == true
 is_true(v) if {
 	is_string(v)
 	lower(v) == "true"
+}
+
+# related are the scanned objects of a normalised kind (from the inventory).
+related(kind) := inventory.cluster("azure.shipshape.dev", kind)
+
+# type_fragment is how a target reference names the reviewed resource's type.
+type_fragment := "managedclusters" if is_cluster
+
+type_fragment := "registries" if is_registry
+
+# refers_to_me is true when a reference (a resource ID, an ARM scope or a
+# resourceId()/format() expression, lower-cased) names the reviewed
+# resource by type and name. A reference the scan cannot resolve (a
+# template parameter, or a Terraform value known only after apply) counts
+# when the scan holds a single resource of the reviewed kind.
+refers_to_me(ref) if {
+	contains(ref, type_fragment)
+	regex.match(sprintf(`(^|[/'])%s($|[/'"),])`, [lower(k8s.name)]), ref)
+}
+
+refers_to_me(ref) if {
+	not names_any_resource(ref)
+	count(related(k8s.resource.kind)) <= 1
+}
+
+names_any_resource(ref) if {
+	some other in related(k8s.resource.kind)
+	regex.match(sprintf(`(^|[/'])%s($|[/'"),])`, [lower(other.metadata.name)]), ref)
+}
+
+# diagnostics are the diagnostic settings that apply to the reviewed resource.
+diagnostics contains d if {
+	some d in related("DiagnosticSetting")
+	refers_to_me(lower(object.get(d.spec, "target", "")))
+}
+
+# logs_enabled are the enabled log categories and category groups of a
+# diagnostic setting, lower-cased.
+logs_enabled(d) := {lower(name) |
+	some entry in object.get(d.spec, "logs", [])
+	object.get(entry, "enabled", true) == true
+	some key in ["category", "categorygroup"]
+	name := object.get(entry, key, null)
+	is_string(name)
+}
+
+# has_destination is true when a setting sends logs somewhere that keeps
+# them: a workspace, a storage account or an event hub.
+has_destination(d) if {
+	some key in ["workspaceid", "storageaccountid", "eventhubauthorizationruleid"]
+	object.get(d.spec, key, "") != ""
 }

@@ -1,0 +1,40 @@
+# METADATA
+# title: The registry is geo-replicated and cleans up untagged manifests
+# description: >-
+#   A Premium registry replicated to at least one other region keeps
+#   serving pulls when a region fails, and a retention policy
+#   (policies.retentionPolicy) deletes untagged manifests so old, unpatched
+#   images do not linger.
+# custom:
+#   id: SS-ACR-004
+#   severity: low
+#   requirements: [IMG-09]
+#   frameworks:
+#     mcsb: [BR-1, AM-2]
+#   kinds: [azure.shipshape.dev/ContainerRegistry]
+#   admission: false
+#   remediation: Use the Premium SKU with a replication in a second region, and enable the retention policy for untagged manifests.
+package shipshape.acr.replication_retention
+
+import rego.v1
+
+import data.lib.azure
+
+violation contains {"msg": msg, "details": {"field": azure.field(["sku", "name"])}} if {
+	azure.is_registry
+	lower(azure.setting(["sku", "name"], "")) != "premium"
+	msg := sprintf("%s uses the %s SKU, which cannot geo-replicate; use Premium", [azure.label, azure.setting(["sku", "name"], "unknown")])
+}
+
+violation contains {"msg": msg, "details": {"field": azure.field(["replications"])}} if {
+	azure.is_registry
+	lower(azure.setting(["sku", "name"], "")) == "premium"
+	count(azure.setting(["replications"], [])) == 0
+	msg := sprintf("%s has no geo-replication; replicate it to a second region", [azure.label])
+}
+
+violation contains {"msg": msg, "details": {"field": azure.field(["policies", "retentionpolicy"])}} if {
+	azure.is_registry
+	lower(azure.setting(["policies", "retentionpolicy", "status"], "disabled")) != "enabled"
+	msg := sprintf("%s keeps untagged manifests forever (retentionPolicy.status is %s); enable the retention policy", [azure.label, azure.shown(["policies", "retentionpolicy", "status"])])
+}
