@@ -22,7 +22,7 @@ build:
 
 ## run: scan the bundled examples/ with the default profile (exit 1 = violations found, as expected)
 run: build
-	@./bin/shipshape scan --config examples/shipshape.yaml examples/ || test $$? -eq 1
+	@./bin/shipshape scan --config examples/shipshape.yaml --evidence examples/evidence examples/good examples/bad || test $$? -eq 1
 
 ## test: formatting, vet, Rego checks, race-enabled engine tests, every other test, then gator on the exports
 test: lint

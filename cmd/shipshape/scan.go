@@ -26,12 +26,13 @@ func newScanCommand(e *env) *cobra.Command {
 		workers     int
 		maxFileSize int64
 		cluster     string
+		evidence    []string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
 		Short: "Judge Kubernetes manifests against the library",
 		Long: `Scan reads Kubernetes manifests from files, directories (recursively: .yaml,
-.yml and .json) and standard input ("-"), decodes them as kubectl does
+.yml and .json, and Dockerfiles) and standard input ("-"), decodes them as kubectl does
 (YAML 1.1 booleans, anchors and merge keys, List objects expanded), judges
 every object with the controls of the chosen profile, and reports each
 violation with the line of the offending field.
@@ -44,7 +45,12 @@ Cross-resource controls (default-deny NetworkPolicies, PodDisruptionBudgets,
 ServiceAccounts, production namespaces) see every scanned object, as
 Gatekeeper's synced data.inventory. Cluster-level controls (a runtime
 detection agent, alert rules, backups, GitOps) judge the scanned objects as
-a whole when they describe a cluster; their results have no file.`,
+a whole when they describe a cluster; their results have no file.
+
+ARM templates, az CLI JSON and Terraform plans (AKS clusters, registries,
+diagnostic settings) and Dockerfiles are recognised by content and name and
+judged too (docs/inputs.md). --evidence adds image scan reports, SBOMs and
+signature verifications for the image controls.`,
 		Example: `  shipshape scan deploy/
   shipshape scan --profile pss-baseline -o json k8s/ > report.json
   kubectl kustomize overlays/prod | shipshape scan -o github -
@@ -81,6 +87,7 @@ a whole when they describe a cluster; their results have no file.`,
 				MaxFileSize:   maxFileSize,
 				Profile:       sel.Profile.Name,
 				ClusterChecks: mode,
+				Evidence:      evidence,
 			})
 			if err != nil {
 				return err
@@ -114,6 +121,8 @@ a whole when they describe a cluster; their results have no file.`,
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
 	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
+	f.StringArrayVar(&evidence, "evidence", nil,
+		"add image evidence from `PATH` (file or directory): Trivy JSON reports, CycloneDX or SPDX JSON SBOMs, cosign verify JSON, notation verify output; repeatable")
 	f.StringVar(&cluster, "cluster-checks", string(scan.ClusterAuto),
 		"run cluster-level controls (runtime agent, alert rules, backups, GitOps) over all scanned objects: `auto` (when the scan holds a cluster-scoped object such as a Namespace), always or never")
 	return cmd

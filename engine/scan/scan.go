@@ -13,6 +13,7 @@ import (
 	"runtime"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/evidence"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/policy"
@@ -36,6 +37,13 @@ type Options struct {
 	// cluster-scoped object, so it describes a cluster), ClusterAlways or
 	// ClusterNever.
 	ClusterChecks ClusterMode
+	// Evidence are files and directories of supply-chain evidence (image
+	// scans, SBOMs, signature verifications). Referential controls find it
+	// in data.inventory; it is not judged itself, and a file that cannot be
+	// read is an input error.
+	Evidence []string
+
+	evidence []*input.Object // loaded from Evidence
 }
 
 // ClusterMode says when cluster-level controls run.
@@ -80,17 +88,24 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		if len(found) == 0 {
 			// A gate that scans nothing must not pass quietly.
-			builder.AddError(&input.Error{File: p, Document: -1, Err: errors.New("no .yaml, .yml or .json files found")})
+			builder.AddError(&input.Error{File: p, Document: -1, Err: errors.New("no .yaml, .yml, .json or Dockerfile files found")})
 			continue
 		}
 		files = append(files, found...)
 	}
 	readOpts := input.Options{Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.workers()}
+	if len(opts.Evidence) > 0 {
+		objs, errs := evidence.Load(opts.Evidence)
+		for _, err := range errs {
+			builder.AddError(err)
+		}
+		opts.evidence = objs
+	}
 
 	var parts []*report.Part
 	var err error
 	if eval.NeedsInventory(bindings) {
-		parts, err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts.workers(), opts.ClusterChecks)
+		parts, err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts)
 	} else {
 		parts, err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts.workers())
 	}
@@ -119,7 +134,8 @@ func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Bi
 
 // judgeWithInventory reads every file first, so referential controls see
 // every object in data.inventory.
-func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, workers int, mode ClusterMode) ([]*report.Part, error) {
+func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+	workers, mode := opts.workers(), opts.ClusterChecks
 	read, err := input.ReadAll(ctx, files, readOpts)
 	if err != nil {
 		return nil, err
@@ -128,7 +144,8 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	for _, f := range read {
 		all = append(all, f.Objects...)
 	}
-	ev, err := eval.New(lib, bindings, eval.WithInventory(all))
+	inventory := append(append([]*input.Object{}, all...), opts.evidence...)
+	ev, err := eval.New(lib, bindings, eval.WithInventory(inventory))
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func TestScanExamplesInEveryFormat(t *testing.T) {
 		"junit": "scan-examples.junit.xml", "github": "scan-examples.github",
 	} {
 		t.Run(format, func(t *testing.T) {
-			r := shipshape(t, "", "", "scan", "--config", "examples/shipshape.yaml", "-o", format, "examples/")
+			r := shipshape(t, "", "", "scan", "--config", "examples/shipshape.yaml", "--evidence", "examples/evidence", "-o", format, "examples/good", "examples/bad")
 			assert.Equal(t, 1, r.code, r.stderr)
 			assert.Empty(t, r.stderr)
 			golden(t, file, r.stdout)
@@ -102,7 +102,7 @@ func TestScanExamplesInEveryFormat(t *testing.T) {
 }
 
 func TestJSONContract(t *testing.T) {
-	r := shipshape(t, "", "", "scan", "--config", "examples/shipshape.yaml", "-o", "json", "examples/")
+	r := shipshape(t, "", "", "scan", "--config", "examples/shipshape.yaml", "--evidence", "examples/evidence", "-o", "json", "examples/good", "examples/bad")
 	require.Equal(t, 1, r.code)
 	var doc struct {
 		Results []map[string]any `json:"results"`
@@ -136,7 +136,9 @@ func TestExitCodes(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"clean manifests", []string{"scan", "--config", "examples/shipshape.yaml", "examples/good"}, 0},
+		{"clean manifests", []string{"scan", "--config", "examples/shipshape.yaml", "--evidence", "examples/evidence", "examples/good"}, 0},
+		{"clean manifests without their image evidence", []string{"scan", "--config", "examples/shipshape.yaml", "examples/good"}, 1},
+		{"unreadable evidence", []string{"scan", "--config", "examples/shipshape.yaml", "--evidence", "examples/shipshape.yaml", "examples/good"}, 2},
 		{"violations at or above high", []string{"scan", "examples/bad"}, 1},
 		{"fail-on none", []string{"scan", "--fail-on", "none", "examples/bad"}, 0},
 		{"only medium and high below critical", []string{"scan", "--profile", "pss-baseline", "--fail-on", "critical", "examples/bad/legacy-api.yaml"}, 0},
@@ -259,7 +261,7 @@ func TestControls(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	var controls []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &controls))
-	require.Len(t, controls, 98)
+	require.Len(t, controls, 101)
 	for _, c := range controls {
 		for _, key := range []string{"id", "title", "severity", "requirements", "frameworks", "kinds", "admission", "referential"} {
 			assert.Contains(t, c, key, c["id"])
