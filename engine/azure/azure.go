@@ -23,6 +23,8 @@ const (
 	KindPrivateEndpoint   = "PrivateEndpoint"
 	KindDiagnosticSetting = "DiagnosticSetting"
 	KindSecurityPricing   = "SecurityPricing"
+	KindClusterExtension  = "ClusterExtension"
+	KindRoleAssignment    = "RoleAssignment"
 )
 
 // Source formats.
@@ -46,6 +48,10 @@ func armKind(armType string) string {
 		return KindDiagnosticSetting
 	case "microsoft.security/pricings":
 		return KindSecurityPricing
+	case "microsoft.kubernetesconfiguration/extensions", "microsoft.kubernetesconfiguration/fluxconfigurations":
+		return KindClusterExtension
+	case "microsoft.authorization/roleassignments":
+		return KindRoleAssignment
 	}
 	// The older nested form: <resource type>/providers/diagnosticSettings.
 	if strings.HasSuffix(t, "/providers/diagnosticsettings") {
@@ -164,6 +170,7 @@ func fromProperties(m map[string]any, at []any, kind, format string) Resource {
 	if target := targetOf(m); target != "" {
 		spec["target"] = target
 	}
+	spec["resourcetype"] = strings.ToLower(str(m["type"]))
 	value := object(kind, str(m["name"]), format, spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 2 || path[0] != "spec" {
@@ -188,6 +195,11 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 		r := fromProperties(m, at, kind, FormatARM)
 		return r, true
 	}
+	if kind == KindRoleAssignment {
+		if scope := str(m["scope"]); scope != "" {
+			m = withTarget(m, scope)
+		}
+	}
 	spec := map[string]any{}
 	for k, v := range m {
 		switch strings.ToLower(k) {
@@ -199,6 +211,7 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 	if target := targetOf(m); target != "" {
 		spec["target"] = target
 	}
+	spec["resourcetype"] = strings.ToLower(str(m["type"]))
 	value := object(kind, str(m["name"]), FormatCLI, spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 2 || path[0] != "spec" {
@@ -215,9 +228,18 @@ func targetOf(m map[string]any) string {
 	if scope := str(m["scope"]); scope != "" {
 		return strings.ToLower(scope)
 	}
-	if strings.EqualFold(str(m["type"]), "Microsoft.Insights/diagnosticSettings") {
-		if id := strings.ToLower(str(m["id"])); strings.Contains(id, "/providers/microsoft.insights/diagnosticsettings/") {
-			return id[:strings.Index(id, "/providers/microsoft.insights/diagnosticsettings/")]
+	// An extension resource's ID is the target's ID plus its own.
+	id := strings.ToLower(str(m["id"]))
+	for _, marker := range []string{"/providers/microsoft.insights/", "/providers/microsoft.kubernetesconfiguration/"} {
+		if i := strings.Index(id, marker); i > 0 {
+			return id[:i]
+		}
+	}
+	if t := strings.ToLower(str(m["type"])); t == "microsoft.authorization/roleassignments" {
+		if props, ok := m["properties"].(map[string]any); ok {
+			if scope := str(props["scope"]); scope != "" {
+				return strings.ToLower(scope)
+			}
 		}
 	}
 	typ := strings.ToLower(str(m["type"]))
@@ -229,6 +251,16 @@ func targetOf(m map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// withTarget copies m with a scope for targetOf.
+func withTarget(m map[string]any, scope string) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	out["scope"] = scope
+	return out
 }
 
 // attachReplication adds an ARM replication child to the registry it

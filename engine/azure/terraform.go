@@ -41,6 +41,7 @@ func walkModule(mod any, at []any, out *[]Resource) {
 			continue
 		}
 		src := append(append([]any{}, at...), "resources", i, "values")
+		values = withType(values, str(res["type"]))
 		name := str(values["name"])
 		if name == "" {
 			name = str(res["address"])
@@ -58,6 +59,12 @@ func walkModule(mod any, at []any, out *[]Resource) {
 			*out = append(*out, translate(KindPrivateEndpoint, name, values, src, endpointFields).resource())
 		case "azurerm_monitor_diagnostic_setting":
 			*out = append(*out, translate(KindDiagnosticSetting, name, values, src, diagnosticFields).resource())
+		case "azurerm_kubernetes_cluster_extension":
+			*out = append(*out, translate(KindClusterExtension, name, values, src, extensionFields).resource())
+		case "azurerm_kubernetes_flux_configuration":
+			*out = append(*out, translate(KindClusterExtension, name, values, src, fluxFields).resource())
+		case "azurerm_role_assignment":
+			*out = append(*out, translate(KindRoleAssignment, name, values, src, roleFields).resource())
 		case "azurerm_security_center_subscription_pricing":
 			*out = append(*out, translate(KindSecurityPricing, str(values["resource_type"]), values, src, pricingFields).resource())
 		}
@@ -71,6 +78,17 @@ func walkModule(mod any, at []any, out *[]Resource) {
 	for i, c := range children {
 		walkModule(c, append(append([]any{}, at...), "child_modules", i), out)
 	}
+}
+
+// withType records the Terraform resource type as resource_type_, which
+// the field tables map to spec.resourcetype.
+func withType(values map[string]any, typ string) map[string]any {
+	out := make(map[string]any, len(values)+1)
+	for k, v := range values {
+		out[k] = v
+	}
+	out["resource_type_"] = typ
+	return out
 }
 
 // field maps one Terraform attribute (a path of attribute names; a block is
@@ -109,6 +127,7 @@ func criticalAddonsTaint(v any) any {
 // clusterFields translate azurerm_kubernetes_cluster (provider 3.x and
 // 4.x names) into the ARM shape.
 var clusterFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
 	{from: []any{"role_based_access_control_enabled"}, to: "enablerbac"},
 	{from: []any{"local_account_disabled"}, to: "disablelocalaccounts"},
 	{from: []any{"azure_active_directory_role_based_access_control", 0}, to: "aadprofile.managed", convert: present},
@@ -133,6 +152,7 @@ var clusterFields = []field{
 	{from: []any{"default_node_pool", 0, "only_critical_addons_enabled"}, to: "agentpoolprofiles.0.nodetaints", convert: criticalAddonsTaint},
 	{from: []any{"default_node_pool", 0, "node_labels"}, to: "agentpoolprofiles.0.nodelabels"},
 	{from: []any{"sku_tier"}, to: "sku.tier"},
+	{from: []any{"identity", 0, "type"}, to: "identity.type"},
 	{from: []any{"kubernetes_version"}, to: "kubernetesversion"},
 	{from: []any{"azure_policy_enabled"}, to: "addonprofiles.azurepolicy.enabled"},
 	{from: []any{"oms_agent", 0}, to: "addonprofiles.omsagent.enabled", convert: present},
@@ -152,6 +172,7 @@ var clusterFields = []field{
 // poolFields translate azurerm_kubernetes_cluster_node_pool into an
 // agentPoolProfiles entry.
 var poolFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
 	{from: []any{"name"}, to: "name"},
 	{from: []any{"mode"}, to: "mode"},
 	{from: []any{"os_type"}, to: "ostype"},
@@ -166,6 +187,7 @@ var poolFields = []field{
 
 // registryFields translate azurerm_container_registry into the ARM shape.
 var registryFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
 	{from: []any{"sku"}, to: "sku.name"},
 	{from: []any{"admin_enabled"}, to: "adminuserenabled"},
 	{from: []any{"public_network_access_enabled"}, to: "publicnetworkaccess", convert: onOff("Enabled", "Disabled")},
@@ -194,6 +216,7 @@ func locations(v any) any {
 
 // endpointFields translate azurerm_private_endpoint: what it connects to.
 var endpointFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
 	{from: []any{"private_service_connection", 0, "private_connection_resource_id"}, to: "privatelinkserviceconnections.0.properties.privatelinkserviceid", convert: lowerString},
 	{from: []any{"private_service_connection", 0, "subresource_names"}, to: "privatelinkserviceconnections.0.properties.groupids"},
 	{from: []any{"private_service_connection", 0, "name"}, to: "privatelinkserviceconnections.0.name"},
@@ -201,6 +224,7 @@ var endpointFields = []field{
 
 // diagnosticFields translate azurerm_monitor_diagnostic_setting.
 var diagnosticFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
 	{from: []any{"target_resource_id"}, to: "target", convert: lowerString},
 	{from: []any{"log_analytics_workspace_id"}, to: "workspaceid"},
 	{from: []any{"storage_account_id"}, to: "storageaccountid"},
@@ -234,10 +258,36 @@ func enabledLogs(v any) any {
 	return out
 }
 
+// extensionFields translate azurerm_kubernetes_cluster_extension.
+var extensionFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
+	{from: []any{"cluster_id"}, to: "target", convert: lowerString},
+	{from: []any{"extension_type"}, to: "extensiontype", convert: lowerString},
+}
+
+// fluxFields translate azurerm_kubernetes_flux_configuration, which needs
+// the Flux extension and stands for it.
+var fluxFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
+	{from: []any{"cluster_id"}, to: "target", convert: lowerString},
+	{from: []any{"name"}, to: "extensiontype", convert: func(any) any { return "microsoft.flux" }},
+}
+
+// roleFields translate azurerm_role_assignment.
+var roleFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
+	{from: []any{"scope"}, to: "target", convert: lowerString},
+	{from: []any{"role_definition_name"}, to: "roledefinitionname"},
+	{from: []any{"role_definition_id"}, to: "roledefinitionid", convert: lowerString},
+	{from: []any{"principal_id"}, to: "principalid"},
+	{from: []any{"principal_type"}, to: "principaltype"},
+}
+
 // pricingFields translate azurerm_security_center_subscription_pricing.
 var pricingFields = []field{
+	{from: []any{"resource_type_"}, to: "resourcetype"},
 	{from: []any{"tier"}, to: "pricingtier"},
-	{from: []any{"resource_type"}, to: "resourcetype"},
+	{from: []any{"resource_type"}, to: "plan"},
 }
 
 func lowerString(v any) any {

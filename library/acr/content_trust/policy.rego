@@ -28,7 +28,7 @@ violation contains {"msg": msg, "details": {"field": azure.field(["policies", "t
 
 defender if {
 	some p in azure.related("SecurityPricing")
-	lower(object.get(p.spec, "resourcetype", p.metadata.name)) == "containers"
+	lower(object.get(p.spec, "plan", p.metadata.name)) == "containers"
 	lower(object.get(p.spec, "pricingtier", "")) == "standard"
 }
 
