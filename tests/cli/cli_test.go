@@ -426,6 +426,59 @@ func TestBundleBuildInspectVerify(t *testing.T) {
 	assert.Contains(t, r.stderr, "--output FILE is required")
 }
 
+func TestMixedInputsAreEachJudgedByKind(t *testing.T) {
+	dir := t.TempDir()
+	copyFile := func(src, dst string) {
+		data, err := os.ReadFile(filepath.Join(repoRoot(), src))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, dst)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, dst), data, 0o644))
+	}
+	copyFile("examples/bad/node-agent.yaml", "k8s/node-agent.yaml")
+	copyFile("library/testdata/azure/aks-insecure.arm.json", "infra/aks.json")
+	copyFile("library/testdata/azure/acr-insecure.tfplan.json", "infra/plan.json")
+	copyFile("library/df/non_root/testdata/root.Dockerfile", "services/api/Dockerfile")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "k8s", "kube-apiserver.yaml"), []byte(`apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver, namespace: kube-system}
+spec:
+  containers:
+    - name: kube-apiserver
+      image: registry.k8s.io/kube-apiserver:v1.31.2
+      command: [kube-apiserver, --anonymous-auth=true]
+`), 0o644))
+	r := shipshape(t, "", "", "scan", "-o", "json", "--fail-on", "none", dir)
+	require.Equal(t, 0, r.code, r.stderr)
+	var rep struct {
+		Results []struct {
+			Control string `json:"control"`
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+		} `json:"results"`
+		Summary struct {
+			Files  int `json:"files"`
+			Errors int `json:"errors"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	assert.Equal(t, 5, rep.Summary.Files)
+	assert.Zero(t, rep.Summary.Errors)
+	byFile := map[string]map[string]bool{}
+	for _, res := range rep.Results {
+		rel, _ := filepath.Rel(dir, res.File)
+		if byFile[rel] == nil {
+			byFile[rel] = map[string]bool{}
+		}
+		byFile[rel][res.Control] = true
+		assert.Positive(t, res.Line, "%s %s has a line", rel, res.Control)
+	}
+	assert.True(t, byFile["k8s/node-agent.yaml"]["SS-PSS-003"], "manifests")
+	assert.True(t, byFile["k8s/kube-apiserver.yaml"]["SS-CP-001"], "control-plane flags")
+	assert.True(t, byFile["infra/aks.json"]["SS-AKS-003"], "ARM template")
+	assert.True(t, byFile["infra/plan.json"]["SS-ACR-002"], "Terraform plan")
+	assert.True(t, byFile["services/api/Dockerfile"]["SS-DF-002"], "Dockerfile")
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)
