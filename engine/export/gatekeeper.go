@@ -146,22 +146,10 @@ func Template(lib *policy.Library, c *policy.Control, opts Options) ([]byte, err
 		// The constraint CRD's plural is this name, and must be a DNS label.
 		return nil, fmt.Errorf("%s: template name %s (from package %s) is longer than 63 characters; use a shorter package path", c.ID, name, c.Package)
 	}
-	t := constraintTemplate{APIVersion: TemplateAPIVersion, Kind: "ConstraintTemplate"}
-	t.Metadata = objectMeta{
-		Name:   TemplateName(c),
-		Labels: map[string]string{ControlLabel: c.ID},
-		Annotations: map[string]string{
-			"metadata.gatekeeper.sh/title":   c.Title,
-			"metadata.gatekeeper.sh/version": opts.Version,
-			"description":                    c.Description,
-			ControlLabel:                     c.ID,
-			"shipshape.dev/severity":         string(c.Severity),
-		},
-	}
+	t := newTemplate(ConstraintKind(c), c, src, opts)
 	if len(c.Sync) > 0 {
 		t.Metadata.Annotations[SyncAnnotation] = syncRequirements(c.Sync)
 	}
-	t.Spec.CRD.Spec.Names.Kind = ConstraintKind(c)
 	if len(c.Parameters) > 0 {
 		s, err := structuralSchema(c.Parameters)
 		if err != nil {
@@ -171,6 +159,25 @@ func Template(lib *policy.Library, c *policy.Control, opts Options) ([]byte, err
 			OpenAPIV3Schema map[string]any `yaml:"openAPIV3Schema"`
 		}{s}
 	}
+	return marshalYAML(t)
+}
+
+// newTemplate builds a ConstraintTemplate of the given kind for a
+// control's Rego.
+func newTemplate(kind string, c *policy.Control, src regoSources, opts Options) constraintTemplate {
+	t := constraintTemplate{APIVersion: TemplateAPIVersion, Kind: "ConstraintTemplate"}
+	t.Metadata = objectMeta{
+		Name:   strings.ToLower(kind),
+		Labels: map[string]string{ControlLabel: c.ID},
+		Annotations: map[string]string{
+			"metadata.gatekeeper.sh/title":   c.Title,
+			"metadata.gatekeeper.sh/version": opts.Version,
+			"description":                    c.Description,
+			ControlLabel:                     c.ID,
+			"shipshape.dev/severity":         string(c.Severity),
+		},
+	}
+	t.Spec.CRD.Spec.Names.Kind = kind
 	target := templateTarget{Target: AdmissionTarget}
 	if opts.LegacyRego {
 		target.Rego, target.Libs = src.Rego, src.Libs
@@ -178,7 +185,7 @@ func Template(lib *policy.Library, c *policy.Control, opts Options) ([]byte, err
 		target.Code = []templateCode{{Engine: "Rego", Source: codeSource{Version: "v1", Rego: src.Rego, Libs: src.Libs}}}
 	}
 	t.Spec.Targets = []templateTarget{target}
-	return marshalYAML(t)
+	return t
 }
 
 // syncRequirements renders the requires-sync-data annotation: every type is
@@ -254,10 +261,29 @@ func Gatekeeper(ctx context.Context, lib *policy.Library, sel *profile.Selection
 		admissionControls []*policy.Control
 	)
 	for _, b := range sel.Bindings {
-		if !b.Control.Admission {
+		c := b.Control
+		if c.ExternalDataProvider != "" {
+			provider, _ := sel.Settings[c.ExternalDataProvider].(string)
+			if provider == "" {
+				return nil, fmt.Errorf("%s: settings.%s names no external data provider", c.ID, c.ExternalDataProvider)
+			}
+			tmpl, err := ExternalDataTemplate(lib, c, opts)
+			if err != nil {
+				return nil, fmt.Errorf("external data template for %s: %w", c.ID, err)
+			}
+			cons, err := ExternalDataConstraint(b, provider, action, sel.SystemNamespaces())
+			if err != nil {
+				return nil, err
+			}
+			tp := "templates/" + strings.ToLower(ExternalDataKind(c)) + ".yaml"
+			cp := "constraints/" + ExternalDataConstraintName(c) + ".yaml"
+			files = append(files, File{tp, tmpl}, File{cp, cons})
+			templates = append(templates, path.Base(tp))
+			all = append(all, tp, cp)
+		}
+		if !c.Admission {
 			continue
 		}
-		c := b.Control
 		if other, dup := kinds[TemplateName(c)]; dup {
 			return nil, fmt.Errorf("controls %s and %s both map to template %s; rename one package", other, c.ID, TemplateName(c))
 		}

@@ -22,48 +22,59 @@ type regoSources struct {
 // needs. Helpers a control never reaches stay out of its template, so each
 // template compiles only what it runs.
 func controlSources(lib *policy.Library, c *policy.Control, legacy bool) (regoSources, error) {
+	mod, ok := lib.Compiler().Modules[c.File]
+	if !ok {
+		return regoSources{}, fmt.Errorf("%s: not in the compiled library", c.File)
+	}
+	src, ok := lib.Source(c.File)
+	if !ok {
+		return regoSources{}, fmt.Errorf("%s: no source", c.File)
+	}
+	return moduleSources(lib, c.File, src, mod, legacy)
+}
+
+// moduleSources collects a module (compiled, so its references to helpers
+// are resolved) and the helper modules it reaches, as template text.
+func moduleSources(lib *policy.Library, name, src string, mod *ast.Module, legacy bool) (regoSources, error) {
 	helpers := map[string]ast.Ref{} // file → package path
-	for name, mod := range lib.Modules() {
-		if mod.Package.Path.HasPrefix(ast.MustParseRef("data."+policy.HelperRoot)) && !strings.HasSuffix(name, "_test.rego") {
-			helpers[name] = mod.Package.Path
+	for file, m := range lib.Modules() {
+		if m.Package.Path.HasPrefix(ast.MustParseRef("data."+policy.HelperRoot)) && !strings.HasSuffix(file, "_test.rego") {
+			helpers[file] = m.Package.Path
 		}
 	}
 	compiled := lib.Compiler().Modules
 	needed := map[string]bool{}
-	queue := []string{c.File}
+	queue := []*ast.Module{mod}
 	for len(queue) > 0 {
-		file := queue[0]
+		m := queue[0]
 		queue = queue[1:]
-		mod, ok := compiled[file]
-		if !ok {
-			return regoSources{}, fmt.Errorf("%s: not in the compiled library", file)
-		}
-		ast.WalkRefs(mod, func(ref ast.Ref) bool {
+		ast.WalkRefs(m, func(ref ast.Ref) bool {
 			if !ref.HasPrefix(ast.DefaultRootRef) {
 				return false
 			}
-			for name, pkg := range helpers {
-				if !needed[name] && (ref.HasPrefix(pkg) || pkg.HasPrefix(ref.ConstantPrefix())) {
-					needed[name] = true
-					queue = append(queue, name)
+			for file, pkg := range helpers {
+				if !needed[file] && (ref.HasPrefix(pkg) || pkg.HasPrefix(ref.ConstantPrefix())) {
+					needed[file] = true
+					queue = append(queue, compiled[file])
 				}
 			}
 			return false
 		})
 	}
 	files := make([]string, 0, len(needed))
-	for name := range needed {
-		files = append(files, name)
+	for file := range needed {
+		files = append(files, file)
 	}
 	slices.Sort(files)
 
 	var out regoSources
 	var err error
-	if out.Rego, err = templateRego(lib, c.File, legacy); err != nil {
+	if out.Rego, err = templateText(name, src, legacy); err != nil {
 		return regoSources{}, err
 	}
-	for _, name := range files {
-		src, err := templateRego(lib, name, legacy)
+	for _, file := range files {
+		text, _ := lib.Source(file)
+		src, err := templateText(file, text, legacy)
 		if err != nil {
 			return regoSources{}, err
 		}
@@ -72,18 +83,14 @@ func controlSources(lib *policy.Library, c *policy.Control, legacy bool) (regoSo
 	return out, nil
 }
 
-// templateRego returns a library file's Rego as a template embeds it.
+// templateText returns a module's Rego as a template embeds it.
 // Gatekeeper refuses `import rego.v1`, so it goes: v1 code needs no import,
 // and the legacy form (parsed as v0) gets `import future.keywords`, which
 // gives v0 the same keywords. Indentation becomes spaces (YAML block
 // scalars cannot hold tabs, and a quoted string would be unreadable) and
 // trailing blanks go. The result must parse to the same module as the
 // file, imports aside, or the export fails.
-func templateRego(lib *policy.Library, file string, legacy bool) (string, error) {
-	src, ok := lib.Source(file)
-	if !ok {
-		return "", fmt.Errorf("%s: no source", file)
-	}
+func templateText(file, src string, legacy bool) (string, error) {
 	want, err := ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
 	if err != nil {
 		return "", err

@@ -150,6 +150,12 @@ type Control struct {
 	// Sync lists the resource types a referential admission control reads
 	// from the inventory: what Gatekeeper must replicate for it.
 	Sync []GroupVersionKind `json:"sync,omitempty"`
+	// ExternalDataProvider names the setting that holds the Gatekeeper
+	// external data provider enforcing this control at admission (the
+	// offline engine judges it from --evidence instead).
+	ExternalDataProvider string `json:"externalDataProvider,omitempty"`
+	// ExternalDataCheck says what the provider checks, for messages.
+	ExternalDataCheck string `json:"externalDataCheck,omitempty"`
 	// Package is the Rego package path without "data.", e.g.
 	// "shipshape.pss.privileged".
 	Package string `json:"package"`

@@ -456,6 +456,15 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		}
 		c.Sync = append(c.Sync, gvk)
 	}
+	if ed, ok := custom["externalData"]; ok {
+		m, isMap := ed.(map[string]any)
+		provider, _ := m["provider"].(string)
+		check, _ := m["check"].(string)
+		if !isMap || provider == "" || check == "" {
+			bad("custom.externalData must be {provider: <setting naming the Gatekeeper provider>, check: <what it checks>}")
+		}
+		c.ExternalDataProvider, c.ExternalDataCheck = provider, check
+	}
 	if adm, ok := custom["admission"]; ok {
 		b, isBool := adm.(bool)
 		if !isBool {

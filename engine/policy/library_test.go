@@ -115,6 +115,8 @@ func TestLoadRejectsBadControls(t *testing.T) {
 			"declares custom.sync but never reads data.inventory"},
 		{"malformed sync", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   sync: [Namespace, a//b]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if data.inventory.cluster\n"},
 			`custom.sync: "Namespace" is not of the form group/version/Kind`},
+		{"external data without a check", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   externalData: {provider: signatureProvider}\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"custom.externalData must be {provider"},
 		{"no kinds", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"}, "custom.kinds must list"},
 		{"no violation rule", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\ndeny contains 1 if true\n"}, "defines no `violation` rule"},
 		{"duplicate ID", map[string]string{

@@ -120,7 +120,15 @@ func TestEmbeddedTemplatesAreTheGatekeeperExport(t *testing.T) {
 		require.NoError(t, err)
 		templates, err := filepath.Glob(filepath.Join(exportDir(p, "gatekeeper"), "templates", "*.yaml"))
 		require.NoError(t, err)
-		assert.Len(t, defs, len(templates)-1, "%s: one definition per template (besides the kustomization)", p)
+		admission := 0
+		for _, tp := range templates {
+			// The kustomization, and external data templates (the add-on
+			// cannot call Gatekeeper providers), have no definition.
+			if !strings.HasSuffix(tp, "kustomization.yaml") && !strings.HasSuffix(tp, "externaldata.yaml") {
+				admission++
+			}
+		}
+		assert.Len(t, defs, admission, "%s: one definition per admission template", p)
 		for _, f := range defs {
 			d := readJSON(t, f)
 			content, _ := dig(d, "properties", "policyRule", "then", "details", "templateInfo", "content").(string)

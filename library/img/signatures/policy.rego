@@ -16,6 +16,7 @@
 #     mitre: [T1525]
 #   kinds: [workloads]
 #   admission: false
+#   externalData: {provider: signatureProvider, check: signature verification}
 #   remediation: Sign the image (cosign sign or notation sign), verify it in the pipeline, and pass the verification output with --evidence.
 package shipshape.img.signatures
 

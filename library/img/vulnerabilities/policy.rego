@@ -16,6 +16,7 @@
 #     mitre: [T1190]
 #   kinds: [workloads]
 #   admission: false
+#   externalData: {provider: vulnerabilityProvider, check: the vulnerability policy}
 #   parameters:
 #     type: object
 #     properties:
