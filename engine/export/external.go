@@ -82,4 +82,6 @@ func ExternalDataConstraint(b eval.Binding, provider, enforcementAction string, 
 }
 
 // ExternalDataConstraintName is the name of that constraint.
-func ExternalDataConstraintName(c *policy.Control) string { return ConstraintName(c) + "-external-data" }
+func ExternalDataConstraintName(c *policy.Control) string {
+	return ConstraintName(c) + "-external-data"
+}
