@@ -18,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/evidence"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/policy"
@@ -310,9 +311,19 @@ func (tc Case) InventoryObjects(c *policy.Control) ([]*input.Object, error) {
 	for i, item := range tc.Inventory {
 		var file string
 		if m, ok := item.(map[string]any); ok && len(m) == 1 {
-			// {file: path} names a fixture file instead of an inline object.
+			// {file: path} names a fixture file instead of an inline
+			// object; {evidence: path} an image evidence file, read as
+			// --evidence reads it.
 			if f, ok := m["file"].(string); ok {
 				item, file = nil, f
+			}
+			if f, ok := m["evidence"].(string); ok {
+				objs, err := evidenceObjects(c, f)
+				if err != nil {
+					return nil, fmt.Errorf("inventory[%d]: %w", i, err)
+				}
+				inventory = append(inventory, objs...)
+				continue
 			}
 		}
 		objs, err := caseObjects(c, fmt.Sprintf("%s inventory[%d]", tc.Name, i), item, file)
@@ -332,6 +343,16 @@ func (tc Case) ResolvedParameters(c *policy.Control) map[string]any {
 		params[k] = v
 	}
 	return params
+}
+
+// evidenceObjects reads an evidence fixture beside the control.
+func evidenceObjects(c *policy.Control, file string) ([]*input.Object, error) {
+	display := path.Join(path.Dir(c.File), file)
+	data, err := fs.ReadFile(c.FS(), path.Join(c.Dir(), file))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", display, err)
+	}
+	return evidence.Parse(display, data)
 }
 
 // caseObjects turns a case's object (mapping or YAML text) or file into

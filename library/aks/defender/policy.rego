@@ -1,13 +1,13 @@
 # METADATA
 # title: Microsoft Defender for Containers monitors the cluster
 # description: >-
-#   The Defender sensor (securityProfile.defender.securityMonitoring.enabled)
+#   The Defender sensor DaemonSet (securityProfile.defender.securityMonitoring.enabled)
 #   detects runtime threats on the nodes and reports to a Log Analytics
 #   workspace (logAnalyticsWorkspaceResourceId), which must be named.
 # custom:
 #   id: SS-AKS-011
 #   severity: high
-#   requirements: [RT-01]
+#   requirements: [RT-01, RT-03]
 #   frameworks:
 #     mcsb: [LT-1]
 #   kinds: [azure.shipshape.dev/ManagedCluster]
