@@ -15,9 +15,20 @@ import (
 
 func writeBundle(t *testing.T, dir, name, profileName string) string {
 	t.Helper()
+	return writeBytes(t, dir, name, buildBundle(t, profileName))
+}
+
+func buildBundle(t *testing.T, profileName string) []byte {
+	t.Helper()
 	lib, sel := fixture(t, profileName)
 	data, err := Build(lib, sel, Options{Version: "test"})
 	require.NoError(t, err)
+	return data
+}
+
+// writeBytes replaces a bundle file atomically.
+func writeBytes(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(p+".tmp", data, 0o644))
 	require.NoError(t, os.Rename(p+".tmp", p))
@@ -38,7 +49,8 @@ func request(t *testing.T, s *Server, method, path string, header http.Header) *
 func TestServerSpeaksOPAsBundleProtocol(t *testing.T) {
 	dir := t.TempDir()
 	file := writeBundle(t, dir, "b.tar.gz", "pss-baseline")
-	s, err := NewServer([]string{file}, ServerOptions{Token: "tok", MaxWait: 2 * time.Second})
+	s, err := NewServer([]string{file}, ServerOptions{Token: "tok", MaxWait: 10 * time.Second})
+	next := buildBundle(t, "pss-restricted") // built up front: building is slow under -race
 	require.NoError(t, err)
 	auth := http.Header{"Authorization": {"Bearer tok"}}
 
@@ -79,12 +91,12 @@ func TestServerSpeaksOPAsBundleProtocol(t *testing.T) {
 		done <- request(t, s, http.MethodGet, "/b.tar.gz", http.Header{"Authorization": {"Bearer tok"}, "If-None-Match": {etag}, "Prefer": {"wait=30"}})
 	}()
 	time.Sleep(100 * time.Millisecond)
-	writeBundle(t, dir, "b.tar.gz", "pss-restricted")
+	writeBytes(t, dir, "b.tar.gz", next)
 	s.Reload()
 	select {
 	case resp = <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the change did not release the long poll (wait is capped at 2s, so this is not the timeout)")
+	case <-time.After(20 * time.Second):
+		t.Fatal("the change did not release the long poll")
 	}
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.NotEqual(t, etag, resp.Header.Get("ETag"))
