@@ -8,9 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/report"
+	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/engine/scan"
 )
 
@@ -27,6 +30,7 @@ func newScanCommand(e *env) *cobra.Command {
 		maxFileSize int64
 		cluster     string
 		evidence    []string
+		exceptFile  string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -80,7 +84,12 @@ signature verifications for the image controls.`,
 			if err != nil {
 				return err
 			}
+			exempt, err := loadExceptions(exceptFile, library, sel)
+			if err != nil {
+				return err
+			}
 			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
+				Exceptions:    exempt,
 				Paths:         args,
 				Stdin:         e.stdin,
 				Workers:       workers,
@@ -121,11 +130,36 @@ signature verifications for the image controls.`,
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
 	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
+	f.StringVar(&exceptFile, "exceptions", "",
+		"accept the findings the exceptions in `FILE` cover (default: "+exceptions.DefaultFile+" when present); they are listed as exempted")
 	f.StringArrayVar(&evidence, "evidence", nil,
 		"add image evidence from `PATH` (file or directory): Trivy JSON reports, CycloneDX or SPDX JSON SBOMs, cosign verify JSON, notation verify output; repeatable")
 	f.StringVar(&cluster, "cluster-checks", string(scan.ClusterAuto),
 		"run cluster-level controls (runtime agent, alert rules, backups, GitOps) over all scanned objects: `auto` (when the scan holds a cluster-scoped object such as a Namespace), always or never")
 	return cmd
+}
+
+// loadExceptions reads the exceptions file (the default one when present)
+// and applies the allowInlineExceptions setting.
+func loadExceptions(file string, lib *policy.Library, sel *profile.Selection) (*exceptions.Set, error) {
+	set := exceptions.Empty()
+	if file == "" {
+		if _, err := os.Stat(exceptions.DefaultFile); err == nil {
+			file = exceptions.DefaultFile
+		}
+	}
+	if file != "" {
+		catalogue, err := requirements.Default()
+		if err != nil {
+			return nil, err
+		}
+		known := func(id string) bool { _, ok := catalogue.Get(id); return ok }
+		if set, err = exceptions.Load(file, lib, known); err != nil {
+			return nil, err
+		}
+	}
+	allow, _ := sel.Settings["allowInlineExceptions"].(bool)
+	return set.WithInline(allow), nil
 }
 
 func isFormat(f string) bool {

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
@@ -26,6 +28,14 @@ type Report struct {
 	Excluded []Excluded `json:"excluded,omitempty"`
 	// Errors lists input and evaluation problems (exit code 2).
 	Errors []Problem `json:"errors,omitempty"`
+	// Exempted lists findings an exception covers; they do not fail the
+	// scan but are never dropped.
+	Exempted []ExemptedResult `json:"exempted,omitempty"`
+	// ExpiredExceptions are exceptions that matched findings but are past
+	// their date, so those findings count again.
+	ExpiredExceptions []exceptions.Exception `json:"expired_exceptions,omitempty"`
+	// RefusedExceptions are inline exceptions the settings forbid.
+	RefusedExceptions []exceptions.Exception `json:"refused_exceptions,omitempty"`
 
 	controls []*policy.Control
 	objects  []ObjectRef
@@ -50,6 +60,14 @@ type Result struct {
 	APIVersion string `json:"apiVersion,omitempty"`
 	ItemPath   []int  `json:"item_path,omitempty"`
 	Field      string `json:"field,omitempty"`
+
+	annotations map[string]string // the object's, for inline exceptions
+}
+
+// ExemptedResult is a finding with the exception that covers it.
+type ExemptedResult struct {
+	Result
+	Exception exceptions.Exception `json:"exception"`
 }
 
 // Summary counts what the scan saw.
@@ -65,6 +83,7 @@ type Summary struct {
 	Skipped  int    `json:"skipped"`
 	Excluded int    `json:"excluded"`
 	Errors   int    `json:"errors"`
+	Exempted int    `json:"exempted"`
 	// ClusterChecked is true when cluster-level controls judged the scanned
 	// objects as a whole; their results have an empty file.
 	ClusterChecked bool `json:"cluster_checked"`
@@ -196,6 +215,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		if len(obj.Item) > 1 {
 			res.ItemPath = append([]int{}, obj.Item...)
 		}
+		res.annotations = annotationsOf(obj)
 		results = append(results, res)
 	}
 	sort.SliceStable(results, func(i, j int) bool {
@@ -219,10 +239,35 @@ func NewClusterPart(j eval.Judgement) *Part {
 	return p
 }
 
+// annotationsOf returns the object's string annotations.
+func annotationsOf(obj *input.Object) map[string]string {
+	meta, _ := obj.Value["metadata"].(map[string]any)
+	ann, _ := meta["annotations"].(map[string]any)
+	if len(ann) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(ann))
+	for k, v := range ann {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
 // Builder assembles a report from parts, in input order.
 type Builder struct {
-	r     *Report
-	files map[string]bool
+	r          *Report
+	files      map[string]bool
+	exceptions *exceptions.Set
+	now        time.Time
+}
+
+// WithExceptions makes Finish set aside the findings exceptions cover at
+// now.
+func (b *Builder) WithExceptions(set *exceptions.Set, now time.Time) *Builder {
+	b.exceptions, b.now = set, now
+	return b
 }
 
 // NewBuilder starts a report for the given controls and profile.
@@ -294,10 +339,63 @@ func problemOf(err error) Problem {
 // item), then control ID, line and message within an object.
 func (b *Builder) Finish() *Report {
 	r := b.r
+	if b.exceptions != nil {
+		b.applyExceptions()
+	}
 	r.Summary.Skipped = len(r.Skipped)
 	r.Summary.Excluded = len(r.Excluded)
 	r.Summary.Errors = len(r.Errors)
 	return r
+}
+
+// applyExceptions moves covered findings to Exempted and records expired
+// and refused exceptions once each.
+func (b *Builder) applyExceptions() {
+	r := b.r
+	kept := r.Results[:0:0]
+	seen := map[string]bool{}
+	note := func(list *[]exceptions.Exception, e exceptions.Exception, res Result) {
+		key := e.Source + "|" + e.Control + "|" + e.Requirement + "|" + res.File + "|" + res.Name
+		if e.Source != "inline" {
+			key = e.Source
+		}
+		if !seen[key] {
+			seen[key] = true
+			*list = append(*list, e)
+		}
+	}
+	for _, res := range r.Results {
+		kind := res.Kind
+		if g, _ := input.SplitAPIVersion(res.APIVersion); g != "" {
+			kind = g + "/" + res.Kind
+		}
+		d := b.exceptions.Decide(exceptions.Finding{
+			Control: res.Control, Requirements: res.Requirements,
+			Namespace: res.Namespace, Kind: kind, Name: res.Name, Annotations: res.annotations,
+		}, b.now)
+		for _, e := range d.Expired {
+			note(&r.ExpiredExceptions, e, res)
+		}
+		if d.Refused != nil {
+			note(&r.RefusedExceptions, *d.Refused, res)
+		}
+		if d.Exempt != nil {
+			r.Exempted = append(r.Exempted, ExemptedResult{Result: res, Exception: *d.Exempt})
+			r.Summary.Violations--
+			r.Summary.BySeverity[res.Severity]--
+			continue
+		}
+		kept = append(kept, res)
+	}
+	r.Results = kept
+	r.Summary.Exempted = len(r.Exempted)
+	if len(r.Exempted) > 0 {
+		failed := map[string]bool{}
+		for _, res := range kept {
+			failed[fmt.Sprint(res.File, res.Document, res.Item != nil && *res.Item >= 0, res.ItemPath, res.Kind, res.Namespace, res.Name)] = true
+		}
+		r.Summary.Failed = len(failed)
+	}
 }
 
 // FieldPath renders a field path the way kubectl explain does:

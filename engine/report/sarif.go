@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
@@ -61,13 +62,14 @@ type sarifConfig struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          map[string]any    `json:"properties,omitempty"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Properties          map[string]any     `json:"properties,omitempty"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 }
 
 type sarifLocation struct {
@@ -78,6 +80,19 @@ type sarifLocation struct {
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
 	Region           sarifRegion   `json:"region"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification"`
+}
+
+func ownerOf(e exceptions.Exception) string {
+	if e.Owner == "" {
+		return "unset"
+	}
+	return e.Owner
 }
 
 type sarifArtifact struct {
@@ -147,7 +162,13 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 		index[c.ID] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleFor(c))
 	}
+	all := make([]ExemptedResult, 0, len(r.Results)+len(r.Exempted))
 	for _, res := range r.Results {
+		all = append(all, ExemptedResult{Result: res})
+	}
+	all = append(all, r.Exempted...)
+	for _, ex := range all {
+		res := ex.Result
 		name := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}.Label()
 		locations := []sarifLocation{}
 		if res.File != "" { // cluster-level results have no location
@@ -159,7 +180,16 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 				LogicalLocations: []sarifLogical{{Name: res.Name, FullyQualifiedName: name, Kind: "object"}},
 			})
 		}
+		var suppressions []sarifSuppression
+		if ex.Exception.Source != "" {
+			kind := "external"
+			if ex.Exception.Source == "inline" {
+				kind = "inSource"
+			}
+			suppressions = []sarifSuppression{{Kind: kind, Status: "accepted", Justification: fmt.Sprintf("%s (owner %s, expires %s, %s)", ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)}}
+		}
 		run.Results = append(run.Results, sarifResult{
+			Suppressions:        suppressions,
 			RuleID:              res.Control,
 			RuleIndex:           index[res.Control],
 			Level:               sarifLevel(res.Severity),

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
@@ -92,6 +93,23 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			fmt.Fprintf(&b, "%d object(s) in system namespaces were not judged by some controls (settings.systemNamespaces; -v lists them).\n", n)
 		}
 	}
+	if n := len(r.Exempted); n > 0 {
+		if opts.Verbose {
+			fmt.Fprintf(&b, "%d finding(s) exempted by exceptions:\n", n)
+			for _, e := range r.Exempted {
+				fmt.Fprintf(&b, "  %s:%d %s %s: %s (owner %s, expires %s, %s)\n", e.File, e.Line, e.Control,
+					ObjectRef{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name}.Label(), e.Exception.Reason, ownerOf(e.Exception), e.Exception.Expires, e.Exception.Source)
+			}
+		} else {
+			fmt.Fprintf(&b, "%d finding(s) exempted by exceptions (-v lists them).\n", n)
+		}
+	}
+	for _, e := range r.ExpiredExceptions {
+		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Expired exception (%s, %s, expired %s): its findings count again; renew or remove it.", e.Source, scopeOf(e), e.Expires)))
+	}
+	for _, e := range r.RefusedExceptions {
+		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Inline exception for %s refused: settings.allowInlineExceptions is false.", e.Control)))
+	}
 	if n := len(r.Errors); n > 0 {
 		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.Critical)), fmt.Sprintf("%d error(s):", n)))
 		for _, e := range r.Errors {
@@ -102,6 +120,14 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// scopeOf names what an exception covers.
+func scopeOf(e exceptions.Exception) string {
+	if e.Control != "" {
+		return e.Control
+	}
+	return "requirement " + e.Requirement
 }
 
 func summaryLine(r *Report, p painter) string {

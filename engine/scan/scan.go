@@ -11,9 +11,11 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"time"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/evidence"
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/policy"
@@ -44,6 +46,11 @@ type Options struct {
 	Evidence []string
 
 	evidence []*input.Object // loaded from Evidence
+
+	// Exceptions set aside the findings they cover (nil: none); Now is the
+	// date they are judged at (time.Now when zero).
+	Exceptions *exceptions.Set
+	Now        time.Time
 }
 
 // ClusterMode says when cluster-level controls run.
@@ -78,6 +85,13 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		controls[i] = b.Control
 	}
 	builder := report.NewBuilder(controls, opts.Profile)
+	if opts.Exceptions != nil {
+		now := opts.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		builder.WithExceptions(opts.Exceptions, now)
+	}
 
 	var files []string
 	for _, p := range opts.Paths {

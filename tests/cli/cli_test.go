@@ -479,6 +479,83 @@ spec:
 	assert.True(t, byFile["services/api/Dockerfile"]["SS-DF-002"], "Dockerfile")
 }
 
+func TestExceptionsExemptWithoutHiding(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "exceptions.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`exceptions:
+  - control: SS-PSS-003
+    namespaces: [monitoring]
+    kinds: [apps/DaemonSet]
+    owner: platform@contoso.com
+    reason: The agent reads kernel events.
+    expires: 2099-12-31
+  - control: SS-PSS-002
+    owner: platform@contoso.com
+    reason: Was needed for the migration.
+    expires: 2020-01-01
+`), 0o644))
+	manifest := filepath.Join(dir, "pod.yaml")
+	require.NoError(t, os.WriteFile(manifest, []byte(`apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-agent, namespace: monitoring}
+spec:
+  template:
+    metadata:
+      annotations:
+        shipshape.dev/exempt: SS-PSS-002
+        shipshape.dev/exempt-reason: needs the host network
+        shipshape.dev/exempt-expires: "2099-01-01"
+    spec:
+      hostNetwork: true
+      hostPID: true
+      containers: [{name: agent, image: x, securityContext: {privileged: true}}]
+`), 0o644))
+	base := []string{"scan", "--profile", "pss-baseline", "--config", os.DevNull, "-o", "json", "--fail-on", "high", "--exceptions", file, manifest}
+	r := shipshape(t, "", "", base...)
+	require.Equal(t, 1, r.code, "the expired hostPID exception no longer applies: %s", r.stderr)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	var controls []string
+	for _, res := range rep["results"].([]any) {
+		controls = append(controls, res.(map[string]any)["control"].(string))
+	}
+	assert.Contains(t, controls, "SS-PSS-002", "the inline annotation is on the pod template, not on the DaemonSet, so it does not apply")
+	assert.NotContains(t, controls, "SS-PSS-003", "exempted by the file")
+	exempted := rep["exempted"].([]any)
+	require.Len(t, exempted, 1)
+	assert.Equal(t, "SS-PSS-003", exempted[0].(map[string]any)["control"])
+	assert.Equal(t, "platform@contoso.com", exempted[0].(map[string]any)["exception"].(map[string]any)["owner"])
+	assert.Len(t, rep["expired_exceptions"], 1)
+	assert.EqualValues(t, 1, rep["summary"].(map[string]any)["exempted"])
+
+	r = shipshape(t, "", "", append(append([]string{}, base[:5]...), "-o", "sarif", "--fail-on", "none", "--exceptions", file, manifest)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"suppressions"`)
+	assert.Contains(t, r.stdout, `"kind": "external"`)
+
+	r = shipshape(t, "", "", "scan", "--fail-on", "none", "--exceptions", filepath.Join(dir, "missing.yaml"), manifest)
+	assert.Equal(t, 2, r.code)
+
+	inline := filepath.Join(dir, "inline.yaml")
+	require.NoError(t, os.WriteFile(inline, []byte(`apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: ops
+  annotations: {shipshape.dev/exempt: "SS-PSS-003", shipshape.dev/exempt-reason: break-glass debugging, shipshape.dev/exempt-expires: "2099-01-01"}
+spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
+`), 0o644))
+	args := []string{"scan", "--profile", "pss-baseline", "--fail-on", "critical", inline}
+	r = shipshape(t, "", "", append(args, "--config", os.DevNull)...)
+	assert.Equal(t, 0, r.code, "an inline exception on the object applies:\n%s", r.stdout)
+	assert.Contains(t, r.stdout, "1 finding(s) exempted")
+	forbid := filepath.Join(dir, "forbid.yaml")
+	require.NoError(t, os.WriteFile(forbid, []byte("settings:\n  allowInlineExceptions: false\n"), 0o644))
+	r = shipshape(t, "", "", append(args, "--config", forbid)...)
+	assert.Equal(t, 1, r.code, "a profile setting can forbid inline exceptions")
+	assert.Contains(t, r.stdout, "Inline exception for SS-PSS-003 refused")
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)

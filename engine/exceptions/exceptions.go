@@ -1,0 +1,251 @@
+// Package exceptions decides which findings a team has accepted: entries of
+// an exceptions file that scope a control (or every control of a
+// requirement) to namespaces, kinds and names, and inline annotations on an
+// object. Every exception has an owner, a reason and an expiry; an expired
+// exception stops applying and is reported, never silently honoured.
+package exceptions
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/schema"
+)
+
+// DefaultFile is read when present and no --exceptions is given.
+const DefaultFile = ".shipshape-exceptions.yaml"
+
+// Inline exception annotations.
+const (
+	AnnotationExempt  = "shipshape.dev/exempt"
+	AnnotationReason  = "shipshape.dev/exempt-reason"
+	AnnotationExpires = "shipshape.dev/exempt-expires"
+)
+
+const fileSchema = `{
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["exceptions"],
+  "properties": {
+    "exceptions": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["owner", "reason", "expires"],
+        "oneOf": [{"required": ["control"]}, {"required": ["requirement"]}],
+        "properties": {
+          "control": {"type": "string", "minLength": 1},
+          "requirement": {"type": "string", "minLength": 1},
+          "namespaces": {"type": "array", "items": {"type": "string", "minLength": 1}},
+          "kinds": {"type": "array", "items": {"type": "string", "minLength": 1}},
+          "names": {"type": "array", "items": {"type": "string", "minLength": 1}},
+          "owner": {"type": "string", "minLength": 1},
+          "reason": {"type": "string", "minLength": 1},
+          "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+        }
+      }
+    }
+  }
+}`
+
+// Exception is one accepted finding scope.
+type Exception struct {
+	Control     string   `json:"control,omitempty"`
+	Requirement string   `json:"requirement,omitempty"`
+	Namespaces  []string `json:"namespaces,omitempty"`
+	Kinds       []string `json:"kinds,omitempty"`
+	Names       []string `json:"names,omitempty"`
+	Owner       string   `json:"owner,omitempty"`
+	Reason      string   `json:"reason"`
+	Expires     string   `json:"expires"`
+	// Source is "file:line" for file entries, "inline" for annotations.
+	Source string `json:"source"`
+
+	expires time.Time
+}
+
+// Expired reports whether the exception no longer applies at now: it
+// covers its whole expiry day.
+func (e Exception) Expired(now time.Time) bool {
+	return !now.Before(e.expires.AddDate(0, 0, 1))
+}
+
+// Set is the exceptions of a run.
+type Set struct {
+	entries     []Exception
+	allowInline bool
+}
+
+// Load reads an exceptions file; an unknown control or requirement is an
+// error naming the line.
+func Load(file string, lib *policy.Library, known func(requirement string) bool) (*Set, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("exceptions: %w", err)
+	}
+	s, err := schema.CompileJSON("exceptions.json", []byte(fileSchema))
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Exceptions []Exception `json:"exceptions"`
+	}
+	d, err := schema.DecodeFile(file, data, s, &doc)
+	if err != nil {
+		return nil, err
+	}
+	set := &Set{allowInline: true}
+	for i, e := range doc.Exceptions {
+		line := d.Line([]any{"exceptions", i})
+		where := fmt.Sprintf("%s:%d", file, line)
+		if e.Control != "" {
+			if _, ok := lib.Control(e.Control); !ok {
+				return nil, fmt.Errorf("%s: exception for unknown control %s", where, e.Control)
+			}
+		}
+		if e.Requirement != "" && !known(e.Requirement) {
+			return nil, fmt.Errorf("%s: exception for unknown requirement %s", where, e.Requirement)
+		}
+		for _, patterns := range [][]string{e.Namespaces, e.Kinds, e.Names} {
+			for _, p := range patterns {
+				if _, err := path.Match(p, ""); err != nil {
+					return nil, fmt.Errorf("%s: bad pattern %q: %w", where, p, err)
+				}
+			}
+		}
+		t, err := time.Parse(time.DateOnly, e.Expires)
+		if err != nil {
+			return nil, fmt.Errorf("%s: expires: %w", where, err)
+		}
+		e.expires, e.Source = t, where
+		set.entries = append(set.entries, e)
+	}
+	return set, nil
+}
+
+// Empty returns a set with no file entries.
+func Empty() *Set { return &Set{allowInline: true} }
+
+// WithInline says whether inline annotations may exempt findings.
+func (s *Set) WithInline(allow bool) *Set {
+	c := *s
+	c.allowInline = allow
+	return &c
+}
+
+// Finding is what a decision needs to know about a finding.
+type Finding struct {
+	Control      string
+	Requirements []string
+	Namespace    string
+	Kind         string // "group/Kind" or "Kind" for the core group
+	Name         string
+	Annotations  map[string]string
+}
+
+// Decision is the outcome for one finding.
+type Decision struct {
+	// Exempt is the exception that applies, if any.
+	Exempt *Exception
+	// Expired are matching exceptions past their date.
+	Expired []Exception
+	// Refused is an inline exception that settings forbid.
+	Refused *Exception
+}
+
+// Decide finds the exceptions that cover a finding at now.
+func (s *Set) Decide(f Finding, now time.Time) Decision {
+	var d Decision
+	for _, e := range s.entries {
+		if !e.covers(f) {
+			continue
+		}
+		if e.Expired(now) {
+			d.Expired = append(d.Expired, e)
+			continue
+		}
+		if d.Exempt == nil {
+			e := e
+			d.Exempt = &e
+		}
+	}
+	if inline, ok := inlineException(f); ok {
+		switch {
+		case !s.allowInline:
+			d.Refused = &inline
+		case inline.Expired(now):
+			d.Expired = append(d.Expired, inline)
+		case d.Exempt == nil:
+			d.Exempt = &inline
+		}
+	}
+	return d
+}
+
+func (e Exception) covers(f Finding) bool {
+	if e.Control != "" && e.Control != f.Control {
+		return false
+	}
+	if e.Requirement != "" && !contains(f.Requirements, e.Requirement) {
+		return false
+	}
+	return matchesAny(e.Namespaces, f.Namespace) && matchesAny(e.Kinds, f.Kind) && matchesAny(e.Names, f.Name)
+}
+
+// matchesAny is true for no patterns, or when one glob matches.
+func matchesAny(patterns []string, value string) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, value); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// inlineException reads the annotations: the listed control IDs, a reason
+// and an expiry date, all required.
+func inlineException(f Finding) (Exception, bool) {
+	ids := f.Annotations[AnnotationExempt]
+	if ids == "" {
+		return Exception{}, false
+	}
+	listed := false
+	for _, id := range strings.Split(ids, ",") {
+		if strings.TrimSpace(id) == f.Control {
+			listed = true
+		}
+	}
+	if !listed {
+		return Exception{}, false
+	}
+	e := Exception{Control: f.Control, Reason: f.Annotations[AnnotationReason], Expires: f.Annotations[AnnotationExpires], Source: "inline"}
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(e.Expires))
+	if err != nil || strings.TrimSpace(e.Reason) == "" {
+		// An inline exception without a reason or a valid expiry cannot
+		// be honoured: it is reported as already expired.
+		e.expires = time.Time{}
+		if e.Expires == "" {
+			e.Expires = "(missing)"
+		}
+		return e, true
+	}
+	e.expires = t
+	return e, true
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
