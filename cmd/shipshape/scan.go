@@ -31,6 +31,7 @@ func newScanCommand(e *env) *cobra.Command {
 		cluster     string
 		evidence    []string
 		exceptFile  string
+		baseline    string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -101,6 +102,13 @@ signature verifications for the image controls.`,
 			if err != nil {
 				return err
 			}
+			if baseline != "" {
+				old, err := report.ReadReport(baseline)
+				if err != nil {
+					return fmt.Errorf("--baseline: %w", err)
+				}
+				r.ApplyBaseline(report.Fingerprints(old))
+			}
 			var w io.Writer = e.stdout
 			if outputFile != "" {
 				f, err := os.Create(outputFile)
@@ -130,6 +138,8 @@ signature verifications for the image controls.`,
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
 	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
+	f.StringVar(&baseline, "baseline", "",
+		"fail only on findings that the JSON report in `FILE` (from an earlier scan -o json) does not have; matched by fingerprint, not line")
 	f.StringVar(&exceptFile, "exceptions", "",
 		"accept the findings the exceptions in `FILE` cover (default: "+exceptions.DefaultFile+" when present); they are listed as exempted")
 	f.StringArrayVar(&evidence, "evidence", nil,

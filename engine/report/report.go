@@ -4,6 +4,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -60,6 +62,12 @@ type Result struct {
 	APIVersion string `json:"apiVersion,omitempty"`
 	ItemPath   []int  `json:"item_path,omitempty"`
 	Field      string `json:"field,omitempty"`
+	// Fingerprint identifies the finding across runs: control, object
+	// identity and field path, not the file or line, which move.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Baseline marks a finding the --baseline report already had; it does
+	// not fail the scan.
+	Baseline bool `json:"baseline,omitempty"`
 
 	annotations map[string]string // the object's, for inline exceptions
 }
@@ -84,6 +92,8 @@ type Summary struct {
 	Excluded int    `json:"excluded"`
 	Errors   int    `json:"errors"`
 	Exempted int    `json:"exempted"`
+	// New counts the findings that are not in the --baseline report.
+	New *int `json:"new,omitempty"`
 	// ClusterChecked is true when cluster-level controls judged the scanned
 	// objects as a whole; their results have an empty file.
 	ClusterChecked bool `json:"cluster_checked"`
@@ -216,6 +226,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			res.ItemPath = append([]int{}, obj.Item...)
 		}
 		res.annotations = annotationsOf(obj)
+		res.Fingerprint = Fingerprint(res)
 		results = append(results, res)
 	}
 	sort.SliceStable(results, func(i, j int) bool {
@@ -431,9 +442,37 @@ func (r *Report) ExitCode(failOn policy.Severity) int {
 		return 0
 	}
 	for _, res := range r.Results {
-		if policy.Severity(res.Severity).Rank() >= failOn.Rank() {
+		if !res.Baseline && policy.Severity(res.Severity).Rank() >= failOn.Rank() {
 			return 1
 		}
 	}
 	return 0
+}
+
+// Fingerprint identifies a finding across runs by its control, the
+// object's API group, kind, namespace and name, and the field path; the
+// message stands in for the field when a control names none (cluster-level
+// findings).
+func Fingerprint(res Result) string {
+	group, _ := input.SplitAPIVersion(res.APIVersion)
+	field := res.Field
+	if field == "" {
+		field = "message:" + res.Message
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{res.Control, group, res.Kind, res.Namespace, res.Name, field}, "\x00")))
+	return hex.EncodeToString(h[:16])
+}
+
+// ApplyBaseline marks the findings whose fingerprints an earlier report
+// holds; only the others fail the scan.
+func (r *Report) ApplyBaseline(known map[string]bool) {
+	n := 0
+	for i := range r.Results {
+		if known[r.Results[i].Fingerprint] {
+			r.Results[i].Baseline = true
+			continue
+		}
+		n++
+	}
+	r.Summary.New = &n
 }

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -195,7 +193,7 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 			Level:               sarifLevel(res.Severity),
 			Message:             sarifText{Text: res.Message},
 			Locations:           locations,
-			PartialFingerprints: map[string]string{"shipshape/v1": fingerprint(res)},
+			PartialFingerprints: map[string]string{"shipshape/v2": res.Fingerprint},
 			Properties:          map[string]any{"requirements": res.Requirements, "field": res.Field},
 		})
 	}
@@ -264,9 +262,3 @@ func artifactURI(file string) string {
 
 // fingerprint identifies a result across runs without its line, which moves
 // as files change: control, file, object identity and field.
-func fingerprint(res Result) string {
-	h := sha256.Sum256([]byte(strings.Join([]string{
-		res.Control, filepath.ToSlash(res.File), res.APIVersion, res.Kind, res.Namespace, res.Name, res.Field, res.Message,
-	}, "\x00")))
-	return hex.EncodeToString(h[:16])
-}

@@ -556,6 +556,72 @@ spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}
 	assert.Contains(t, r.stdout, "Inline exception for SS-PSS-003 refused")
 }
 
+func TestBaselineAndDiff(t *testing.T) {
+	dir := t.TempDir()
+	before := `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  hostPID: true
+  containers: [{name: a, image: x, securityContext: {privileged: true}}]
+`
+	// Moved to another file, shifted down by comments, hostPID fixed,
+	// hostIPC added.
+	after := `# moved and re-indented
+# by a refactoring
+
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  hostIPC: true
+  containers: [{name: a, image: x, securityContext: {privileged: true}}]
+`
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "old"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "new"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "old", "pod.yaml"), []byte(before), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "new", "web.yaml"), []byte(after), 0o644))
+	scan := func(sub string, extra ...string) result {
+		args := append([]string{"scan", "--profile", "pss-baseline", "--config", os.DevNull, "-o", "json"}, extra...)
+		return shipshape(t, "", "", append(args, filepath.Join(dir, sub))...)
+	}
+	old := scan("old", "--fail-on", "none")
+	require.Equal(t, 0, old.code, old.stderr)
+	oldFile := filepath.Join(dir, "old.json")
+	require.NoError(t, os.WriteFile(oldFile, []byte(old.stdout), 0o644))
+
+	r := scan("new", "--baseline", oldFile)
+	assert.Equal(t, 1, r.code, "hostIPC is new")
+	var rep struct {
+		Results []struct {
+			Control  string `json:"control"`
+			Baseline bool   `json:"baseline"`
+		} `json:"results"`
+		Summary struct {
+			New int `json:"new"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	assert.Equal(t, 1, rep.Summary.New)
+	for _, res := range rep.Results {
+		// hostIPC (SS-PSS-002) is new; privileged is the old finding.
+		assert.Equal(t, res.Control != "SS-PSS-002", res.Baseline, res.Control)
+	}
+	newFile := filepath.Join(dir, "new.json")
+	require.NoError(t, os.WriteFile(newFile, []byte(scan("new", "--fail-on", "none").stdout), 0o644))
+
+	d := shipshape(t, "", "", "diff", oldFile, newFile)
+	assert.Equal(t, 1, d.code, "new findings fail the diff")
+	assert.Contains(t, d.stdout, "1 new, 1 fixed, 1 unchanged.", "privileged is unchanged although its file and line moved")
+	assert.Contains(t, d.stdout, "hostIPC")
+	assert.Contains(t, d.stdout, "hostPID")
+	same := shipshape(t, "", "", "diff", newFile, newFile)
+	assert.Equal(t, 0, same.code)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "junk.json"), []byte("{}"), 0o644))
+	assert.Equal(t, 2, scan("new", "--baseline", filepath.Join(dir, "junk.json")).code)
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)
@@ -563,7 +629,7 @@ func TestVersionAndHelp(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &v))
 	assert.NotEmpty(t, v["version"])
 	assert.NotEmpty(t, v["opa"])
-	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy", "bundle build", "bundle inspect", "bundle verify", "bundle serve"} {
+	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy", "bundle build", "bundle inspect", "bundle verify", "bundle serve", "diff"} {
 		r := shipshape(t, "", "", append(strings.Fields(cmd), "--help")...)
 		assert.Equal(t, 0, r.code)
 		assert.Contains(t, r.stdout, "Examples:", cmd)
