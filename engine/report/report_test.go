@@ -165,7 +165,7 @@ func TestSARIF(t *testing.T) {
 	assert.Equal(t, "error", res.Level)
 	assert.Equal(t, "deploy/app.yaml", res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 	assert.Equal(t, 12, res.Locations[0].PhysicalLocation.Region.StartLine)
-	assert.NotEmpty(t, res.Fingerprints["shipshape/v1"])
+	assert.NotEmpty(t, res.Fingerprints["shipshape/v2"])
 	assert.Equal(t, "warning", run.Results[1].Level)
 	assert.False(t, run.Invocations[0].ExecutionSuccessful, "input errors mark the run unsuccessful")
 }
@@ -208,4 +208,26 @@ func TestUnknownFormat(t *testing.T) {
 	err := Write(&bytes.Buffer{}, sample(t), "yaml", Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "text, json, sarif, junit, github")
+}
+
+func TestFingerprintIgnoresFileAndLine(t *testing.T) {
+	a := Result{Control: "SS-PSS-003", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web", Field: "spec.template.spec.containers[0].securityContext.privileged", File: "a.yaml", Line: 10, Message: "m1"}
+	b := a
+	b.File, b.Line, b.Message, b.APIVersion = "dir/b.yaml", 99, "m2", "apps/v1beta2"
+	assert.Equal(t, Fingerprint(a), Fingerprint(b), "file, line, message and version move; the finding is the same")
+	for name, change := range map[string]func(*Result){
+		"control":   func(r *Result) { r.Control = "SS-PSS-004" },
+		"namespace": func(r *Result) { r.Namespace = "other" },
+		"name":      func(r *Result) { r.Name = "api" },
+		"field":     func(r *Result) { r.Field = "spec.template.spec.containers[1].securityContext.privileged" },
+		"group":     func(r *Result) { r.APIVersion = "extensions/v1beta1" },
+	} {
+		c := a
+		change(&c)
+		assert.NotEqual(t, Fingerprint(a), Fingerprint(c), name)
+	}
+	cluster := Result{Control: "SS-OPS-001", Message: "no agent"}
+	other := cluster
+	other.Message = "no alert rules"
+	assert.NotEqual(t, Fingerprint(cluster), Fingerprint(other), "without a field the message tells findings apart")
 }
