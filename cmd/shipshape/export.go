@@ -57,8 +57,9 @@ func newExportTarget(e *env, name, short, long, example string, run exporter) *c
 	var (
 		lib  libraryFlags
 		prof profileFlags
-		out  string
-		opts = export.Options{}
+		out        string
+		exceptFile string
+		opts       = export.Options{}
 	)
 	cmd := &cobra.Command{
 		Use:     name + " -o DIR",
@@ -78,6 +79,9 @@ func newExportTarget(e *env, name, short, long, example string, run exporter) *c
 			if err != nil {
 				return err
 			}
+			if opts.Exceptions, err = loadExceptions(exceptFile, library, sel); err != nil {
+				return err
+			}
 			opts.Version = versionString()
 			files, err := run(cmd.Context(), library, sel, opts)
 			if err != nil {
@@ -93,6 +97,7 @@ func newExportTarget(e *env, name, short, long, example string, run exporter) *c
 	lib.register(cmd)
 	prof.register(cmd)
 	cmd.Flags().StringVar(&prof.profile, "bundle", "", "export the profile `NAME` from bundles/ (same as --profile)")
+	cmd.Flags().StringVar(&exceptFile, "exceptions", "", "honour the exceptions in `FILE` where the target can express them (default: .shipshape-exceptions.yaml when present); EXCEPTIONS.md lists the rest")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write into `DIR` (new, empty, or an earlier export, whose stale files are removed)")
 	switch name {
 	case "gatekeeper":

@@ -249,3 +249,37 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// ForControl returns the file entries that cover every finding of a
+// control (by ID or by one of its requirements) and still apply at now.
+func (s *Set) ForControl(id string, requirements []string, now time.Time) []Exception {
+	var out []Exception
+	for _, e := range s.entries {
+		if e.Expired(now) {
+			continue
+		}
+		if e.Control == id || (e.Requirement != "" && contains(requirements, e.Requirement)) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// GatekeeperNamespaces returns the exception's namespaces as Gatekeeper
+// excludedNamespaces patterns, when the exception is scoped by namespace
+// alone and each glob is an exact name, a prefix* or a *suffix; ok is false
+// when Gatekeeper's match cannot express it.
+func (e Exception) GatekeeperNamespaces() (patterns []string, ok bool) {
+	if len(e.Namespaces) == 0 || len(e.Kinds) > 0 || len(e.Names) > 0 {
+		return nil, false
+	}
+	for _, p := range e.Namespaces {
+		inner := strings.TrimSuffix(strings.TrimPrefix(p, "*"), "*")
+		// "*" alone would also cover cluster-scoped objects offline,
+		// which Gatekeeper's namespace match never excludes.
+		if p == "*" || strings.ContainsAny(inner, "*?[\\") {
+			return nil, false
+		}
+	}
+	return append([]string{}, e.Namespaces...), true
+}

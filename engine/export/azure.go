@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
@@ -203,9 +204,13 @@ func Initiative(sel *profile.Selection, bindings []eval.Binding, opts Options) (
 				paramLabelSelector: {"value": "[parameters('labelSelector')]"},
 			},
 		}
-		if len(b.ExcludedNamespaces) > 0 {
+		switch {
+		case slices.Equal(b.ExcludedNamespaces, sel.SystemNamespaces()) && len(b.ExcludedNamespaces) > 0:
 			ref.Parameters[paramExcludedNamespaces] = map[string]any{"value": "[parameters('excludedNamespaces')]"}
-		} else {
+		case len(b.ExcludedNamespaces) > 0:
+			// Exceptions added namespaces for this control alone.
+			ref.Parameters[paramExcludedNamespaces] = map[string]any{"value": b.ExcludedNamespaces}
+		default:
 			// The control judges system namespaces itself (it takes
 			// systemNamespaces as a parameter).
 			ref.Parameters[paramExcludedNamespaces] = map[string]any{"value": []string{}}
@@ -226,7 +231,9 @@ func AzurePolicy(lib *policy.Library, sel *profile.Selection, opts Options) ([]F
 		files    []File
 		bindings []eval.Binding
 	)
-	for _, b := range sel.Bindings {
+	selected, exceptionFiles := withExceptions(sel.Bindings, opts, "Azure Policy")
+	files = append(files, exceptionFiles...)
+	for _, b := range selected {
 		if !b.Control.Admission {
 			continue
 		}

@@ -16,8 +16,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 )
 
 // Options tunes an export.
@@ -34,6 +38,86 @@ type Options struct {
 	// are created (a subscription or management group); the initiative
 	// names its definitions under it.
 	DefinitionScope string
+	// Exceptions, when set, are honoured where the target can express them
+	// (namespace-scoped exceptions become excluded namespaces) and listed
+	// in EXCEPTIONS.md otherwise; Now decides which have expired.
+	Exceptions *exceptions.Set
+	Now        time.Time
+}
+
+// exceptionsFile lists how an export treated the exceptions.
+const exceptionsFile = "EXCEPTIONS.md"
+
+// withExceptions returns the bindings with the namespaces of expressible
+// exceptions excluded, and a report of what could not be expressed.
+func withExceptions(bindings []eval.Binding, opts Options, target string) ([]eval.Binding, []File) {
+	if opts.Exceptions == nil {
+		return bindings, nil
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var applied, skipped []string
+	out := make([]eval.Binding, len(bindings))
+	for i, b := range bindings {
+		out[i] = b
+		if !b.Control.Admission {
+			continue
+		}
+		for _, e := range opts.Exceptions.ForControl(b.Control.ID, b.Control.Requirements, now) {
+			line := fmt.Sprintf("- %s: %s (owner %s, expires %s, %s)", b.Control.ID, e.Reason, e.Owner, e.Expires, e.Source)
+			if ns, ok := e.GatekeeperNamespaces(); ok {
+				excluded := append([]string{}, out[i].ExcludedNamespaces...)
+				for _, n := range ns {
+					excluded = appendUnique(excluded, n)
+				}
+				out[i].ExcludedNamespaces = excluded
+				applied = append(applied, line+": excluded namespaces "+strings.Join(ns, ", "))
+				continue
+			}
+			skipped = append(skipped, line+": "+scopeText(e))
+		}
+	}
+	if len(applied)+len(skipped) == 0 {
+		return out, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Exceptions in this %s export\n\n", target)
+	b.WriteString(`Exceptions scoped by namespace alone become excluded namespaces. The others
+cannot be expressed by the admission controller's match, so they are NOT
+enforced as exceptions here: the objects they cover are still denied.
+Inline exceptions (shipshape.dev/exempt annotations) are honoured by
+shipshape scan only.
+
+`)
+	fmt.Fprintf(&b, "## Applied (%d)\n\n%s\n\n## Not expressible (%d)\n\n%s\n",
+		len(applied), strings.Join(orNone(applied), "\n"), len(skipped), strings.Join(orNone(skipped), "\n"))
+	return out, []File{{exceptionsFile, []byte(b.String())}}
+}
+
+func scopeText(e exceptions.Exception) string {
+	var parts []string
+	if len(e.Namespaces) > 0 {
+		parts = append(parts, "namespaces "+strings.Join(e.Namespaces, ", "))
+	}
+	if len(e.Kinds) > 0 {
+		parts = append(parts, "kinds "+strings.Join(e.Kinds, ", "))
+	}
+	if len(e.Names) > 0 {
+		parts = append(parts, "names "+strings.Join(e.Names, ", "))
+	}
+	if len(parts) == 0 {
+		return "covers the whole control; disable it in the profile instead"
+	}
+	return "scoped by " + strings.Join(parts, "; ")
+}
+
+func orNone(list []string) []string {
+	if len(list) == 0 {
+		return []string{"(none)"}
+	}
+	return list
 }
 
 // File is one generated file, by slash-separated path within the export.

@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
 	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/library"
@@ -223,4 +225,41 @@ func TestWriteReplacesOnlyItsOwnFiles(t *testing.T) {
 	err = Write(dir, []File{{"x.yaml", nil}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "outside the export directory")
+}
+
+func TestExportsHonourExpressibleExceptions(t *testing.T) {
+	lib := loadLibrary(t)
+	sel := selection(t, lib, "pss-baseline", "")
+	file := filepath.Join(t.TempDir(), "exceptions.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`exceptions:
+  - {control: SS-PSS-003, namespaces: [monitoring, "logging-*"], owner: a, reason: agents, expires: 2099-12-31}
+  - {requirement: POD-08, namespaces: ["*"], owner: a, reason: everything, expires: 2099-12-31}
+  - {control: SS-PSS-002, kinds: [apps/DaemonSet], owner: a, reason: cni, expires: 2099-12-31}
+  - {control: SS-PSS-001, namespaces: [old], owner: a, reason: gone, expires: 2020-01-01}
+`), 0o644))
+	set, err := exceptions.Load(file, lib, func(id string) bool { return id == "POD-08" })
+	require.NoError(t, err)
+	opts := Options{Version: "1", Exceptions: set, Now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	files, err := Gatekeeper(context.Background(), lib, sel, opts)
+	require.NoError(t, err)
+	byPath := map[string]string{}
+	for _, f := range files {
+		byPath[f.Path] = string(f.Data)
+	}
+	assert.Contains(t, byPath["constraints/ss-pss-003.yaml"], "- logging-*")
+	assert.Contains(t, byPath["constraints/ss-pss-003.yaml"], "- monitoring")
+	assert.NotContains(t, byPath["constraints/ss-pss-001.yaml"], "- old", "expired exceptions are not exported")
+	report := byPath["EXCEPTIONS.md"]
+	assert.Contains(t, report, "## Applied (1)")
+	assert.Contains(t, report, "SS-PSS-002: cni")
+	assert.Contains(t, report, "scoped by kinds apps/DaemonSet")
+	assert.Contains(t, report, "namespaces *", "a match-all namespace glob is not expressible")
+
+	az, err := AzurePolicy(lib, sel, opts)
+	require.NoError(t, err)
+	for _, f := range az {
+		if strings.HasPrefix(f.Path, "initiatives/") {
+			assert.Contains(t, string(f.Data), `"logging-*"`, "the initiative gives the control its own exclusion list")
+		}
+	}
 }

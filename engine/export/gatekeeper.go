@@ -260,7 +260,9 @@ func Gatekeeper(ctx context.Context, lib *policy.Library, sel *profile.Selection
 		kinds             = map[string]string{}
 		admissionControls []*policy.Control
 	)
-	for _, b := range sel.Bindings {
+	bindings, exceptionFiles := withExceptions(sel.Bindings, opts, "Gatekeeper")
+	files = append(files, exceptionFiles...)
+	for _, b := range bindings {
 		c := b.Control
 		if c.ExternalDataProvider != "" {
 			provider, _ := sel.Settings[c.ExternalDataProvider].(string)
