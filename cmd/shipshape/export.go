@@ -55,8 +55,8 @@ type exporter func(context.Context, *policy.Library, *profile.Selection, export.
 
 func newExportTarget(e *env, name, short, long, example string, run exporter) *cobra.Command {
 	var (
-		lib  libraryFlags
-		prof profileFlags
+		lib        libraryFlags
+		prof       profileFlags
 		out        string
 		exceptFile string
 		opts       = export.Options{}
