@@ -12,7 +12,7 @@ GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
-.PHONY: all build run test lint generate bench fuzz clean
+.PHONY: all build run test lint generate bench fuzz report-demo clean
 
 all: lint test
 
@@ -51,6 +51,14 @@ generate: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -count 1 ./tests/bench/
 	$(GO) test -run '^$$' -bench . -benchtime 10000x -count 1 ./tests/opa/
+
+## report-demo: the HTML compliance report of examples/ and a headless-Chromium screenshot of it, in bin/
+report-demo: build
+	./bin/shipshape report --config examples/shipshape.yaml --evidence examples/evidence --format html -o bin/compliance.html examples/good examples/bad
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+	  --disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --window-size=1280,2400 \
+	  --screenshot=$(CURDIR)/bin/compliance.png file://$(CURDIR)/bin/compliance.html
+	@echo "wrote bin/compliance.html and bin/compliance.png"
 
 ## fuzz: fuzz PSS parity and the manifest loader for FUZZTIME each
 fuzz:

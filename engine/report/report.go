@@ -41,6 +41,7 @@ type Report struct {
 
 	controls []*policy.Control
 	objects  []ObjectRef
+	judged   map[string]int // control ID → objects it judged
 }
 
 // Result is one violation. A result of a cluster-level control has an
@@ -150,6 +151,9 @@ func (o ObjectRef) Label() string {
 // Controls returns the controls the scan evaluated.
 func (r *Report) Controls() []*policy.Control { return r.controls }
 
+// Judged returns how many objects a control judged.
+func (r *Report) Judged(controlID string) int { return r.judged[controlID] }
+
 // Objects returns every scanned object in input order.
 func (r *Report) Objects() []ObjectRef { return r.objects }
 
@@ -157,6 +161,7 @@ func (r *Report) Objects() []ObjectRef { return r.objects }
 // can be judged in parallel and their objects released early) and added to
 // a Builder in input order.
 type Part struct {
+	judged   map[string]int
 	file     string
 	cluster  bool
 	results  []Result
@@ -194,6 +199,12 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		ref.Item = &i
 	}
 	p.objects = append(p.objects, ref)
+	if p.judged == nil {
+		p.judged = map[string]int{}
+	}
+	for _, id := range j.Judged {
+		p.judged[id]++
+	}
 	if len(j.Excluded) > 0 {
 		p.excluded = append(p.excluded, Excluded{ObjectRef: ref, Controls: j.Excluded})
 	}
@@ -302,6 +313,12 @@ func (b *Builder) Add(p *Part) {
 	r := b.r
 	r.Errors = append(r.Errors, p.errors...)
 	r.Results = append(r.Results, p.results...)
+	if r.judged == nil {
+		r.judged = map[string]int{}
+	}
+	for id, n := range p.judged {
+		r.judged[id] += n
+	}
 	for _, res := range p.results {
 		r.Summary.Violations++
 		r.Summary.BySeverity[res.Severity]++
