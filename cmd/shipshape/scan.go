@@ -12,6 +12,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
+	"github.com/shipshape-dev/shipshape/engine/render"
 	"github.com/shipshape-dev/shipshape/engine/report"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/engine/scan"
@@ -32,6 +33,7 @@ func newScanCommand(e *env) *cobra.Command {
 		evidence    []string
 		exceptFile  string
 		baseline    string
+		helm        render.HelmOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -52,7 +54,10 @@ Gatekeeper's synced data.inventory. Cluster-level controls (a runtime
 detection agent, alert rules, backups, GitOps) judge the scanned objects as
 a whole when they describe a cluster; their results have no file.
 
-ARM templates, az CLI JSON and Terraform plans (AKS clusters, registries,
+Directories with a Chart.yaml are rendered with Helm's packages (--values,
+--set, vendored subcharts) and directories with a kustomization.yaml are
+built with kustomize's API, offline; findings name the template or source
+file. ARM templates, az CLI JSON and Terraform plans (AKS clusters, registries,
 diagnostic settings) and Dockerfiles are recognised by content and name and
 judged too (docs/inputs.md). --evidence adds image scan reports, SBOMs and
 signature verifications for the image controls.`,
@@ -91,6 +96,7 @@ signature verifications for the image controls.`,
 			}
 			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
 				Exceptions:    exempt,
+				Helm:          helm,
 				Paths:         args,
 				Stdin:         e.stdin,
 				Workers:       workers,
@@ -138,6 +144,9 @@ signature verifications for the image controls.`,
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
 	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
+	f.StringArrayVarP(&helm.ValuesFiles, "values", "f", nil, "Helm charts among the paths: merge the values in `FILE`; repeatable")
+	f.StringArrayVar(&helm.Set, "set", nil, "Helm charts among the paths: set `KEY=VALUE` as helm --set does; repeatable")
+	f.StringVar(&helm.Release, "release", "release", "Helm charts among the paths: the release `NAME`")
 	f.StringVar(&baseline, "baseline", "",
 		"fail only on findings that the JSON report in `FILE` (from an earlier scan -o json) does not have; matched by fingerprint, not line")
 	f.StringVar(&exceptFile, "exceptions", "",

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/dockerfile"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/render"
 )
 
 // Stdin is the path that names standard input.
@@ -29,6 +30,8 @@ type Options struct {
 	MaxFileSize int64
 	// Workers bounds parallel parsing (GOMAXPROCS when zero).
 	Workers int
+	// Helm tunes how charts found among the paths are rendered.
+	Helm render.HelmOptions
 }
 
 func (o Options) maxFileSize() int64 {
@@ -78,12 +81,22 @@ func Discover(paths []string) ([]string, error) {
 			add(p)
 			continue
 		}
+		if renderable(p) {
+			add(p)
+			continue
+		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return &Error{File: path, Document: -1, Err: unwrapPathError(err)}
 			}
 			if d.IsDir() {
 				if d.Name() == ".git" && path != p {
+					return filepath.SkipDir
+				}
+				if path != p && renderable(path) {
+					// A chart or kustomization is rendered as a whole; its
+					// files are templates and patches, not manifests.
+					add(path)
 					return filepath.SkipDir
 				}
 				return nil
@@ -100,18 +113,53 @@ func Discover(paths []string) ([]string, error) {
 	return files, nil
 }
 
-// ReadFile reads and decodes one file ("-" for standard input). Problems
-// are returned inside File.Errors, never as a panic.
+// renderable reports whether a directory is a Helm chart or a
+// kustomization, read by rendering it.
+func renderable(dir string) bool { return render.IsChart(dir) || render.IsKustomization(dir) }
+
+// ReadFile reads and decodes one file ("-" for standard input), or renders
+// a chart or kustomization directory. Problems are returned inside
+// File.Errors, never as a panic.
 func ReadFile(name string, opts Options) *File {
 	display := name
 	if name == Stdin {
 		display = StdinName
+	}
+	if info, err := os.Stat(name); err == nil && info.IsDir() {
+		return renderDir(name, opts)
 	}
 	data, err := readLimited(name, opts)
 	if err != nil {
 		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: err}}}
 	}
 	return ParseBytes(display, data)
+}
+
+// renderDir renders a chart or kustomization; each produced document is
+// attributed to the template or source file that made it.
+func renderDir(dir string, opts Options) *File {
+	var (
+		docs []render.Document
+		err  error
+	)
+	if render.IsChart(dir) {
+		docs, err = render.Helm(dir, opts.Helm)
+	} else {
+		docs, err = render.Kustomize(dir)
+	}
+	f := &File{Name: dir}
+	if err != nil {
+		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
+		return f
+	}
+	for _, d := range docs {
+		part := decodeFile(d.File, d.Data)
+		f.Documents += part.Documents
+		f.Objects = append(f.Objects, part.Objects...)
+		f.Skipped = append(f.Skipped, part.Skipped...)
+		f.Errors = append(f.Errors, part.Errors...)
+	}
+	return f
 }
 
 // ReadAll reads files in parallel and returns them in the given order.

@@ -19,6 +19,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/render"
 	"github.com/shipshape-dev/shipshape/engine/report"
 )
 
@@ -51,6 +52,8 @@ type Options struct {
 	// date they are judged at (time.Now when zero).
 	Exceptions *exceptions.Set
 	Now        time.Time
+	// Helm tunes how charts among the paths are rendered.
+	Helm render.HelmOptions
 }
 
 // ClusterMode says when cluster-level controls run.
@@ -107,7 +110,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		files = append(files, found...)
 	}
-	readOpts := input.Options{Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.workers()}
+	readOpts := input.Options{Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.workers(), Helm: opts.Helm}
 	if len(opts.Evidence) > 0 {
 		objs, errs := evidence.Load(opts.Evidence)
 		for _, err := range errs {

@@ -622,6 +622,30 @@ spec:
 	assert.Equal(t, 2, scan("new", "--baseline", filepath.Join(dir, "junk.json")).code)
 }
 
+func TestHelmAndKustomizeAreRenderedInProcess(t *testing.T) {
+	r := shipshape(t, "", "", "scan", "--profile", "pss-baseline", "--config", os.DevNull, "-o", "json", "--fail-on", "none",
+		"--set", "privileged=true", "--release", "shop", "engine/render/testdata")
+	require.Equal(t, 0, r.code, r.stderr)
+	var rep struct {
+		Results []struct {
+			Control, File, Name, Namespace string
+		} `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	found := map[string]string{}
+	for _, res := range rep.Results {
+		found[res.Control+" "+res.Namespace+"/"+res.Name] = filepath.ToSlash(res.File)
+	}
+	assert.Equal(t, "engine/render/testdata/chart/templates/deployment.yaml", found["SS-PSS-003 default/shop-web"], "--set reaches the template, and the finding names it")
+	assert.Equal(t, "engine/render/testdata/kustomize/base/deployment.yaml", found["SS-PSS-002 shop-prod/api"], "the overlay's patch applies; the finding names the base file")
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte("apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - {name: redis, version: 1.0.0, repository: https://charts.example.com}\n"), 0o644))
+	r = shipshape(t, "", "", "scan", dir)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr+r.stdout, "not vendored")
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)

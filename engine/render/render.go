@@ -1,0 +1,264 @@
+// Package render turns a Helm chart or a kustomization into the manifests
+// it produces, in process and offline, with Helm's own packages and
+// kustomize's API. Each produced document keeps the source file that made
+// it: the chart template, or the file kustomize's origin annotation names.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/strvals"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+)
+
+// Document is a YAML stream and the source file it came from.
+type Document struct {
+	File string
+	Data []byte
+}
+
+// HelmOptions are what `helm template` takes.
+type HelmOptions struct {
+	// ValuesFiles are merged over the chart's values, in order.
+	ValuesFiles []string
+	// Set are key=value overrides, as --set takes them.
+	Set []string
+	// Release and Namespace name the release ("release", "default").
+	Release, Namespace string
+}
+
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// IsChart reports whether dir is a Helm chart.
+func IsChart(dir string) bool { return exists(filepath.Join(dir, "Chart.yaml")) }
+
+// IsKustomization reports whether dir holds a kustomization.
+func IsKustomization(dir string) bool {
+	for _, n := range kustomizationNames {
+		if exists(filepath.Join(dir, n)) {
+			return true
+		}
+	}
+	return false
+}
+
+func exists(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && !info.IsDir()
+}
+
+// Helm renders a chart as `helm template` would, with the default
+// capabilities and no cluster. Dependencies must be vendored in charts/.
+func Helm(dir string, opts HelmOptions) ([]Document, error) {
+	ch, err := loader.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("loading the chart: %w", err)
+	}
+	if err := vendored(ch); err != nil {
+		return nil, err
+	}
+	vals := map[string]any{}
+	for _, f := range opts.ValuesFiles {
+		v, err := chartutil.ReadValuesFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("values file %s: %w", f, err)
+		}
+		vals = chartutil.CoalesceTables(v.AsMap(), vals)
+	}
+	for _, s := range opts.Set {
+		if err := strvals.ParseInto(s, vals); err != nil {
+			return nil, fmt.Errorf("--set %s: %w", s, err)
+		}
+	}
+	release, ns := opts.Release, opts.Namespace
+	if release == "" {
+		release = "release"
+	}
+	if ns == "" {
+		ns = "default"
+	}
+	values, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+	if err != nil {
+		return nil, fmt.Errorf("chart values: %w", err)
+	}
+	rendered, err := engine.Render(ch, values)
+	if err != nil {
+		return nil, fmt.Errorf("rendering the chart: %w", err)
+	}
+	names := make([]string, 0, len(rendered))
+	for name := range rendered {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []Document
+	for _, name := range names {
+		base := filepath.Base(name)
+		if strings.HasPrefix(base, "_") || strings.EqualFold(filepath.Ext(name), ".txt") || strings.TrimSpace(rendered[name]) == "" {
+			continue
+		}
+		// "mychart/templates/x.yaml" (or "mychart/charts/sub/templates/x.yaml")
+		// is the template under the chart directory.
+		rel := name
+		if i := strings.Index(name, "/"); i >= 0 {
+			rel = name[i+1:]
+		}
+		out = append(out, Document{File: filepath.Join(dir, filepath.FromSlash(rel)), Data: []byte(rendered[name])})
+	}
+	return out, nil
+}
+
+// vendored checks that every declared dependency was loaded from charts/.
+func vendored(ch *chart.Chart) error {
+	loaded := map[string]bool{}
+	for _, d := range ch.Dependencies() {
+		loaded[d.Name()] = true
+	}
+	for _, d := range ch.Metadata.Dependencies {
+		if !loaded[d.Name] {
+			return fmt.Errorf("dependency %s (%s) is not vendored in charts/; run `helm dependency build` first, shipshape never downloads charts", d.Name, d.Repository)
+		}
+	}
+	for _, sub := range ch.Dependencies() {
+		if err := vendored(sub); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// originFS makes every kustomization it reads ask for origin annotations.
+type originFS struct{ filesys.FileSystem }
+
+func (f originFS) ReadFile(path string) ([]byte, error) {
+	data, err := f.FileSystem.ReadFile(path)
+	if err != nil || !isKustomizationFile(path) {
+		return data, err
+	}
+	var k map[string]any
+	if err := yaml.Unmarshal(data, &k); err != nil || k == nil {
+		return data, nil // kustomize reports the error
+	}
+	meta, _ := k["buildMetadata"].([]any)
+	k["buildMetadata"] = append(meta, types.OriginAnnotations)
+	return yaml.Marshal(k)
+}
+
+func isKustomizationFile(path string) bool {
+	base := filepath.Base(path)
+	for _, n := range kustomizationNames {
+		if base == n {
+			return true
+		}
+	}
+	return false
+}
+
+// remote matches resources kustomize would fetch over the network.
+func remote(r string) bool {
+	return strings.Contains(r, "://") || strings.HasPrefix(r, "git@") || strings.HasPrefix(r, "github.com/") || strings.Contains(r, "?ref=")
+}
+
+// Kustomize builds a kustomization as `kustomize build` would, offline.
+// Each object is attributed to the file its origin annotation names.
+func Kustomize(dir string) ([]Document, error) {
+	if err := noRemoteResources(dir, map[string]bool{}); err != nil {
+		return nil, err
+	}
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	resources, err := k.Run(originFS{filesys.MakeFsOnDisk()}, abs)
+	if err != nil {
+		return nil, fmt.Errorf("building the kustomization: %w", err)
+	}
+	byFile := map[string]*bytes.Buffer{}
+	var order []string
+	for _, res := range resources.Resources() {
+		file := dir
+		annotations := res.GetAnnotations()
+		if origin, ok := annotations["config.kubernetes.io/origin"]; ok {
+			var o struct {
+				Path string `json:"path"`
+			}
+			if yaml.Unmarshal([]byte(origin), &o) == nil && o.Path != "" {
+				file = filepath.Join(dir, filepath.FromSlash(o.Path))
+			}
+			delete(annotations, "config.kubernetes.io/origin")
+			if err := res.SetAnnotations(annotations); err != nil {
+				return nil, err
+			}
+		}
+		data, err := res.AsYAML()
+		if err != nil {
+			return nil, err
+		}
+		buf, ok := byFile[file]
+		if !ok {
+			buf = &bytes.Buffer{}
+			byFile[file] = buf
+			order = append(order, file)
+		} else {
+			buf.WriteString("---\n")
+		}
+		buf.Write(data)
+	}
+	out := make([]Document, 0, len(order))
+	for _, f := range order {
+		out = append(out, Document{File: f, Data: byFile[f].Bytes()})
+	}
+	return out, nil
+}
+
+// noRemoteResources refuses kustomizations that would fetch remote bases,
+// following local bases.
+func noRemoteResources(dir string, seen map[string]bool) error {
+	abs, _ := filepath.Abs(dir)
+	if seen[abs] {
+		return nil
+	}
+	seen[abs] = true
+	var data []byte
+	for _, n := range kustomizationNames {
+		if b, err := os.ReadFile(filepath.Join(dir, n)); err == nil {
+			data = b
+			break
+		}
+	}
+	if data == nil {
+		return nil
+	}
+	var k struct {
+		Resources  []string `json:"resources"`
+		Bases      []string `json:"bases"`
+		Components []string `json:"components"`
+	}
+	if err := yaml.Unmarshal(data, &k); err != nil {
+		return nil // kustomize reports it with context
+	}
+	for _, r := range append(append(k.Resources, k.Bases...), k.Components...) {
+		if remote(r) {
+			return fmt.Errorf("%s: resource %s is remote; shipshape builds offline, so vendor it and reference the local copy", filepath.Join(dir, "kustomization.yaml"), r)
+		}
+		sub := filepath.Join(dir, r)
+		if info, err := os.Stat(sub); err == nil && info.IsDir() {
+			if err := noRemoteResources(sub, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
