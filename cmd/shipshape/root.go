@@ -123,9 +123,11 @@ func writeJSON(w io.Writer, v any) error {
 
 // colorEnabled reports whether w is a terminal and NO_COLOR is unset.
 func colorEnabled(w io.Writer) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
+	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
@@ -154,7 +156,7 @@ tests, 2 usage or input errors.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newScanCommand(e), newTestCommand(e), newControlsCommand(e), newExportCommand(e), newBundleCommand(e), newDiffCommand(e), newReportCommand(e), newDocsCommand(e), newVersionCommand(e))
+	root.AddCommand(newScanCommand(e), newTestCommand(e), newControlsCommand(e), newExportCommand(e), newBundleCommand(e), newDiffCommand(e), newReportCommand(e), newInitCommand(e), newDocsCommand(e), newVersionCommand(e))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath())
 	})

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -97,6 +99,7 @@ signature verifications for the image controls.`,
 			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
 				Exceptions:    exempt,
 				Helm:          helm,
+				Progress:      progressBar(e.stderr),
 				Paths:         args,
 				Stdin:         e.stdin,
 				Workers:       workers,
@@ -156,6 +159,29 @@ signature verifications for the image controls.`,
 	f.StringVar(&cluster, "cluster-checks", string(scan.ClusterAuto),
 		"run cluster-level controls (runtime agent, alert rules, backups, GitOps) over all scanned objects: `auto` (when the scan holds a cluster-scoped object such as a Namespace), always or never")
 	return cmd
+}
+
+// progressBar returns a progress reporter for long scans when stderr is a
+// terminal and the scan does not run in CI; nil otherwise.
+func progressBar(w io.Writer) func(done, total int) {
+	if os.Getenv("CI") != "" || !isTerminal(w) {
+		return nil
+	}
+	var mu sync.Mutex
+	start := time.Now()
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if total < 50 || time.Since(start) < 500*time.Millisecond && done < total {
+			return
+		}
+		const width = 30
+		filled := width * done / total
+		fmt.Fprintf(w, "\r[%s%s] %d/%d files", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total)
+		if done == total {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
 }
 
 // loadExceptions reads the exceptions file (the default one when present)

@@ -32,6 +32,9 @@ type Options struct {
 	Workers int
 	// Helm tunes how charts found among the paths are rendered.
 	Helm render.HelmOptions
+	// FileRead, when set, is called after each file is read; it must be
+	// safe for concurrent use.
+	FileRead func()
 }
 
 func (o Options) maxFileSize() int64 {
@@ -167,6 +170,9 @@ func ReadAll(ctx context.Context, files []string, opts Options) ([]*File, error)
 	out := make([]*File, len(files))
 	err := parallel.ForEach(ctx, len(files), opts.Workers, func(i int) {
 		out[i] = ReadFile(files[i], opts)
+		if opts.FileRead != nil {
+			opts.FileRead()
+		}
 	})
 	return out, err
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
@@ -54,6 +55,9 @@ type Options struct {
 	Now        time.Time
 	// Helm tunes how charts among the paths are rendered.
 	Helm render.HelmOptions
+	// Progress, when set, is told how many of the files have been read;
+	// it is called from several goroutines.
+	Progress func(done, total int)
 }
 
 // ClusterMode says when cluster-level controls run.
@@ -111,6 +115,11 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		files = append(files, found...)
 	}
 	readOpts := input.Options{Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.workers(), Helm: opts.Helm}
+	if opts.Progress != nil {
+		var done atomic.Int64
+		total := len(files)
+		readOpts.FileRead = func() { opts.Progress(int(done.Add(1)), total) }
+	}
 	if len(opts.Evidence) > 0 {
 		objs, errs := evidence.Load(opts.Evidence)
 		for _, err := range errs {
@@ -144,6 +153,9 @@ func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Bi
 	parts := make([]*report.Part, len(files))
 	err = parallel.ForEach(ctx, len(files), workers, func(i int) {
 		f := input.ReadFile(files[i], readOpts)
+		if readOpts.FileRead != nil {
+			readOpts.FileRead()
+		}
 		parts[i] = report.NewPart(f, ev.JudgeAll(ctx, f.Objects, workers))
 	})
 	return parts, err

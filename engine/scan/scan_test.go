@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -152,4 +154,23 @@ func TestClusterChecks(t *testing.T) {
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterNever})
 	require.NoError(t, err)
 	assert.Empty(t, r.Results)
+}
+
+func TestProgressCountsEveryFile(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 5 {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%d.yaml", i)), []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"), 0o644))
+	}
+	lib, _ := setup(t)
+	var mu sync.Mutex
+	var seen []int
+	_, err := Run(context.Background(), lib, nil, Options{Paths: []string{dir}, Progress: func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Equal(t, 5, total)
+		seen = append(seen, done)
+	}})
+	require.NoError(t, err)
+	sort.Ints(seen)
+	assert.Equal(t, []int{1, 2, 3, 4, 5}, seen)
 }

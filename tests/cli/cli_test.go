@@ -646,6 +646,20 @@ func TestHelmAndKustomizeAreRenderedInProcess(t *testing.T) {
 	assert.Contains(t, r.stderr+r.stdout, "not vendored")
 }
 
+func TestInitWritesAValidStarterConfig(t *testing.T) {
+	dir := t.TempDir()
+	r := shipshape(t, dir, "", "init")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.FileExists(t, filepath.Join(dir, ".shipshape.yaml"))
+	assert.Contains(t, r.stdout, "docs/ci.md")
+	r = shipshape(t, dir, "", "init")
+	assert.Equal(t, 2, r.code, "an existing file is not replaced")
+	assert.Contains(t, r.stderr, "--force")
+	assert.Equal(t, 0, shipshape(t, dir, "", "init", "--force").code)
+	r = shipshape(t, dir, "", "controls")
+	assert.Equal(t, 0, r.code, "the starter file passes schema validation: %s", r.stderr)
+}
+
 func TestVersionAndHelp(t *testing.T) {
 	r := shipshape(t, "", "", "version", "-o", "json")
 	require.Equal(t, 0, r.code)
@@ -653,7 +667,7 @@ func TestVersionAndHelp(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &v))
 	assert.NotEmpty(t, v["version"])
 	assert.NotEmpty(t, v["opa"])
-	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy", "bundle build", "bundle inspect", "bundle verify", "bundle serve", "diff"} {
+	for _, cmd := range []string{"scan", "test", "controls", "docs", "version", "export gatekeeper", "export azure-policy", "bundle build", "bundle inspect", "bundle verify", "bundle serve", "diff", "report", "init"} {
 		r := shipshape(t, "", "", append(strings.Fields(cmd), "--help")...)
 		assert.Equal(t, 0, r.code)
 		assert.Contains(t, r.stdout, "Examples:", cmd)

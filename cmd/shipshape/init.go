@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/shipshape-dev/shipshape/engine/profile"
+)
+
+// starterConfig is the .shipshape.yaml that init writes; every key is
+// validated by the settings schema when shipshape reads it.
+const starterConfig = `# shipshape configuration: https://github.com/shipshape-dev/shipshape
+# Profiles: all (every control), pss-baseline, pss-restricted.
+profile: all
+
+settings:
+  # Registries images may come from (exact host, optionally a path prefix).
+  # With none listed, every image is reported as untrusted.
+  allowedRegistries: []
+  # Namespaces of cluster add-ons that admission controls skip.
+  systemNamespaces: [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system]
+  # Namespaces whose workloads must pin images by digest and replicate.
+  productionNamespaceSelector: {matchLabels: {environment: production}}
+  # Subjects allowed to hold cluster-admin, as {kind, name[, namespace]}.
+  approvedClusterAdmins: []
+  # Whether objects may exempt themselves with shipshape.dev/exempt annotations.
+  allowInlineExceptions: true
+
+# Per-control parameter overrides, by control ID (shipshape controls lists them).
+parameters: {}
+`
+
+func newInitCommand(e *env) *cobra.Command {
+	var (
+		dir   string
+		force bool
+	)
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a starter .shipshape.yaml",
+		Long: `Init writes a starter ` + profile.DefaultConfigFile + ` in DIR (the current directory by
+default) with the settings most teams set first. It refuses to replace an
+existing file unless --force is given. CI snippets for GitHub Actions and
+Azure Pipelines are in docs/ci.md.`,
+		Example: "  shipshape init\n  shipshape init --dir platform/ --force",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := filepath.Join(dir, profile.DefaultConfigFile)
+			if _, err := os.Stat(path); err == nil && !force {
+				return fmt.Errorf("%s exists; use --force to replace it", path)
+			} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			if err := os.WriteFile(path, []byte(starterConfig), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s; set allowedRegistries, then run: shipshape scan .\nCI snippets (GitHub Actions, Azure Pipelines): docs/ci.md\n", path)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", ".", "write into `DIR`")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	return cmd
+}
