@@ -36,21 +36,8 @@ HTML form is a single self-contained file with a chart per framework.`,
 			if format != "md" && format != "html" {
 				return fmt.Errorf("--format: want md or html, not %q", format)
 			}
-			library, err := lib.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			sel, err := prof.selection(library)
-			if err != nil {
-				return err
-			}
-			exempt, err := loadExceptions(exceptFile, library, sel)
-			if err != nil {
-				return err
-			}
-			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
-				Paths: args, Stdin: e.stdin, Profile: sel.Profile.Name, ClusterChecks: scan.ClusterAuto,
-				Evidence: evidence, Exceptions: exempt,
+			r, err := runScan(cmd.Context(), lib, prof, exceptFile, scan.Options{
+				Paths: args, Stdin: e.stdin, ClusterChecks: scan.ClusterAuto, Evidence: evidence,
 			})
 			if err != nil {
 				return err

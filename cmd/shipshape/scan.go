@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -84,27 +85,13 @@ signature verifications for the image controls.`,
 			if !isFormat(output) {
 				return fmt.Errorf("--output: unknown format %q (want %s)", output, strings.Join(report.Formats(), ", "))
 			}
-			library, err := lib.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			sel, err := prof.selection(library)
-			if err != nil {
-				return err
-			}
-			exempt, err := loadExceptions(exceptFile, library, sel)
-			if err != nil {
-				return err
-			}
-			r, err := scan.Run(cmd.Context(), library, sel.Bindings, scan.Options{
-				Exceptions:    exempt,
+			r, err := runScan(cmd.Context(), lib, prof, exceptFile, scan.Options{
 				Helm:          helm,
 				Progress:      progressBar(e.stderr),
 				Paths:         args,
 				Stdin:         e.stdin,
 				Workers:       workers,
 				MaxFileSize:   maxFileSize,
-				Profile:       sel.Profile.Name,
 				ClusterChecks: mode,
 				Evidence:      evidence,
 			})
@@ -159,6 +146,24 @@ signature verifications for the image controls.`,
 	f.StringVar(&cluster, "cluster-checks", string(scan.ClusterAuto),
 		"run cluster-level controls (runtime agent, alert rules, backups, GitOps) over all scanned objects: `auto` (when the scan holds a cluster-scoped object such as a Namespace), always or never")
 	return cmd
+}
+
+// runScan loads the library, the selection and the exceptions, and scans
+// with opts (its Profile and Exceptions filled in).
+func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFile string, opts scan.Options) (*report.Report, error) {
+	library, err := lib.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := prof.selection(library)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Exceptions, err = loadExceptions(exceptFile, library, sel); err != nil {
+		return nil, err
+	}
+	opts.Profile = sel.Profile.Name
+	return scan.Run(ctx, library, sel.Bindings, opts)
 }
 
 // progressBar returns a progress reporter for long scans when stderr is a
