@@ -29,6 +29,21 @@ func writeGitHub(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s::%s\n",
 			level, escapeProperty(res.File), max(res.Line, 1), escapeProperty(title), escapeData(res.Message))
 	}
+	for _, ex := range r.Exempted {
+		title := fmt.Sprintf("%s exempted", ex.Control)
+		msg := fmt.Sprintf("%s (exempted: %s; owner %s, expires %s, %s)", ex.Message, ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)
+		if ex.File == "" {
+			fmt.Fprintf(&b, "::notice title=%s::%s\n", escapeProperty(title), escapeData(msg))
+			continue
+		}
+		fmt.Fprintf(&b, "::notice file=%s,line=%d,title=%s::%s\n", escapeProperty(ex.File), max(ex.Line, 1), escapeProperty(title), escapeData(msg))
+	}
+	for _, e := range r.ExpiredExceptions {
+		fmt.Fprintf(&b, "::warning title=shipshape expired exception::%s\n", escapeData(fmt.Sprintf("exception %s (%s) expired %s; its findings count again", e.Source, scopeOf(e), e.Expires)))
+	}
+	for _, e := range r.RefusedExceptions {
+		fmt.Fprintf(&b, "::warning title=shipshape refused exception::%s\n", escapeData("inline exception for "+e.Control+" refused: settings.allowInlineExceptions is false"))
+	}
 	for _, e := range r.Errors {
 		if e.File != "" {
 			fmt.Fprintf(&b, "::error file=%s,line=%d,title=shipshape input error::%s\n", escapeProperty(e.File), max(e.Line, 1), escapeData(e.Message))

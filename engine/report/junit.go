@@ -29,6 +29,11 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -51,16 +56,40 @@ func writeJUnit(w io.Writer, r *Report) error {
 		}
 		return &suites.Suites[i]
 	}
-	next := 0 // results follow object order
+	// Results are grouped by object identity: exceptions may have taken
+	// some out.
+	type key struct {
+		file     string
+		document int
+		item     int
+	}
+	keyOf := func(file string, document int, item *int) key {
+		k := key{file: file, document: document, item: -1}
+		if item != nil {
+			k.item = *item
+		}
+		return k
+	}
+	byObject := map[key][]Result{}
+	var cluster []Result
+	for _, res := range r.Results {
+		if res.File == "" {
+			cluster = append(cluster, res)
+			continue
+		}
+		k := keyOf(res.File, res.Document, res.Item)
+		byObject[k] = append(byObject[k], res)
+	}
 	for _, obj := range r.objects {
 		s := suite(obj.File)
 		tc := junitCase{ClassName: obj.File, Name: fmt.Sprintf("%s (document %d)", obj.Label(), obj.Document)}
 		if obj.Item != nil {
 			tc.Name = fmt.Sprintf("%s (document %d, item %d)", obj.Label(), obj.Document, *obj.Item)
 		}
-		if obj.Violations > 0 {
-			tc.Failure = failureOf(r.Results[next : next+obj.Violations])
-			next += obj.Violations
+		k := keyOf(obj.File, obj.Document, obj.Item)
+		if results := byObject[k]; len(results) > 0 {
+			tc.Failure = failureOf(results)
+			delete(byObject, k) // the first object of an identity takes them
 			s.Failures++
 			suites.Failures++
 		}
@@ -71,14 +100,26 @@ func writeJUnit(w io.Writer, r *Report) error {
 	if r.Summary.ClusterChecked {
 		s := suite(ClusterHeading)
 		tc := junitCase{ClassName: ClusterHeading, Name: "cluster-level controls"}
-		if rest := r.Results[next:]; len(rest) > 0 {
-			tc.Failure = failureOf(rest)
+		if len(cluster) > 0 {
+			tc.Failure = failureOf(cluster)
 			s.Failures++
 			suites.Failures++
 		}
 		s.Tests++
 		suites.Tests++
 		s.Cases = append(s.Cases, tc)
+	}
+	for _, ex := range r.Exempted {
+		file := ex.File
+		if file == "" {
+			file = ClusterHeading
+		}
+		s := suite(file)
+		label := ObjectRef{Kind: ex.Kind, Namespace: ex.Namespace, Name: ex.Name}.Label()
+		s.Cases = append(s.Cases, junitCase{ClassName: file, Name: fmt.Sprintf("%s %s (exempted)", label, ex.Control),
+			Skipped: &junitSkipped{Message: fmt.Sprintf("exempted: %s (owner %s, expires %s, %s)", ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)}})
+		s.Tests++
+		suites.Tests++
 	}
 	for _, e := range r.Errors {
 		file := e.File

@@ -197,6 +197,10 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 			Properties:          map[string]any{"requirements": res.Requirements, "field": res.Field},
 		})
 	}
+	for _, e := range r.ExpiredExceptions {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
+			Level: "warning", Message: sarifText{Text: fmt.Sprintf("exception %s (%s) expired %s; its findings count again", e.Source, scopeOf(e), e.Expires)}})
+	}
 	for _, e := range r.Errors {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
 		if e.File != "" {

@@ -533,6 +533,12 @@ spec:
 	assert.Contains(t, r.stdout, `"suppressions"`)
 	assert.Contains(t, r.stdout, `"kind": "external"`)
 
+	for format, want := range map[string]string{"junit": "<skipped message=\"exempted: The agent reads kernel events.", "github": "::notice file=", "text": "expired 2020-01-01"} {
+		r = shipshape(t, "", "", append(append([]string{}, base[:5]...), "-o", format, "--fail-on", "none", "--exceptions", file, manifest)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Contains(t, r.stdout, want, "every output lists exempted findings and expired exceptions: %s", format)
+	}
+
 	r = shipshape(t, "", "", "scan", "--fail-on", "none", "--exceptions", filepath.Join(dir, "missing.yaml"), manifest)
 	assert.Equal(t, 2, r.code)
 
