@@ -73,7 +73,8 @@ type Finding struct {
 type Judgement struct {
 	Object   *input.Object
 	Findings []Finding
-	// Judged lists the IDs of the controls that judged the object.
+	// Judged lists the IDs of the controls that judged the object: their
+	// kinds match, and their `applies` rule, if they have one, holds.
 	Judged []string
 	// Excluded lists the IDs of controls that match the object's kind but
 	// skip its namespace.
@@ -194,27 +195,35 @@ func (e *Evaluator) Judge(ctx context.Context, obj *input.Object) Judgement {
 		j.Errors = append(j.Errors, &ControlError{Control: "*", Source: obj.Source, Err: err})
 		return j
 	}
-	findings, err := q.run(ctx, in, e.tracer)
+	findings, notApplicable, err := q.run(ctx, in, e.tracer)
 	if err == nil {
 		j.Findings = findings
+		j.Judged = withoutIDs(j.Judged, notApplicable)
 		return j
 	}
 	// Isolate the failing control so the others still report.
+	notApplicable = nil
 	for _, i := range selected {
 		single, qerr := e.query(ctx, []int{i})
 		if qerr != nil {
 			j.Errors = append(j.Errors, qerr)
 			continue
 		}
-		f, ferr := single.run(ctx, in, e.tracer)
+		f, na, ferr := single.run(ctx, in, e.tracer)
 		if ferr != nil {
 			j.Errors = append(j.Errors, &ControlError{Control: e.bindings[i].Control.ID, Source: obj.Source, Err: ferr})
 			continue
 		}
 		j.Findings = append(j.Findings, f...)
+		notApplicable = append(notApplicable, na...)
 	}
+	j.Judged = withoutIDs(j.Judged, notApplicable)
 	sortFindings(j.Findings)
 	return j
+}
+
+func withoutIDs(ids, drop []string) []string {
+	return slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(drop, id) })
 }
 
 // query returns the prepared query that evaluates the given bindings,
@@ -247,6 +256,11 @@ func prepare(ctx context.Context, lib *policy.Library, store storage.Store, bind
 	for n, i := range selected {
 		b := bindings[i]
 		body = append(body, fmt.Sprintf("x%d := %s", n, b.Control.ViolationRef()))
+		if b.Control.Applicability {
+			// A comprehension, so an undefined `applies` does not make the
+			// whole query undefined.
+			body = append(body, fmt.Sprintf("a%d := [1 | data.%s.applies]", n, b.Control.Package))
+		}
 		q.controls = append(q.controls, b.Control)
 	}
 	parsed, err := ast.ParseBody(strings.Join(body, "; "))
@@ -265,34 +279,42 @@ func prepare(ctx context.Context, lib *policy.Library, store storage.Store, bind
 	return q, nil
 }
 
-func (q *query) run(ctx context.Context, in ast.Value, tracer topdown.QueryTracer) ([]Finding, error) {
+// run evaluates the query and returns the findings, and the IDs of the
+// controls whose `applies` rule says the object is not theirs to judge.
+func (q *query) run(ctx context.Context, in ast.Value, tracer topdown.QueryTracer) ([]Finding, []string, error) {
 	opts := []rego.EvalOption{rego.EvalParsedInput(in)}
 	if tracer != nil {
 		opts = append(opts, rego.EvalQueryTracer(tracer))
 	}
 	rs, err := q.prepared.Eval(ctx, opts...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(rs) != 1 {
-		return nil, fmt.Errorf("query returned %d results, want 1", len(rs))
+		return nil, nil, fmt.Errorf("query returned %d results, want 1", len(rs))
 	}
-	var findings []Finding
+	var (
+		findings      []Finding
+		notApplicable []string
+	)
 	for n, c := range q.controls {
 		set, ok := rs[0].Bindings[fmt.Sprintf("x%d", n)].([]any)
 		if !ok {
-			return nil, fmt.Errorf("control %s: violation is not a set", c.ID)
+			return nil, nil, fmt.Errorf("control %s: violation is not a set", c.ID)
 		}
 		for _, v := range set {
 			f, err := newFinding(c, v)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			findings = append(findings, f)
 		}
+		if applies, ok := rs[0].Bindings[fmt.Sprintf("a%d", n)].([]any); ok && len(applies) == 0 && len(set) == 0 {
+			notApplicable = append(notApplicable, c.ID)
+		}
 	}
 	sortFindings(findings)
-	return findings, nil
+	return findings, notApplicable, nil
 }
 
 func newFinding(c *policy.Control, v any) (Finding, error) {

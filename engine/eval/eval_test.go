@@ -48,6 +48,23 @@ violation contains {"msg": "no Service in the namespace", "details": {}} if {
 	not data.inventory.namespace[ns].v1.Service
 }
 `)},
+	"t/applies/policy.rego": {Data: []byte(`# METADATA
+# title: Judges only ConfigMaps labelled for it
+# custom:
+#   id: T-APPLIES
+#   severity: low
+#   kinds: [ConfigMap]
+package shipshape.t.applies
+
+import rego.v1
+
+applies if input.review.object.metadata.labels.mine == "yes"
+
+violation contains {"msg": "x is set", "details": {}} if {
+	applies
+	input.review.object.data.x
+}
+`)},
 	"t/broken/policy.rego": {Data: []byte(`# METADATA
 # title: Fails at runtime
 # custom:
@@ -219,4 +236,46 @@ func TestNamespacePatternsFollowGatekeeper(t *testing.T) {
 		})
 	}
 	assert.False(t, Binding{ExcludedNamespaces: []string{"*"}}.Excludes(""), "cluster-scoped objects have no namespace to exclude")
+}
+
+func TestAppliesNarrowsWhatCountsAsJudged(t *testing.T) {
+	lib := load(t)
+	c, _ := lib.Control("T-APPLIES")
+	assert.True(t, c.Applicability)
+	p, _ := lib.Control("T-PARAMS")
+	assert.False(t, p.Applicability)
+	ev, err := New(lib, []Binding{binding(t, lib, "T-APPLIES", nil), binding(t, lib, "T-PARAMS", nil), binding(t, lib, "T-BROKEN", nil)})
+	require.NoError(t, err)
+	objs := objects(t, `apiVersion: v1
+kind: ConfigMap
+metadata: {name: theirs}
+data: {x: a}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: mine, labels: {mine: "yes"}}
+data: {x: a}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: mine-clean, labels: {mine: "yes"}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: theirs-broken}
+data: {x: a, q: b}
+`)
+	theirs := ev.Judge(context.Background(), objs[0])
+	assert.Equal(t, []string{"T-PARAMS", "T-BROKEN"}, theirs.Judged, "applies is false: not judged by T-APPLIES")
+
+	mine := ev.Judge(context.Background(), objs[1])
+	assert.Equal(t, []string{"T-APPLIES", "T-PARAMS", "T-BROKEN"}, mine.Judged)
+	assert.Len(t, mine.Findings, 2)
+
+	clean := ev.Judge(context.Background(), objs[2])
+	assert.Contains(t, clean.Judged, "T-APPLIES", "applies holds and nothing is wrong: judged and passed")
+
+	broken := ev.Judge(context.Background(), objs[3])
+	require.Len(t, broken.Errors, 1)
+	assert.NotContains(t, broken.Judged, "T-APPLIES", "the isolation path honours applies too")
 }

@@ -150,6 +150,10 @@ type Control struct {
 	// Sync lists the resource types a referential admission control reads
 	// from the inventory: what Gatekeeper must replicate for it.
 	Sync []GroupVersionKind `json:"sync,omitempty"`
+	// Applicability is true when the control defines an `applies` rule:
+	// an object of a matching kind counts as judged only when it holds
+	// (a kube-apiserver control judges Pods, but only the apiserver's).
+	Applicability bool `json:"applicability,omitempty"`
 	// ExternalDataProvider names the setting that holds the Gatekeeper
 	// external data provider enforcing this control at admission (the
 	// offline engine judges it from --evidence instead).

@@ -163,6 +163,7 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 			errs = append(errs, fmt.Errorf("%s: control ID %s is already used by %s", cf.name, c.ID, prev.File))
 			continue
 		}
+		c.Applicability = l.definesRule(c.Package, "applies")
 		if !l.definesViolation(c.Package) {
 			errs = append(errs, fmt.Errorf("%s: package %s defines no `violation` rule", cf.name, c.Package))
 			continue
@@ -209,8 +210,10 @@ func (l *Library) Source(file string) (string, bool) {
 	return s, ok
 }
 
-func (l *Library) definesViolation(pkg string) bool {
-	ref := ast.MustParseRef("data." + pkg + ".violation")
+func (l *Library) definesViolation(pkg string) bool { return l.definesRule(pkg, "violation") }
+
+func (l *Library) definesRule(pkg, rule string) bool {
+	ref := ast.MustParseRef("data." + pkg + "." + rule)
 	return len(l.compiler.GetRulesExact(ref)) > 0 || len(l.compiler.GetRulesForVirtualDocument(ref)) > 0
 }
 

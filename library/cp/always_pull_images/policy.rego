@@ -21,6 +21,9 @@ import rego.v1
 import data.lib.apiserver
 import data.lib.pods
 
+# applies: only the kube-apiserver Pod is this control's to judge.
+applies if count(apiserver.containers) > 0
+
 plugin := "AlwaysPullImages"
 
 violation contains {"msg": msg, "details": {"field": field}} if {

@@ -23,6 +23,9 @@ import rego.v1
 import data.lib.apiserver
 import data.lib.pods
 
+# applies: only the kube-apiserver Pod is this control's to judge.
+applies if count(apiserver.containers) > 0
+
 # false_values are the spellings of false the flag parser accepts
 # (strconv.ParseBool).
 false_values := {"false", "False", "FALSE", "f", "F", "0"}

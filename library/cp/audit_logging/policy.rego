@@ -26,6 +26,11 @@ import data.lib.apiserver
 import data.lib.k8s
 import data.lib.pods
 
+# applies: the kube-apiserver Pod and the configuration file it reads.
+applies if count(apiserver.containers) > 0
+
+applies if is_policy
+
 required_flags := ["audit-log-path", "audit-policy-file"]
 
 violation contains {"msg": msg, "details": {"field": field}} if {

@@ -25,6 +25,11 @@ import data.lib.apiserver
 import data.lib.k8s
 import data.lib.pods
 
+# applies: the kube-apiserver Pod and the configuration file it reads.
+applies if count(apiserver.containers) > 0
+
+applies if is_config
+
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in apiserver.containers
 	not apiserver.has(c, "encryption-provider-config")

@@ -22,6 +22,9 @@ import rego.v1
 import data.lib.apiserver
 import data.lib.pods
 
+# applies: only the kube-apiserver Pod is this control's to judge.
+applies if count(apiserver.containers) > 0
+
 strong_suites := {
 	"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
 	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
