@@ -12,7 +12,7 @@ GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
-.PHONY: all build run test lint generate bench fuzz report-demo clean
+.PHONY: all build run test lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
 
 all: lint test
 
@@ -51,6 +51,20 @@ generate: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -count 1 ./tests/bench/
 	$(GO) test -run '^$$' -bench . -benchtime 10000x -count 1 ./tests/opa/
+
+## bench-guard: run the scan benchmarks and fail when objects/s (relative to parse-only) dropped more than 20% against tests/bench/baseline.json; UPDATE=1 records a new baseline
+bench-guard:
+	$(GO) test -run '^$$' -bench 'ParseOnly|ScanAll|ScanPSSRestricted' -benchtime 3x -count 1 ./tests/bench/ | $(GO) run ./tests/bench/guard $(if $(UPDATE),-update)
+
+## bench-cost: where evaluation time goes: each control alone, and the Rego expressions evaluated most per object
+bench-cost:
+	SHIPSHAPE_COST=1 $(GO) test -v -run 'TestCostPerControl|TestRegoProfile' -count 1 ./tests/bench/
+
+## bench-peers: shipshape against parse-only, gator and conftest on the same generated Pods (table of objects/s, speed-ups, peak memory)
+bench-peers: build
+	$(GO) build -modfile=tests/tools/gator.mod -o bin/gator github.com/open-policy-agent/gatekeeper/v3/cmd/gator
+	$(GO) build -modfile=tests/tools/conftest.mod -o bin/conftest github.com/open-policy-agent/conftest
+	$(GO) run ./tests/bench/peers
 
 ## report-demo: the HTML compliance report of examples/ and a headless-Chromium screenshot of it, in bin/
 report-demo: build

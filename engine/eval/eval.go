@@ -103,8 +103,10 @@ type Evaluator struct {
 	bindings []Binding
 	store    storage.Store
 	tracer   topdown.QueryTracer
-	// inventory is data.inventory (Gatekeeper's sync layout).
-	inventory map[string]any
+	// inventory is data.inventory (Gatekeeper's sync layout), built from
+	// inventoryObjects.
+	inventory        map[string]any
+	inventoryObjects []*input.Object
 
 	mu      sync.Mutex
 	queries map[string]*query
@@ -114,9 +116,11 @@ type Evaluator struct {
 type Option func(*Evaluator)
 
 // WithInventory provides the objects referential controls see under
-// data.inventory.
+// data.inventory. Only the types the bindings' controls declare in
+// custom.sync are kept, as Gatekeeper replicates only those: a control that
+// reads an undeclared type sees none, at admission and offline alike.
 func WithInventory(objects []*input.Object) Option {
-	return func(e *Evaluator) { e.inventory = Inventory(objects) }
+	return func(e *Evaluator) { e.inventoryObjects = objects }
 }
 
 // WithTracer traces every evaluation (for coverage).
@@ -131,9 +135,8 @@ func New(lib *policy.Library, bindings []Binding, opts ...Option) (*Evaluator, e
 	for _, o := range opts {
 		o(e)
 	}
-	if e.inventory == nil {
-		e.inventory = emptyInventory()
-	}
+	e.inventory = Inventory(TypesRead(e.bindings).Keep(e.inventoryObjects))
+	e.inventoryObjects = nil
 	var errs []error
 	params := map[string]any{}
 	for _, b := range e.bindings {

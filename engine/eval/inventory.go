@@ -2,6 +2,7 @@ package eval
 
 import (
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
 // Inventory arranges objects the way Gatekeeper's sync places them under
@@ -42,4 +43,36 @@ func child(m map[string]any, key string) map[string]any {
 		m[key] = c
 	}
 	return c
+}
+
+// InventoryTypes is the set of types the inventory must hold for a set of
+// bindings: the union of their controls' custom.sync, by API group and kind
+// (the version is Gatekeeper's business; the library matches on group).
+type InventoryTypes map[policy.Kind]bool
+
+// TypesRead collects the types the bindings' controls read.
+func TypesRead(bindings []Binding) InventoryTypes {
+	types := InventoryTypes{}
+	for _, b := range bindings {
+		for _, gvk := range b.Control.Sync {
+			types[policy.Kind{Group: gvk.Group, Kind: gvk.Kind}] = true
+		}
+	}
+	return types
+}
+
+// Wants reports whether objects of this type belong in the inventory.
+func (t InventoryTypes) Wants(o *input.Object) bool {
+	return t[policy.Kind{Group: o.Group(), Kind: o.Kind()}]
+}
+
+// Keep returns the objects of the wanted types.
+func (t InventoryTypes) Keep(objects []*input.Object) []*input.Object {
+	var kept []*input.Object
+	for _, o := range objects {
+		if t.Wants(o) {
+			kept = append(kept, o)
+		}
+	}
+	return kept
 }

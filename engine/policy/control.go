@@ -147,8 +147,9 @@ type Control struct {
 	Admission bool `json:"admission"`
 	// Referential is true when the control reads data.inventory.
 	Referential bool `json:"referential"`
-	// Sync lists the resource types a referential admission control reads
-	// from the inventory: what Gatekeeper must replicate for it.
+	// Sync lists the resource types a referential control reads from the
+	// inventory: what Gatekeeper must replicate for it, and all the offline
+	// engine keeps in memory for it.
 	Sync []GroupVersionKind `json:"sync,omitempty"`
 	// Applicability is true when the control defines an `applies` rule:
 	// an object of a matching kind counts as judged only when it holds

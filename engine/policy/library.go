@@ -481,13 +481,14 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 	return c, nil
 }
 
-// checkSync holds a control's custom.sync to what it does: an admission
-// control that reads the inventory must say which types Gatekeeper has to
-// replicate for it, and a control that does not read it must not ask.
+// checkSync holds a control's custom.sync to what it does: a control that
+// reads the inventory must say which types it reads (Gatekeeper replicates
+// them at admission; the offline engine keeps only them in memory), and a
+// control that does not read it must not ask.
 func checkSync(c *Control) error {
 	switch {
-	case c.Admission && c.Referential && len(c.Sync) == 0:
-		return fmt.Errorf("control %s reads data.inventory at admission: list the types it reads in custom.sync (group/version/Kind) so exports can ask Gatekeeper to replicate them", c.ID)
+	case c.Referential && len(c.Sync) == 0:
+		return fmt.Errorf("control %s reads data.inventory: list the types it reads in custom.sync (group/version/Kind), so the engine keeps them and exports ask Gatekeeper to replicate them", c.ID)
 	case !c.Referential && len(c.Sync) > 0:
 		return fmt.Errorf("control %s declares custom.sync but never reads data.inventory", c.ID)
 	}

@@ -231,3 +231,25 @@ func TestFingerprintIgnoresFileAndLine(t *testing.T) {
 	other.Message = "no alert rules"
 	assert.NotEqual(t, Fingerprint(cluster), Fingerprint(other), "without a field the message tells findings apart")
 }
+
+// TestJSONStreamsLikeTheEncoder holds the streamed JSON writer to the bytes
+// encoding/json would write for the whole report.
+func TestJSONStreamsLikeTheEncoder(t *testing.T) {
+	one := sample(t)
+	one.Results = one.Results[:1]
+	none := sample(t)
+	none.Results = nil
+	for name, r := range map[string]*Report{"many": sample(t), "one": one, "none": none} {
+		t.Run(name, func(t *testing.T) {
+			var want, got bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			if r.Results == nil {
+				r.Results = []Result{}
+			}
+			require.NoError(t, enc.Encode(r))
+			require.NoError(t, Write(&got, r, "json", Options{}))
+			assert.Equal(t, want.String(), got.String())
+		})
+	}
+}

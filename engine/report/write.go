@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,9 +28,7 @@ func Write(w io.Writer, r *Report, format string, opts Options) error {
 	case "text", "":
 		return writeText(w, r, opts)
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSON(w, r)
 	case "sarif":
 		return writeSARIF(w, r, opts)
 	case "junit":
@@ -37,4 +37,43 @@ func Write(w io.Writer, r *Report, format string, opts Options) error {
 		return writeGitHub(w, r)
 	}
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats(), ", "))
+}
+
+// writeJSON writes the report as json.Encoder with a two-space indent would,
+// byte for byte, but one result at a time: a scan with hundreds of thousands
+// of findings never holds its whole JSON text in memory.
+func writeJSON(w io.Writer, r *Report) error {
+	rest := *r
+	rest.Results = nil
+	tail, err := json.MarshalIndent(&rest, "", "  ")
+	if err != nil {
+		return err
+	}
+	const empty = "{\n  \"results\": null"
+	if !bytes.HasPrefix(tail, []byte(empty)) {
+		return fmt.Errorf("json report: results are not the first field")
+	}
+	tail = tail[len(empty):]
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("{\n  \"results\": [")
+	if len(r.Results) == 0 {
+		bw.WriteString("]")
+	}
+	for i := range r.Results {
+		b, err := json.MarshalIndent(&r.Results[i], "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(r.Results) > 0 {
+		bw.WriteString("\n  ]")
+	}
+	bw.Write(tail)
+	bw.WriteString("\n")
+	return bw.Flush()
 }

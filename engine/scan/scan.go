@@ -11,6 +11,8 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -150,8 +152,14 @@ func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Bi
 	if err != nil {
 		return nil, err
 	}
+	return judgeFiles(ctx, ev, files, readOpts, workers)
+}
+
+// judgeFiles reads and judges files one by one: only the files in flight
+// are in memory.
+func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpts input.Options, workers int) ([]*report.Part, error) {
 	parts := make([]*report.Part, len(files))
-	err = parallel.ForEach(ctx, len(files), workers, func(i int) {
+	err := parallel.ForEach(ctx, len(files), workers, func(i int) {
 		f := input.ReadFile(files[i], readOpts)
 		if readOpts.FileRead != nil {
 			readOpts.FileRead()
@@ -161,10 +169,57 @@ func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Bi
 	return parts, err
 }
 
-// judgeWithInventory reads every file first, so referential controls see
-// every object in data.inventory.
+// judgeWithInventory judges with referential controls, which see the
+// scanned objects of the types they declare in data.inventory. A first pass
+// reads every file and keeps only those objects; a second pass reads the
+// files again and judges them one by one, so memory grows with the
+// inventory, not with the scan. Standard input cannot be read twice: a scan
+// of it holds every object.
 func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
-	workers, mode := opts.workers(), opts.ClusterChecks
+	workers := opts.workers()
+	types := eval.TypesRead(bindings)
+	if slices.Contains(files, input.Stdin) {
+		return judgeInMemory(ctx, lib, bindings, files, readOpts, opts)
+	}
+	var (
+		mu            sync.Mutex
+		kept          []*input.Object
+		clusterScoped bool
+	)
+	firstPass := readOpts
+	firstPass.FileRead = nil
+	perFile := make([][]*input.Object, len(files))
+	err := parallel.ForEach(ctx, len(files), workers, func(i int) {
+		f := input.ReadFile(files[i], firstPass)
+		perFile[i] = types.Keep(f.Objects)
+		mu.Lock()
+		defer mu.Unlock()
+		clusterScoped = clusterScoped || slices.ContainsFunc(f.Objects, isClusterScoped)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, objs := range perFile {
+		kept = append(kept, objs...) // in file order, so later objects replace earlier ones as an apply would
+	}
+	ev, err := eval.New(lib, bindings, eval.WithInventory(append(kept, opts.evidence...)))
+	if err != nil {
+		return nil, err
+	}
+	parts, err := judgeFiles(ctx, ev, files, readOpts, workers)
+	if err != nil {
+		return nil, err
+	}
+	if runClusterChecks(opts.ClusterChecks, bindings, clusterScoped) {
+		parts = append(parts, report.NewClusterPart(ev.Judge(ctx, clusterObject())))
+	}
+	return parts, ctx.Err()
+}
+
+// judgeInMemory reads every file, then judges every object with all of
+// them in the inventory.
+func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+	workers := opts.workers()
 	read, err := input.ReadAll(ctx, files, readOpts)
 	if err != nil {
 		return nil, err
@@ -173,8 +228,7 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	for _, f := range read {
 		all = append(all, f.Objects...)
 	}
-	inventory := append(append([]*input.Object{}, all...), opts.evidence...)
-	ev, err := eval.New(lib, bindings, eval.WithInventory(inventory))
+	ev, err := eval.New(lib, bindings, eval.WithInventory(append(slices.Clone(all), opts.evidence...)))
 	if err != nil {
 		return nil, err
 	}
@@ -185,14 +239,20 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 		parts[i] = report.NewPart(f, judged[next:next+len(f.Objects)])
 		next += len(f.Objects)
 	}
-	if runClusterChecks(mode, bindings, all) {
+	if runClusterChecks(opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)) {
 		parts = append(parts, report.NewClusterPart(ev.Judge(ctx, clusterObject())))
 	}
 	return parts, ctx.Err()
 }
 
+// isClusterScoped is true for a Kubernetes object that is not namespaced:
+// its presence says the scan describes a cluster.
+func isClusterScoped(o *input.Object) bool {
+	return input.ClusterScoped(o.Group(), o.Kind()) && !input.Normalized(o.Group())
+}
+
 // runClusterChecks decides whether to judge the synthetic Cluster object.
-func runClusterChecks(mode ClusterMode, bindings []eval.Binding, objects []*input.Object) bool {
+func runClusterChecks(mode ClusterMode, bindings []eval.Binding, sawClusterScoped bool) bool {
 	wanted := false
 	for _, b := range bindings {
 		wanted = wanted || b.Control.Matches(ClusterGroup, ClusterKind)
@@ -203,12 +263,7 @@ func runClusterChecks(mode ClusterMode, bindings []eval.Binding, objects []*inpu
 	case mode == ClusterAlways:
 		return true
 	}
-	for _, o := range objects {
-		if input.ClusterScoped(o.Group(), o.Kind()) && !input.Normalized(o.Group()) {
-			return true
-		}
-	}
-	return false
+	return sawClusterScoped
 }
 
 // clusterObject is the synthetic object cluster-level controls judge.

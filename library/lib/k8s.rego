@@ -55,20 +55,16 @@ get(obj, key, fallback) := obj[key] if {
 # ["spec", "containers", 0, "image"] -> "spec.containers[0].image".
 path_string(path) := concat("", [segment(i, s) | some i, s in path])
 
-segment(_, s) := sprintf("[%d]", [s]) if is_number(s)
-
-segment(_, s) := sprintf("[%q]", [s]) if {
+# segment renders one path element; an else chain, so each element costs
+# one regex match at most.
+segment(i, s) := sprintf("[%d]", [s]) if {
+	is_number(s)
+} else := sprintf("[%q]", [s]) if {
 	is_string(s)
 	regex.match(`[./]`, s)
-}
-
-segment(0, s) := s if {
+} else := s if {
 	is_string(s)
-	not regex.match(`[./]`, s)
-}
-
-segment(i, s) := concat("", [".", s]) if {
-	i > 0
+	i == 0
+} else := concat("", [".", s]) if {
 	is_string(s)
-	not regex.match(`[./]`, s)
 }

@@ -18,19 +18,16 @@ decimal_suffixes := {
 }
 
 # parse returns the value of a quantity; undefined when it is not one.
-parse(q) := q if is_number(q)
-
-parse(q) := to_number(number) * binary_suffixes[suffix] if {
+# One else chain, so evaluation stops at the first form that matches.
+parse(q) := q if {
+	is_number(q)
+} else := to_number(number) * binary_suffixes[suffix] if {
 	is_string(q)
 	[[_, number, suffix]] := regex.find_all_string_submatch_n(`^([+-]?[0-9]+(?:\.[0-9]*)?|[+-]?\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei)$`, q, 1)
-}
-
-parse(q) := (to_number(number) * decimal_suffixes[suffix][0]) / decimal_suffixes[suffix][1] if {
+} else := (to_number(number) * decimal_suffixes[suffix][0]) / decimal_suffixes[suffix][1] if {
 	is_string(q)
 	[[_, number, suffix]] := regex.find_all_string_submatch_n(`^([+-]?[0-9]+(?:\.[0-9]*)?|[+-]?\.[0-9]+)([numkMGTPE]?)$`, q, 1)
-}
-
-parse(q) := to_number(q) if {
+} else := to_number(q) if {
 	is_string(q)
 	regex.match(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+$`, q)
 }

@@ -1,23 +1,17 @@
-// Package bench measures shipshape on a generated corpus of 10,000 objects
+// Package bench measures shipshape on a generated corpus of 10,000 Pods
 // against a parse-only baseline that reads and YAML-decodes the same files
 // on all cores. Run with `make bench`.
 package bench
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"sigs.k8s.io/yaml"
 
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
@@ -42,10 +36,10 @@ var (
 	once    sync.Once
 	shared  fixture
 	fixErr  error
-	fixPods = corpus.Options{Objects: objects, PerFile: 5, Seed: 42}
+	fixPods = corpus.Options{Objects: objects, PerFile: 5, Seed: 42, PodsOnly: true}
 )
 
-func setup(b *testing.B) fixture {
+func setup(b testing.TB) fixture {
 	b.Helper()
 	once.Do(func() {
 		dir, err := os.MkdirTemp("", "shipshape-bench")
@@ -89,71 +83,11 @@ func setup(b *testing.B) fixture {
 	return shared
 }
 
-// parseOnly reads every file and YAML-decodes every document on all cores,
-// with the same splitter and decoder kubectl uses: the floor any scanner of
-// these files pays.
-func parseOnly(files []string) (int, error) {
-	var (
-		mu    sync.Mutex
-		count int
-		first error
-		wg    sync.WaitGroup
-		next  = make(chan string)
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			n := 0
-			for f := range next {
-				data, err := os.ReadFile(f)
-				if err == nil {
-					n, err = decodeAll(data, n)
-				}
-				if err != nil {
-					mu.Lock()
-					first = err
-					mu.Unlock()
-				}
-			}
-			mu.Lock()
-			count += n
-			mu.Unlock()
-		}()
-	}
-	for _, f := range files {
-		next <- f
-	}
-	close(next)
-	wg.Wait()
-	return count, first
-}
-
-func decodeAll(data []byte, n int) (int, error) {
-	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	for {
-		doc, err := r.Read()
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-		var v map[string]any
-		if err := yaml.Unmarshal(doc, &v); err != nil {
-			return n, err
-		}
-		if v != nil {
-			n++
-		}
-	}
-}
-
 func BenchmarkParseOnly(b *testing.B) {
 	f := setup(b)
 	b.ResetTimer()
 	for b.Loop() {
-		n, err := parseOnly(f.files)
+		n, err := corpus.ParseOnly(f.files)
 		require.NoError(b, err)
 		require.Equal(b, objects, n)
 	}
@@ -187,7 +121,7 @@ func BenchmarkScanToParseRatio(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		_, err := parseOnly(f.files)
+		_, err := corpus.ParseOnly(f.files)
 		require.NoError(b, err)
 		parseTime += time.Since(start)
 		start = time.Now()

@@ -7,6 +7,7 @@
 #   pushes and logins can be investigated.
 # custom:
 #   id: SS-ACR-005
+#   sync: [azure.shipshape.dev/v1/ContainerRegistry, azure.shipshape.dev/v1/DiagnosticSetting]
 #   severity: medium
 #   requirements: [LOG-03]
 #   frameworks:

@@ -7,6 +7,7 @@
 #   pricing named Containers at the Standard tier in the scan.
 # custom:
 #   id: SS-ACR-003
+#   sync: [azure.shipshape.dev/v1/ContainerRegistry, azure.shipshape.dev/v1/SecurityPricing]
 #   severity: medium
 #   requirements: [IMG-08]
 #   frameworks:

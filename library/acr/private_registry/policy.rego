@@ -7,6 +7,7 @@
 #   scan that connects to it).
 # custom:
 #   id: SS-ACR-001
+#   sync: [azure.shipshape.dev/v1/ContainerRegistry, azure.shipshape.dev/v1/PrivateEndpoint]
 #   severity: high
 #   requirements: [IMG-07]
 #   frameworks:

@@ -8,6 +8,7 @@
 #   scope or resource ID; include them in the scan.
 # custom:
 #   id: SS-AKS-019
+#   sync: [azure.shipshape.dev/v1/ManagedCluster, azure.shipshape.dev/v1/DiagnosticSetting]
 #   severity: high
 #   requirements: [LOG-01]
 #   frameworks:

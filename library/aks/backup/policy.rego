@@ -7,6 +7,7 @@
 #   and persistent volumes can be restored.
 # custom:
 #   id: SS-AKS-020
+#   sync: [azure.shipshape.dev/v1/ManagedCluster, azure.shipshape.dev/v1/ClusterExtension, velero.io/v1/Schedule]
 #   severity: medium
 #   requirements: [HA-01]
 #   frameworks:

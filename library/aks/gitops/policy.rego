@@ -6,6 +6,7 @@
 #   manifests, so its configuration is rebuilt from Git.
 # custom:
 #   id: SS-AKS-021
+#   sync: [azure.shipshape.dev/v1/ManagedCluster, azure.shipshape.dev/v1/ClusterExtension, source.toolkit.fluxcd.io/v1/GitRepository, kustomize.toolkit.fluxcd.io/v1/Kustomization, argoproj.io/v1alpha1/Application, argoproj.io/v1alpha1/ApplicationSet]
 #   severity: low
 #   requirements: [HA-05]
 #   frameworks:

@@ -8,6 +8,7 @@
 #   must not grant more than AcrPull.
 # custom:
 #   id: SS-AKS-022
+#   sync: [azure.shipshape.dev/v1/ManagedCluster, azure.shipshape.dev/v1/RoleAssignment]
 #   severity: medium
 #   requirements: [IAM-15]
 #   frameworks:

@@ -6,6 +6,7 @@
 #   components can be checked when a new vulnerability is disclosed.
 # custom:
 #   id: SS-IMG-006
+#   sync: [evidence.shipshape.dev/v1/ImageSBOM]
 #   severity: medium
 #   requirements: [IMG-06]
 #   frameworks:

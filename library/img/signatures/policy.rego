@@ -8,6 +8,7 @@
 #   otherwise the full reference must match.
 # custom:
 #   id: SS-IMG-004
+#   sync: [evidence.shipshape.dev/v1/ImageSignature]
 #   severity: high
 #   requirements: [IMG-04]
 #   frameworks:

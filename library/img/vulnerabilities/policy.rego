@@ -8,6 +8,7 @@
 #   a report cannot be shown to be clean and is reported.
 # custom:
 #   id: SS-IMG-005
+#   sync: [evidence.shipshape.dev/v1/ImageScan]
 #   severity: high
 #   requirements: [IMG-05]
 #   frameworks:

@@ -22,56 +22,79 @@ import rego.v1
 import data.lib.k8s
 import data.lib.pods
 
-# pod_fields are [path relative to the pod spec, type] pairs.
-pod_fields := [
-	[["hostNetwork"], "boolean"],
-	[["hostPID"], "boolean"],
-	[["hostIPC"], "boolean"],
-	[["hostUsers"], "boolean"],
-	[["os"], "object"],
-	[["os", "name"], "string"],
-	[["volumes"], "array"],
-	[["securityContext"], "object"],
-	[["securityContext", "sysctls"], "array"],
-	[["automountServiceAccountToken"], "boolean"],
-	[["serviceAccountName"], "string"],
-]
+# pod_field_types maps a path in the pod spec to the types of the fields
+# under it. Literal maps, so that checking an object looks up only the keys
+# it has (a comprehension here would be rebuilt for every object).
+pod_field_types := {
+	[]: {
+		"hostNetwork": "boolean",
+		"hostPID": "boolean",
+		"hostIPC": "boolean",
+		"hostUsers": "boolean",
+		"os": "object",
+		"volumes": "array",
+		"securityContext": "object",
+		"automountServiceAccountToken": "boolean",
+		"serviceAccountName": "string",
+	},
+	["os"]: {"name": "string"},
+	["securityContext"]: object.union(security_context_types, {"sysctls": "array"}),
+	["securityContext", "seccompProfile"]: {"type": "string"},
+	["securityContext", "appArmorProfile"]: {"type": "string"},
+	["securityContext", "seLinuxOptions"]: selinux_types,
+	["securityContext", "windowsOptions"]: {"hostProcess": "boolean"},
+}
 
-# security_context_fields apply to the pod's and every container's securityContext.
-security_context_fields := [
-	[["runAsNonRoot"], "boolean"],
-	[["runAsUser"], "integer"],
-	[["runAsGroup"], "integer"],
-	[["seccompProfile"], "object"],
-	[["seccompProfile", "type"], "string"],
-	[["appArmorProfile"], "object"],
-	[["appArmorProfile", "type"], "string"],
-	[["seLinuxOptions"], "object"],
-	[["seLinuxOptions", "type"], "string"],
-	[["seLinuxOptions", "user"], "string"],
-	[["seLinuxOptions", "role"], "string"],
-	[["windowsOptions"], "object"],
-	[["windowsOptions", "hostProcess"], "boolean"],
-]
+# container_field_types is pod_field_types for a container.
+container_field_types := {
+	[]: {
+		"name": "string",
+		"image": "string",
+		"ports": "array",
+		"securityContext": "object",
+		"lifecycle": "object",
+		"livenessProbe": "object",
+		"readinessProbe": "object",
+		"startupProbe": "object",
+	},
+	["securityContext"]: object.union(security_context_types, {
+		"privileged": "boolean",
+		"allowPrivilegeEscalation": "boolean",
+		"readOnlyRootFilesystem": "boolean",
+		"procMount": "string",
+		"capabilities": "object",
+	}),
+	["securityContext", "capabilities"]: {"add": "string-array", "drop": "string-array"},
+	["securityContext", "seccompProfile"]: {"type": "string"},
+	["securityContext", "appArmorProfile"]: {"type": "string"},
+	["securityContext", "seLinuxOptions"]: selinux_types,
+	["securityContext", "windowsOptions"]: {"hostProcess": "boolean"},
+}
 
-# container_fields are [path relative to a container, type] pairs.
-container_fields := [
-	[["name"], "string"],
-	[["image"], "string"],
-	[["ports"], "array"],
-	[["securityContext"], "object"],
-	[["securityContext", "privileged"], "boolean"],
-	[["securityContext", "allowPrivilegeEscalation"], "boolean"],
-	[["securityContext", "readOnlyRootFilesystem"], "boolean"],
-	[["securityContext", "procMount"], "string"],
-	[["securityContext", "capabilities"], "object"],
-	[["securityContext", "capabilities", "add"], "string-array"],
-	[["securityContext", "capabilities", "drop"], "string-array"],
-	[["lifecycle"], "object"],
-	[["livenessProbe"], "object"],
-	[["readinessProbe"], "object"],
-	[["startupProbe"], "object"],
-]
+# security_context_types apply to the pod's and every container's securityContext.
+security_context_types := {
+	"runAsNonRoot": "boolean",
+	"runAsUser": "integer",
+	"runAsGroup": "integer",
+	"seccompProfile": "object",
+	"appArmorProfile": "object",
+	"seLinuxOptions": "object",
+	"windowsOptions": "object",
+}
+
+selinux_types := {"type": "string", "user": "string", "role": "string"}
+
+# mistyped holds a [relative path, value, type] entry for every field of
+# node whose value does not have the type types gives it.
+mistyped(node, types) := {[array.concat(parent, [key]), value, type] |
+	some parent, fields in types
+	under := object.get(node, parent, null)
+	is_object(under)
+	some key, value in under
+	type := fields[key]
+	value != null
+	not has_type(value, type)
+}
 
 violation contains {"msg": msg, "details": {"field": pods.spec_path}} if {
 	pods.is_workload
@@ -90,10 +113,7 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 }
 
 violation contains {"msg": msg, "details": {"field": field}} if {
-	some [rel, type] in typed_pod_fields
-	value := object.get(pods.spec, rel, null)
-	value != null
-	not has_type(value, type)
+	some [rel, value, type] in mistyped(pods.spec, pod_field_types)
 	field := pods.spec_field(rel)
 	msg := wrong_type(k8s.label, k8s.path_string(field), value, type)
 }
@@ -118,10 +138,7 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in pods.containers
-	some [rel, type] in typed_container_fields
-	value := object.get(c.value, rel, null)
-	value != null
-	not has_type(value, type)
+	some [rel, value, type] in mistyped(c.value, container_field_types)
 	field := pods.container_field(c, rel)
 	msg := wrong_type(pods.label(c), k8s.path_string(rel), value, type)
 }
@@ -174,14 +191,6 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	field := pods.metadata_field(["annotations", key])
 	msg := wrong_type(k8s.label, k8s.path_string(field), value, "string")
 }
-
-typed_pod_fields := array.concat(pod_fields, [[array.concat(["securityContext"], rel), type] |
-	some [rel, type] in security_context_fields
-])
-
-typed_container_fields := array.concat(container_fields, [[array.concat(["securityContext"], rel), type] |
-	some [rel, type] in security_context_fields
-])
 
 wrong_type(owner, field, value, type) := sprintf(
 	"%s has %s set to %s of type %s; it must be %s, or no control can judge it",

@@ -9,6 +9,7 @@
 #   that describes a cluster.
 # custom:
 #   id: SS-OPS-002
+#   sync: [monitoring.coreos.com/v1/PrometheusRule]
 #   severity: low
 #   requirements: [LOG-05]
 #   frameworks:

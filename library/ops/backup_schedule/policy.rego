@@ -8,6 +8,7 @@
 #   the cluster resource.
 # custom:
 #   id: SS-OPS-003
+#   sync: [velero.io/v1/Schedule]
 #   severity: medium
 #   requirements: [HA-01]
 #   frameworks:

@@ -8,6 +8,7 @@
 #   resource. Judged once per scan that describes a cluster.
 # custom:
 #   id: SS-OPS-004
+#   sync: [source.toolkit.fluxcd.io/v1/GitRepository, source.toolkit.fluxcd.io/v1/OCIRepository, source.toolkit.fluxcd.io/v1/Bucket, source.toolkit.fluxcd.io/v1/HelmRepository, kustomize.toolkit.fluxcd.io/v1/Kustomization, helm.toolkit.fluxcd.io/v2/HelmRelease, argoproj.io/v1alpha1/Application, argoproj.io/v1alpha1/ApplicationSet]
 #   severity: low
 #   requirements: [HA-05]
 #   frameworks:

@@ -9,6 +9,7 @@
 #   tolerate every taint is judged on the DaemonSet itself.
 # custom:
 #   id: SS-OPS-001
+#   sync: [apps/v1/DaemonSet]
 #   severity: medium
 #   requirements: [RT-03]
 #   frameworks:

@@ -20,23 +20,27 @@ import rego.v1
 
 import data.lib.pods
 
-probes := ["livenessProbe", "readinessProbe", "startupProbe"]
-
-hooks := ["postStart", "preStop"]
-
 handler_types := ["httpGet", "tcpSocket"]
 
 # handler_paths are the container fields that hold a handler with a host.
-handler_paths := array.concat(
-	[[probe, kind] | some probe in probes; some kind in handler_types],
-	[["lifecycle", hook, kind] | some hook in hooks; some kind in handler_types],
-)
+handler_paths := [
+	["livenessProbe"],
+	["readinessProbe"],
+	["startupProbe"],
+	["lifecycle", "postStart"],
+	["lifecycle", "preStop"],
+]
 
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in pods.containers
-	some rel in handler_paths
-	host := object.get(c.value, array.concat(rel, ["host"]), null)
+	some parent in handler_paths
+	# Direct references, so a container without probes or hooks costs one
+	# lookup per field rather than a path walk per handler type.
+	handler := object.get(c.value, parent, null)
+	some kind in handler_types
+	host := handler[kind].host
 	not host in {"", null}
+	rel := array.concat(parent, [kind])
 	field := pods.container_field(c, array.concat(rel, ["host"]))
 	msg := sprintf("%s sets %s.host to %v; remove the host so the kubelet targets the pod itself", [pods.label(c), concat(".", rel), host])
 }
