@@ -34,6 +34,7 @@ handler_paths := [
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in pods.containers
 	some parent in handler_paths
+
 	# Direct references, so a container without probes or hooks costs one
 	# lookup per field rather than a path walk per handler type.
 	handler := object.get(c.value, parent, null)
