@@ -54,4 +54,3 @@ func TestCostPerControl(t *testing.T) {
 		fmt.Printf("%-14s %8.1f µs/object\n", c.id, float64(c.d.Microseconds())/float64(len(objs)))
 	}
 }
-
