@@ -21,6 +21,7 @@ func newReportCommand(e *env) *cobra.Command {
 		out        string
 		evidence   []string
 		exceptFile string
+		limits     limitFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "report PATH...",
@@ -36,9 +37,11 @@ HTML form is a single self-contained file with a chart per framework.`,
 			if format != "md" && format != "html" {
 				return fmt.Errorf("--format: want md or html, not %q", format)
 			}
-			r, err := runScan(cmd.Context(), lib, prof, exceptFile, scan.Options{
+			opts := scan.Options{
 				Paths: args, Stdin: e.stdin, ClusterChecks: scan.ClusterAuto, Evidence: evidence,
-			})
+			}
+			limits.apply(&opts)
+			r, err := runScan(cmd.Context(), lib, prof, exceptFile, opts)
 			if err != nil {
 				return err
 			}
@@ -70,6 +73,7 @@ HTML form is a single self-contained file with a chart per framework.`,
 	}
 	lib.register(cmd)
 	prof.register(cmd)
+	limits.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "md", "`FORMAT`: md or html")
 	f.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output")

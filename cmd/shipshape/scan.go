@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/shipshape-dev/shipshape/engine/exceptions"
-	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/render"
@@ -23,20 +22,20 @@ import (
 
 func newScanCommand(e *env) *cobra.Command {
 	var (
-		lib         libraryFlags
-		prof        profileFlags
-		output      string
-		outputFile  string
-		failOn      string
-		verbose     bool
-		noColor     bool
-		workers     int
-		maxFileSize int64
-		cluster     string
-		evidence    []string
-		exceptFile  string
-		baseline    string
-		helm        render.HelmOptions
+		lib        libraryFlags
+		prof       profileFlags
+		output     string
+		outputFile string
+		failOn     string
+		verbose    bool
+		noColor    bool
+		workers    int
+		limits     limitFlags
+		cluster    string
+		evidence   []string
+		exceptFile string
+		baseline   string
+		helm       render.HelmOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -85,16 +84,17 @@ signature verifications for the image controls.`,
 			if !isFormat(output) {
 				return fmt.Errorf("--output: unknown format %q (want %s)", output, strings.Join(report.Formats(), ", "))
 			}
-			r, err := runScan(cmd.Context(), lib, prof, exceptFile, scan.Options{
+			scanOpts := scan.Options{
 				Helm:          helm,
 				Progress:      progressBar(e.stderr),
 				Paths:         args,
 				Stdin:         e.stdin,
 				Workers:       workers,
-				MaxFileSize:   maxFileSize,
 				ClusterChecks: mode,
 				Evidence:      evidence,
-			})
+			}
+			limits.apply(&scanOpts)
+			r, err := runScan(cmd.Context(), lib, prof, exceptFile, scanOpts)
 			if err != nil {
 				return err
 			}
@@ -126,6 +126,7 @@ signature verifications for the image controls.`,
 	}
 	lib.register(cmd)
 	prof.register(cmd)
+	limits.register(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "text", "report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	f.StringVar(&outputFile, "output-file", "", "write the report to `FILE` instead of standard output")
@@ -133,7 +134,6 @@ signature verifications for the image controls.`,
 	f.BoolVarP(&verbose, "verbose", "v", false, "list skipped documents and objects excluded by namespace")
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
-	f.Int64Var(&maxFileSize, "max-file-size", input.DefaultMaxFileSize, "refuse files larger than `BYTES`")
 	f.StringArrayVarP(&helm.ValuesFiles, "values", "f", nil, "Helm charts among the paths: merge the values in `FILE`; repeatable")
 	f.StringArrayVar(&helm.Set, "set", nil, "Helm charts among the paths: set `KEY=VALUE` as helm --set does; repeatable")
 	f.StringVar(&helm.Release, "release", "release", "Helm charts among the paths: the release `NAME`")

@@ -62,9 +62,9 @@ func (e *Error) Unwrap() error { return e.Err }
 const maxListDepth = 8
 
 // decodeFile splits data into documents and decodes each one.
-func decodeFile(name string, data []byte) *File {
+func decodeFile(name string, data []byte, limits Limits) *File {
 	f := &File{Name: name}
-	chunks, err := splitDocuments(data)
+	chunks, err := splitDocuments(data, limits.MaxDocuments)
 	if err != nil {
 		err.File = name
 		f.Errors = append(f.Errors, err)
@@ -72,7 +72,7 @@ func decodeFile(name string, data []byte) *File {
 	}
 	f.Documents = len(chunks)
 	for i, c := range chunks {
-		f.decodeDocument(i, c)
+		f.decodeDocument(i, c, limits)
 	}
 	return f
 }
@@ -80,8 +80,8 @@ func decodeFile(name string, data []byte) *File {
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
 // decodeDocument decodes one document of a manifest stream.
-func (f *File) decodeDocument(index int, c chunk) {
-	value, doc, err := parseChunk(c)
+func (f *File) decodeDocument(index int, c chunk, limits Limits) {
+	value, doc, err := parseChunk(c, limits)
 	if err != nil {
 		err.File, err.Document = f.Name, index
 		f.Errors = append(f.Errors, err)
@@ -98,7 +98,16 @@ func (f *File) decodeDocument(index int, c chunk) {
 // to the API server) and parses it with yaml.v3 for line numbers and
 // duplicate keys. The returned error has Line set; File and Document are
 // the caller's to fill.
-func parseChunk(c chunk) (any, *document, *Error) {
+func parseChunk(c chunk, limits Limits) (any, *document, *Error) {
+	// yaml.v3 parses without expanding aliases, so the document's shape is
+	// checked before anything expands it.
+	var root yaml3.Node
+	parsed := yaml3.Unmarshal(c.data, &root) == nil && root.Kind == yaml3.DocumentNode && len(root.Content) == 1
+	if parsed {
+		if line, lerr := checkShape(root.Content[0], limits); lerr != nil {
+			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1, Err: lerr}
+		}
+	}
 	jsonData, err := yaml.YAMLToJSON(c.data)
 	if err != nil {
 		line, msg := relocate(err.Error(), c.startLine)
@@ -111,8 +120,7 @@ func parseChunk(c chunk) (any, *document, *Error) {
 		return nil, nil, &Error{Document: -1, Line: c.startLine, Err: fmt.Errorf("decoding document: %w", err)}
 	}
 	doc := &document{startLine: c.startLine}
-	var root yaml3.Node
-	if err := yaml3.Unmarshal(c.data, &root); err == nil && root.Kind == yaml3.DocumentNode && len(root.Content) == 1 {
+	if parsed {
 		doc.root = root.Content[0]
 		if line, key, first := findDuplicateKey(doc.root); line > 0 {
 			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1,
@@ -290,7 +298,8 @@ func (d *Document) Line(path []any) int { return d.doc.lineOf(path) }
 // DecodeDocument decodes data, which must hold exactly one YAML document.
 // Errors are *Error values naming name and the line.
 func DecodeDocument(name string, data []byte) (*Document, error) {
-	chunks, err := splitDocuments(data)
+	limits := Limits{}.WithDefaults()
+	chunks, err := splitDocuments(data, limits.MaxDocuments)
 	if err != nil {
 		err.File = name
 		return nil, err
@@ -302,7 +311,7 @@ func DecodeDocument(name string, data []byte) (*Document, error) {
 	default:
 		return nil, &Error{File: name, Document: 1, Line: chunks[1].startLine, Err: errors.New("expected a single YAML document")}
 	}
-	value, doc, perr := parseChunk(chunks[0])
+	value, doc, perr := parseChunk(chunks[0], limits)
 	if perr != nil {
 		perr.File = name
 		return nil, perr

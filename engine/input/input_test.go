@@ -244,9 +244,9 @@ func TestReadStdinAndSizeLimit(t *testing.T) {
 	require.Empty(t, f.Errors)
 	assert.Equal(t, StdinName, f.Objects[0].File)
 
-	f = ReadFile(Stdin, Options{Stdin: strings.NewReader(strings.Repeat("a", 100)), MaxFileSize: 10})
+	f = ReadFile(Stdin, Options{Stdin: strings.NewReader(strings.Repeat("a", 100)), Limits: Limits{MaxFileSize: 10}})
 	require.Len(t, f.Errors, 1)
-	assert.Contains(t, f.Errors[0].Error(), "larger than the 10-byte limit")
+	assert.Contains(t, f.Errors[0].Error(), "the file is too large: over the limit of 10 set by --max-file-size")
 }
 
 func TestDockerfilesAreReadAsNormalisedObjects(t *testing.T) {

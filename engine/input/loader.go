@@ -18,16 +18,12 @@ import (
 // Stdin is the path that names standard input.
 const Stdin = "-"
 
-// DefaultMaxFileSize bounds how much of one file is read.
-const DefaultMaxFileSize int64 = 64 << 20
-
 // Options controls how inputs are read.
 type Options struct {
 	// Stdin is read when a path is "-"; os.Stdin when nil.
 	Stdin io.Reader
-	// MaxFileSize is the largest file accepted, in bytes
-	// (DefaultMaxFileSize when zero).
-	MaxFileSize int64
+	// Limits bound each file (defaults for zero fields).
+	Limits Limits
 	// Workers bounds parallel parsing (GOMAXPROCS when zero).
 	Workers int
 	// Helm tunes how charts found among the paths are rendered.
@@ -37,12 +33,7 @@ type Options struct {
 	FileRead func()
 }
 
-func (o Options) maxFileSize() int64 {
-	if o.MaxFileSize > 0 {
-		return o.MaxFileSize
-	}
-	return DefaultMaxFileSize
-}
+func (o Options) maxFileSize() int64 { return o.Limits.WithDefaults().MaxFileSize }
 
 // isManifest reports whether a file found while walking a directory is read.
 func isManifest(name string) bool {
@@ -135,7 +126,7 @@ func ReadFile(name string, opts Options) *File {
 	if err != nil {
 		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: err}}}
 	}
-	return ParseBytes(display, data)
+	return parse(display, data, opts.Limits.WithDefaults())
 }
 
 // renderDir renders a chart or kustomization; each produced document is
@@ -156,7 +147,7 @@ func renderDir(dir string, opts Options) *File {
 		return f
 	}
 	for _, d := range docs {
-		part := decodeFile(d.File, d.Data)
+		part := decodeFile(d.File, d.Data, opts.Limits.WithDefaults())
 		f.Documents += part.Documents
 		f.Objects = append(f.Objects, part.Objects...)
 		f.Skipped = append(f.Skipped, part.Skipped...)
@@ -179,11 +170,16 @@ func ReadAll(ctx context.Context, files []string, opts Options) ([]*File, error)
 
 // ParseBytes decodes an in-memory YAML or JSON stream as if read from name.
 // A file named like a Dockerfile is read as one.
+// The default Limits apply.
 func ParseBytes(name string, data []byte) *File {
+	return parse(name, data, Limits{}.WithDefaults())
+}
+
+func parse(name string, data []byte, limits Limits) *File {
 	if dockerfile.IsDockerfile(name) {
 		return decodeDockerfile(name, data)
 	}
-	return decodeFile(name, data)
+	return decodeFile(name, data, limits)
 }
 
 func readLimited(name string, opts Options) ([]byte, error) {
@@ -207,7 +203,7 @@ func readLimited(name string, opts Options) ([]byte, error) {
 		return nil, unwrapPathError(err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("file is larger than the %d-byte limit (--max-file-size)", limit)
+		return nil, &LimitError{What: "the file is too large", Limit: limit, Flag: "max-file-size"}
 	}
 	return data, nil
 }

@@ -16,7 +16,7 @@ type chunk struct {
 // blank lines and comments are dropped, so they do not shift document
 // numbers. The byte order mark is ignored.
 // A bad separator line is an *Error with Line set.
-func splitDocuments(data []byte) ([]chunk, *Error) {
+func splitDocuments(data []byte, maxDocuments int) ([]chunk, *Error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var (
 		chunks     []chunk
@@ -29,6 +29,10 @@ func splitDocuments(data []byte) ([]chunk, *Error) {
 		if hasContent {
 			chunks = append(chunks, chunk{data: data[start:end], startLine: startLine})
 		}
+	}
+	tooMany := func() *Error {
+		return &Error{Document: -1, Line: startLine, Err: &LimitError{
+			What: "the file holds too many YAML documents", Limit: int64(maxDocuments), Flag: "max-documents"}}
 	}
 	for off := 0; off < len(data); {
 		end := bytes.IndexByte(data[off:], '\n')
@@ -44,6 +48,9 @@ func splitDocuments(data []byte) ([]chunk, *Error) {
 					"invalid document separator %q (only a comment may follow ---)", bytes.TrimRight(text, "\r\n"))}
 			}
 			flush(off)
+			if maxDocuments > 0 && len(chunks) > maxDocuments {
+				return nil, tooMany()
+			}
 			start, startLine, hasContent = next, line+1, false
 		} else if !hasContent {
 			trimmed := bytes.TrimSpace(text)
@@ -53,5 +60,8 @@ func splitDocuments(data []byte) ([]chunk, *Error) {
 		line++
 	}
 	flush(len(data))
+	if maxDocuments > 0 && len(chunks) > maxDocuments {
+		return nil, tooMany()
+	}
 	return chunks, nil
 }

@@ -34,8 +34,11 @@ type Options struct {
 	Stdin io.Reader
 	// Workers bounds parallelism (GOMAXPROCS when zero).
 	Workers int
-	// MaxFileSize bounds each file (input.DefaultMaxFileSize when zero).
-	MaxFileSize int64
+	// Limits bound each file (defaults for zero fields).
+	Limits input.Limits
+	// MaxObjects bounds the objects of the whole scan (DefaultMaxObjects
+	// when zero); past it, files are reported as errors, not judged.
+	MaxObjects int
 	// Profile names the profile in the report.
 	Profile string
 	// ClusterChecks says when cluster-level controls (kind
@@ -116,7 +119,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		files = append(files, found...)
 	}
-	readOpts := input.Options{Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.workers(), Helm: opts.Helm}
+	readOpts := input.Options{Stdin: opts.Stdin, Limits: opts.Limits, Workers: opts.workers(), Helm: opts.Helm}
 	if opts.Progress != nil {
 		var done atomic.Int64
 		total := len(files)
@@ -135,7 +138,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	if eval.NeedsInventory(bindings) {
 		parts, err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts)
 	} else {
-		parts, err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts.workers())
+		parts, err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -146,26 +149,78 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	return builder.Finish(), nil
 }
 
+// DefaultMaxObjects bounds the objects of one scan.
+const DefaultMaxObjects = 1_000_000
+
+// objectBudget counts the objects read across a scan's workers and fails
+// the scan once they pass the limit.
+type objectBudget struct {
+	max    int64
+	n      atomic.Int64
+	mu     sync.Mutex
+	err    error
+	cancel context.CancelFunc
+}
+
+func newObjectBudget(ctx context.Context, max int) (context.Context, *objectBudget) {
+	if max <= 0 {
+		max = DefaultMaxObjects
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	return ctx, &objectBudget{max: int64(max), cancel: cancel}
+}
+
+// take counts f's objects; past the limit it records an error naming the
+// file and stops the scan.
+func (b *objectBudget) take(f *input.File) bool {
+	if b.n.Add(int64(len(f.Objects))) <= b.max {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err == nil {
+		b.err = &input.Error{File: f.Name, Document: -1, Err: &input.LimitError{
+			What: "the input holds too many objects", Limit: b.max, Flag: "max-objects"}}
+		b.cancel()
+	}
+	return false
+}
+
+// done releases the budget and returns its error, if the limit was hit.
+func (b *objectBudget) done() error {
+	b.cancel()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
 // judgeStreaming reads and judges files independently.
-func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, workers int) ([]*report.Part, error) {
+func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
 	ev, err := eval.New(lib, bindings)
 	if err != nil {
 		return nil, err
 	}
-	return judgeFiles(ctx, ev, files, readOpts, workers)
+	return judgeFiles(ctx, ev, files, readOpts, opts)
 }
 
 // judgeFiles reads and judges files one by one: only the files in flight
 // are in memory.
-func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpts input.Options, workers int) ([]*report.Part, error) {
+func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+	workers := opts.workers()
+	ctx, budget := newObjectBudget(ctx, opts.MaxObjects)
 	parts := make([]*report.Part, len(files))
 	err := parallel.ForEach(ctx, len(files), workers, func(i int) {
 		f := input.ReadFile(files[i], readOpts)
 		if readOpts.FileRead != nil {
 			readOpts.FileRead()
 		}
-		parts[i] = report.NewPart(f, ev.JudgeAll(ctx, f.Objects, workers))
+		if budget.take(f) {
+			parts[i] = report.NewPart(f, ev.JudgeAll(ctx, f.Objects, workers))
+		}
 	})
+	if berr := budget.done(); berr != nil {
+		return nil, berr
+	}
 	return parts, err
 }
 
@@ -189,13 +244,20 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	firstPass := readOpts
 	firstPass.FileRead = nil
 	perFile := make([][]*input.Object, len(files))
-	err := parallel.ForEach(ctx, len(files), workers, func(i int) {
+	passCtx, budget := newObjectBudget(ctx, opts.MaxObjects)
+	err := parallel.ForEach(passCtx, len(files), workers, func(i int) {
 		f := input.ReadFile(files[i], firstPass)
+		if !budget.take(f) {
+			return
+		}
 		perFile[i] = types.Keep(f.Objects)
 		mu.Lock()
 		defer mu.Unlock()
 		clusterScoped = clusterScoped || slices.ContainsFunc(f.Objects, isClusterScoped)
 	})
+	if berr := budget.done(); berr != nil {
+		return nil, berr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +268,7 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	if err != nil {
 		return nil, err
 	}
-	parts, err := judgeFiles(ctx, ev, files, readOpts, workers)
+	parts, err := judgeFiles(ctx, ev, files, readOpts, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -224,9 +286,14 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 	if err != nil {
 		return nil, err
 	}
+	_, budget := newObjectBudget(ctx, opts.MaxObjects)
 	var all []*input.Object
 	for _, f := range read {
+		budget.take(f)
 		all = append(all, f.Objects...)
+	}
+	if berr := budget.done(); berr != nil {
+		return nil, berr
 	}
 	ev, err := eval.New(lib, bindings, eval.WithInventory(append(slices.Clone(all), opts.evidence...)))
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/tests/internal/testbin"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -25,27 +26,7 @@ var binary string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "shipshape-cli")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	binary = filepath.Join(dir, "shipshape")
-	build := exec.Command("go", "build", "-buildvcs=false", "-o", binary, "./cmd/shipshape")
-	build.Dir = repoRoot()
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building shipshape:", err)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func repoRoot() string {
-	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..")
+	testbin.Main(m, &binary)
 }
 
 type result struct {
@@ -57,7 +38,7 @@ type result struct {
 func shipshape(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
 	if dir == "" {
-		dir = repoRoot()
+		dir = testbin.RepoRoot()
 	}
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
@@ -208,7 +189,7 @@ func TestStdin(t *testing.T) {
 
 func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
-	manifest := filepath.Join(repoRoot(), "examples", "bad", "legacy-api.yaml")
+	manifest := filepath.Join(testbin.RepoRoot(), "examples", "bad", "legacy-api.yaml")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".shipshape.yaml"), []byte("profile: pss-baseline\nsettings:\n  systemNamespaces: [shop]\n"), 0o644))
 	r := shipshape(t, dir, "", "scan", "-o", "json", manifest)
 	assert.Equal(t, 0, r.code, "the config's systemNamespaces excludes namespace shop: %s", r.stdout)
@@ -281,7 +262,7 @@ func TestGeneratedDocsAreCurrent(t *testing.T) {
 	for _, name := range []string{"controls.md", "traceability.md"} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		require.NoError(t, err)
-		want, err := os.ReadFile(filepath.Join(repoRoot(), "docs", name))
+		want, err := os.ReadFile(filepath.Join(testbin.RepoRoot(), "docs", name))
 		require.NoError(t, err, "docs/%s is missing; run make generate", name)
 		assert.Equal(t, string(want), string(got), "docs/%s is stale; run make generate", name)
 	}
@@ -299,7 +280,7 @@ func TestGeneratedExportsAreCurrent(t *testing.T) {
 				r := shipshape(t, "", "", "export", target, "--config", os.DevNull, "--bundle", p, "-o", dir)
 				require.Equal(t, 0, r.code, r.stderr)
 				got := readTree(t, dir)
-				want := readTree(t, filepath.Join(repoRoot(), "bundles", "export", p, target))
+				want := readTree(t, filepath.Join(testbin.RepoRoot(), "bundles", "export", p, target))
 				require.NotEmpty(t, want, "bundles/export/%s/%s is missing; run make generate", p, target)
 				assert.ElementsMatch(t, keys(want), keys(got), "bundles/export/%s/%s lists other files; run make generate", p, target)
 				for name, data := range got {
@@ -429,7 +410,7 @@ func TestBundleBuildInspectVerify(t *testing.T) {
 func TestMixedInputsAreEachJudgedByKind(t *testing.T) {
 	dir := t.TempDir()
 	copyFile := func(src, dst string) {
-		data, err := os.ReadFile(filepath.Join(repoRoot(), src))
+		data, err := os.ReadFile(filepath.Join(testbin.RepoRoot(), src))
 		require.NoError(t, err)
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, dst)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, dst), data, 0o644))

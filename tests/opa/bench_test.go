@@ -17,13 +17,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/input"
+
+	"github.com/shipshape-dev/shipshape/tests/internal/testbin"
 )
 
 // typicalDeployment is the first Deployment of examples/good/shop.yaml: a
 // hardened web service, the object a sidecar judges most often.
 func typicalDeployment(tb testing.TB) map[string]any {
 	tb.Helper()
-	f := input.ReadFile(filepath.Join(repoRoot(), "examples", "good", "shop.yaml"), input.Options{})
+	f := input.ReadFile(filepath.Join(testbin.RepoRoot(), "examples", "good", "shop.yaml"), input.Options{})
 	require.Empty(tb, f.Errors)
 	for _, o := range f.Objects {
 		if o.Kind() == "Deployment" {
@@ -81,10 +83,9 @@ func BenchmarkOPAServerDecision(b *testing.B) {
 // loaded into the Go rego package: the floor under the server's latency.
 func BenchmarkInProcessDecision(b *testing.B) {
 	dir := b.TempDir()
-	shipshape := filepath.Join(dir, "shipshape")
-	run(b, repoRoot(), "go", "build", "-buildvcs=false", "-o", shipshape, "./cmd/shipshape")
+	shipshape := testbin.BuildT(b)
 	file := filepath.Join(dir, "all.tar.gz")
-	run(b, repoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", "all", "-o", file)
+	run(b, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", "all", "-o", file)
 	data, err := os.ReadFile(file)
 	require.NoError(b, err)
 	bundle, err := opabundle.NewReader(bytes.NewReader(data)).WithSkipBundleVerification(true).Read()

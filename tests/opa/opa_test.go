@@ -39,6 +39,8 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/library"
+
+	"github.com/shipshape-dev/shipshape/tests/internal/testbin"
 )
 
 const (
@@ -57,11 +59,6 @@ type env struct {
 	private   string // PEM files
 	public    string
 	opaLog    *syncBuffer
-}
-
-func repoRoot() string {
-	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..")
 }
 
 type syncBuffer struct {
@@ -116,9 +113,8 @@ func run(t testing.TB, dir string, name string, args ...string) string {
 func start(t testing.TB) *env {
 	t.Helper()
 	e := &env{dir: t.TempDir(), opaLog: &syncBuffer{}}
-	e.shipshape = filepath.Join(e.dir, "shipshape")
-	run(t, repoRoot(), "go", "build", "-buildvcs=false", "-o", e.shipshape, "./cmd/shipshape")
-	opa := strings.TrimSpace(run(t, repoRoot(), "go", "tool", "-n", "opa"))
+	e.shipshape = testbin.BuildT(t)
+	opa := strings.TrimSpace(run(t, testbin.RepoRoot(), "go", "tool", "-n", "opa"))
 	e.private, e.public = writeKeyPair(t, e.dir, "signing")
 	e.build(t, "all", e.private, filepath.Join(e.dir, bundle))
 
@@ -190,7 +186,7 @@ func start(t testing.TB) *env {
 func (e *env) build(t testing.TB, profileName, key, out string) {
 	t.Helper()
 	tmp := out + ".tmp"
-	run(t, repoRoot(), e.shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", profileName, "--signing-key", key, "--key-id", keyID, "-o", tmp)
+	run(t, testbin.RepoRoot(), e.shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", profileName, "--signing-key", key, "--key-id", keyID, "-o", tmp)
 	require.NoError(t, os.Rename(tmp, out), "replace atomically, as a deployment would")
 }
 

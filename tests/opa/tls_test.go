@@ -1,15 +1,7 @@
 package opa
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,44 +12,20 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// selfSigned writes a certificate for 127.0.0.1 and its key.
-func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "shipshape-test"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	require.NoError(t, err)
-	certFile, keyFile = filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
-	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	pool = x509.NewCertPool()
-	pool.AddCert(cert)
-	return certFile, keyFile, pool
-}
+	"github.com/shipshape-dev/shipshape/tests/internal/testbin"
+	"github.com/shipshape-dev/shipshape/tests/internal/testcert"
+)
 
 func TestServeSeveralBundlesOverTLS(t *testing.T) {
 	dir := t.TempDir()
-	shipshape := filepath.Join(dir, "shipshape")
-	run(t, repoRoot(), "go", "build", "-buildvcs=false", "-o", shipshape, "./cmd/shipshape")
+	shipshape := testbin.BuildT(t)
 	for _, p := range []string{"pss-baseline", "pss-restricted"} {
-		run(t, repoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", p, "-o", filepath.Join(dir, p+".tar.gz"))
+		run(t, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", p, "-o", filepath.Join(dir, p+".tar.gz"))
 	}
-	certFile, keyFile, pool := selfSigned(t, dir)
+	cert := testcert.SelfSigned(t)
+	certFile, keyFile := cert.WriteFiles(t, dir)
+	pool := cert.Pool
 	addr := freePort(t)
 	serve := exec.Command(shipshape, "bundle", "serve", "--addr", addr, "--tls-cert", certFile, "--tls-key", keyFile,
 		filepath.Join(dir, "pss-baseline.tar.gz"), filepath.Join(dir, "pss-restricted.tar.gz"))

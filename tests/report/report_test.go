@@ -17,12 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/compliance"
-)
 
-func repoRoot() string {
-	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..")
-}
+	"github.com/shipshape-dev/shipshape/tests/internal/testbin"
+)
 
 // chromium finds the browser; CI installs Debian's chromium and sets
 // SHIPSHAPE_REQUIRE_CHROMIUM so a missing browser fails there.
@@ -55,15 +52,11 @@ func TestHTMLReportRendersInChromium(t *testing.T) {
 	browser := chromium(t)
 	dir := t.TempDir()
 	html := filepath.Join(dir, "compliance.html")
-	bin := filepath.Join(dir, "shipshape")
-	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, "./cmd/shipshape")
-	build.Dir = repoRoot()
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := testbin.BuildT(t)
 	run := exec.Command(bin, "report", "--config", "examples/shipshape.yaml", "--evidence", "examples/evidence",
 		"--format", "html", "-o", html, "examples/good", "examples/bad")
-	run.Dir = repoRoot()
-	out, err = run.CombinedOutput()
+	run.Dir = testbin.RepoRoot()
+	out, err := run.CombinedOutput()
 	require.NoError(t, err, string(out))
 
 	dom := string(headless(t, browser, "--dump-dom", "file://"+html))
