@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -213,6 +214,12 @@ func (p *Part) addJudgement(j eval.Judgement) {
 	}
 	results := make([]Result, 0, len(j.Findings))
 	for _, f := range j.Findings {
+		// Shared with the control (read-only, capped so an append copies):
+		// a scan can hold hundreds of thousands of results.
+		requirements := slices.Clip(f.Control.Requirements)
+		if requirements == nil {
+			requirements = []string{}
+		}
 		line := obj.Line
 		if f.Field != nil {
 			line = obj.FieldLine(f.Field)
@@ -229,7 +236,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			Kind:         ref.Kind,
 			Namespace:    ref.Namespace,
 			Name:         ref.Name,
-			Requirements: append([]string{}, f.Control.Requirements...),
+			Requirements: requirements,
 			APIVersion:   ref.APIVersion,
 			Field:        FieldPath(f.Field),
 		}
@@ -308,6 +315,24 @@ func NewBuilder(controls []*policy.Control, profile string) *Builder {
 	return b
 }
 
+// AddAll adds the parts in order and lets go of each once it is added,
+// so the results are never held twice.
+func (b *Builder) AddAll(parts []*Part) {
+	n := 0
+	for _, p := range parts {
+		if p != nil {
+			n += len(p.results)
+		}
+	}
+	b.r.Results = slices.Grow(b.r.Results, n)
+	for i, p := range parts {
+		if p != nil {
+			b.Add(p)
+			parts[i] = nil
+		}
+	}
+}
+
 // Add appends one file's part (or the cluster part).
 func (b *Builder) Add(p *Part) {
 	r := b.r
@@ -380,7 +405,7 @@ func (b *Builder) Finish() *Report {
 // and refused exceptions once each.
 func (b *Builder) applyExceptions() {
 	r := b.r
-	kept := r.Results[:0:0]
+	kept := r.Results[:0] // filtered in place: kept never overtakes the loop
 	seen := map[string]bool{}
 	note := func(list *[]exceptions.Exception, e exceptions.Exception, res Result) {
 		key := e.Source + "|" + e.Control + "|" + e.Requirement + "|" + res.File + "|" + res.Name
@@ -415,6 +440,7 @@ func (b *Builder) applyExceptions() {
 		}
 		kept = append(kept, res)
 	}
+	clear(r.Results[len(kept):])
 	r.Results = kept
 	r.Summary.Exempted = len(r.Exempted)
 	if len(r.Exempted) > 0 {

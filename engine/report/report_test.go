@@ -7,11 +7,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
@@ -252,4 +254,41 @@ func TestJSONStreamsLikeTheEncoder(t *testing.T) {
 			assert.Equal(t, want.String(), got.String())
 		})
 	}
+}
+
+func TestAddAllKeepsOrderReleasesPartsAndFiltersExemptions(t *testing.T) {
+	pod := func(file, annotations string) (*input.File, eval.Judgement) {
+		f := input.ParseBytes(file, []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {"+annotations+"}\n"))
+		require.Len(t, f.Objects, 1)
+		return f, eval.Judgement{Object: f.Objects[0], Judged: []string{privileged.ID, ports.ID}, Findings: []eval.Finding{
+			{Control: privileged, Message: "privileged"},
+			{Control: ports, Message: "host port"},
+		}}
+	}
+	var parts []*Part
+	for _, name := range []string{"a.yaml", "b.yaml", "c.yaml"} {
+		ann := ""
+		if name == "b.yaml" {
+			ann = `shipshape.dev/exempt: SS-PSS-003, shipshape.dev/exempt-reason: "break glass", shipshape.dev/exempt-expires: "2099-01-01"`
+		}
+		f, j := pod(name, ann)
+		parts = append(parts, NewPart(f, []eval.Judgement{j}))
+	}
+	b := NewBuilder([]*policy.Control{privileged, ports}, "all").WithExceptions(exceptions.Empty(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	b.AddAll(parts)
+	r := b.Finish()
+
+	assert.Equal(t, []*Part{nil, nil, nil}, parts, "each part is let go once added")
+	var got []string
+	for _, res := range r.Results {
+		got = append(got, res.File+" "+res.Control)
+	}
+	assert.Equal(t, []string{"a.yaml SS-PSS-003", "a.yaml SS-PSS-006", "b.yaml SS-PSS-006", "c.yaml SS-PSS-003", "c.yaml SS-PSS-006"}, got)
+	require.Len(t, r.Exempted, 1)
+	assert.Equal(t, "b.yaml", r.Exempted[0].File)
+	assert.Equal(t, 5, r.Summary.Violations)
+	assert.Equal(t, 3, r.Summary.Failed)
+	assert.Equal(t, []string{"POD-08"}, r.Results[0].Requirements)
+	r.Results[0].Requirements = append(r.Results[0].Requirements, "X")
+	assert.Equal(t, []string{"POD-08"}, privileged.Requirements, "results share the control's requirements read-only")
 }

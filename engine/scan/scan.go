@@ -143,9 +143,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range parts {
-		builder.Add(p)
-	}
+	builder.AddAll(parts)
 	return builder.Finish(), nil
 }
 
