@@ -37,7 +37,8 @@ type Options struct {
 	// Limits bound each file (defaults for zero fields).
 	Limits input.Limits
 	// MaxObjects bounds the objects of the whole scan (DefaultMaxObjects
-	// when zero); past it, files are reported as errors, not judged.
+	// when zero); past it, the scan stops with an error naming the file
+	// that crossed it.
 	MaxObjects int
 	// Profile names the profile in the report.
 	Profile string

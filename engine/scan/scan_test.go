@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/report"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -173,4 +174,42 @@ func TestProgressCountsEveryFile(t *testing.T) {
 	require.NoError(t, err)
 	sort.Ints(seen)
 	assert.Equal(t, []int{1, 2, 3, 4, 5}, seen)
+}
+
+func TestMaxObjectsStopsEveryPath(t *testing.T) {
+	lib, dir := setup(t) // 24 objects in 12 files
+	all, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var stdin strings.Builder
+	for _, e := range all {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		stdin.Write(data)
+	}
+	paths := map[string]struct {
+		bindings []eval.Binding
+		opts     Options
+	}{
+		"streaming": {bindings(lib, "SS-PSS-003"), Options{Paths: []string{dir}}},
+		"inventory": {bindings(lib, "SS-PSS-003", "T-INV"), Options{Paths: []string{dir}}},
+		"stdin":     {bindings(lib, "SS-PSS-003", "T-INV"), Options{Paths: []string{"-"}}},
+	}
+	for name, p := range paths {
+		t.Run(name, func(t *testing.T) {
+			opts := p.opts
+			opts.Stdin = strings.NewReader(stdin.String())
+			opts.MaxObjects = 10
+			_, err := Run(context.Background(), lib, p.bindings, opts)
+			var limit *input.LimitError
+			require.ErrorAs(t, err, &limit)
+			assert.Equal(t, "max-objects", limit.Flag)
+			assert.EqualValues(t, 10, limit.Limit)
+
+			opts.Stdin = strings.NewReader(stdin.String())
+			opts.MaxObjects = 24
+			r, err := Run(context.Background(), lib, p.bindings, opts)
+			require.NoError(t, err)
+			assert.Equal(t, 24, r.Summary.Objects)
+		})
+	}
 }
