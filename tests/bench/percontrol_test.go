@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
-	"github.com/shipshape-dev/shipshape/engine/input"
 )
 
 // TestCostPerControl prints each control's evaluation time over a sample of
@@ -22,12 +21,7 @@ func TestCostPerControl(t *testing.T) {
 		t.Skip("set SHIPSHAPE_COST=1")
 	}
 	f := setup(t)
-	var objs []*input.Object
-	for _, file := range f.files[:300] {
-		data, err := os.ReadFile(file)
-		require.NoError(t, err)
-		objs = append(objs, input.ParseBytes(file, data).Objects...)
-	}
+	objs := sampleObjects(t, f, 300)
 	type cost struct {
 		id string
 		d  time.Duration

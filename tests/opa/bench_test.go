@@ -81,27 +81,32 @@ func BenchmarkOPAServerDecision(b *testing.B) {
 
 // BenchmarkInProcessDecision evaluates the same decision with the bundle
 // loaded into the Go rego package: the floor under the server's latency.
+// It runs for the whole library and for pss-restricted, the profile a
+// Pod Security admission sidecar serves.
 func BenchmarkInProcessDecision(b *testing.B) {
-	dir := b.TempDir()
 	shipshape := testbin.BuildT(b)
-	file := filepath.Join(dir, "all.tar.gz")
-	run(b, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", "all", "-o", file)
-	data, err := os.ReadFile(file)
-	require.NoError(b, err)
-	bundle, err := opabundle.NewReader(bytes.NewReader(data)).WithSkipBundleVerification(true).Read()
-	require.NoError(b, err)
-	ctx := context.Background()
-	pq, err := rego.New(rego.ParsedBundle("shipshape", &bundle), rego.Query("data.shipshape.violations")).PrepareForEval(ctx)
-	require.NoError(b, err)
 	in := typicalDeployment(b)
-	lat := make([]time.Duration, 0, b.N)
-	for b.Loop() {
-		t0 := time.Now()
-		rs, err := pq.Eval(ctx, rego.EvalInput(in))
-		if err != nil || len(rs) != 1 {
-			b.Fatal(err, rs)
-		}
-		lat = append(lat, time.Since(t0))
+	ctx := context.Background()
+	for _, name := range []string{"all", "pss-restricted"} {
+		b.Run(name, func(b *testing.B) {
+			file := filepath.Join(b.TempDir(), name+".tar.gz")
+			run(b, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", name, "-o", file)
+			data, err := os.ReadFile(file)
+			require.NoError(b, err)
+			bundle, err := opabundle.NewReader(bytes.NewReader(data)).WithSkipBundleVerification(true).Read()
+			require.NoError(b, err)
+			pq, err := rego.New(rego.ParsedBundle("shipshape", &bundle), rego.Query("data.shipshape.violations")).PrepareForEval(ctx)
+			require.NoError(b, err)
+			lat := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				t0 := time.Now()
+				rs, err := pq.Eval(ctx, rego.EvalInput(in))
+				if err != nil || len(rs) != 1 {
+					b.Fatal(err, rs)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			reportLatencies(b, lat)
+		})
 	}
-	reportLatencies(b, lat)
 }

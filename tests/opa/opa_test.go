@@ -108,13 +108,27 @@ func run(t testing.TB, dir string, name string, args ...string) string {
 	return string(out)
 }
 
+// toolPath builds a tool pinned in go.mod and returns its path. Only stdout
+// is the path: on a machine that has not downloaded the tool's modules yet,
+// stderr carries "go: downloading" lines.
+func toolPath(t testing.TB, name string) string {
+	t.Helper()
+	cmd := exec.Command("go", "tool", "-n", name)
+	cmd.Dir = testbin.RepoRoot()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "go tool -n %s:\n%s", name, stderr.String())
+	return strings.TrimSpace(string(out))
+}
+
 // start builds shipshape and OPA, builds and signs the `all` bundle, and
 // starts both servers.
 func start(t testing.TB) *env {
 	t.Helper()
 	e := &env{dir: t.TempDir(), opaLog: &syncBuffer{}}
 	e.shipshape = testbin.BuildT(t)
-	opa := strings.TrimSpace(run(t, testbin.RepoRoot(), "go", "tool", "-n", "opa"))
+	opa := toolPath(t, "opa")
 	e.private, e.public = writeKeyPair(t, e.dir, "signing")
 	e.build(t, "all", e.private, filepath.Join(e.dir, bundle))
 
