@@ -56,3 +56,10 @@ func TestGuardNeedsTheParseOnlyBaseline(t *testing.T) {
 	_, err := run(strings.NewReader("BenchmarkScanAll-2 3 1 ns/op 5 objects/s\n"), &bytes.Buffer{}, filepath.Join(t.TempDir(), "b.json"), 0.2, false)
 	require.Error(t, err)
 }
+
+func TestGuardTakesEachBenchmarksBestRun(t *testing.T) {
+	repeated := sampleRun + strings.NewReplacer("10000 objects/s", "6000 objects/s", "1000 objects/s", "900 objects/s").Replace(sampleRun)
+	raw, err := readRun(strings.NewReader(repeated), &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]float64{"ParseOnly": 10000, "ScanAll": 1000, "ScanPSSRestricted": 2000}, raw)
+}
