@@ -146,7 +146,8 @@ func TestMain(m *testing.M) {
 
 // BenchmarkJudgeAll evaluates every control on already-parsed objects, one
 // at a time on one goroutine: the interpreter's share of a scan, without
-// reading, parsing or reporting ("µs/object" is CPU time per object).
+// reading, parsing or reporting ("µs/object" is the time per object on that
+// goroutine; the collector may use the other cores).
 func BenchmarkJudgeAll(b *testing.B) {
 	f := setup(b)
 	objs := sampleObjects(b, f, 200)
