@@ -368,11 +368,14 @@ func reviewInput(obj *input.Object) (ast.Value, error) {
 }
 
 // JudgeAll judges objects on the given number of workers and returns the
-// judgements in input order.
-func (e *Evaluator) JudgeAll(ctx context.Context, objects []*input.Object, workers int) []Judgement {
+// judgements in input order. When ctx ends first, some objects were not
+// judged: it returns ctx's error and no judgements.
+func (e *Evaluator) JudgeAll(ctx context.Context, objects []*input.Object, workers int) ([]Judgement, error) {
 	out := make([]Judgement, len(objects))
-	_ = parallel.ForEach(ctx, len(objects), workers, func(i int) {
+	if err := parallel.ForEach(ctx, len(objects), workers, func(i int) {
 		out[i] = e.Judge(ctx, objects[i])
-	})
-	return out
+	}); err != nil {
+		return nil, fmt.Errorf("judging %d objects: %w", len(objects), err)
+	}
+	return out, nil
 }

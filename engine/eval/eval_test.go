@@ -193,7 +193,8 @@ metadata: {name: a}
 	assert.True(t, NeedsInventory(bindings))
 	ev, err := New(lib, bindings, WithInventory(all))
 	require.NoError(t, err)
-	judged := ev.JudgeAll(context.Background(), all, 2)
+	judged, err := ev.JudgeAll(context.Background(), all, 2)
+	require.NoError(t, err)
 	assert.Empty(t, judged[0].Findings, "a Service exists in namespace a")
 	assert.Len(t, judged[2].Findings, 1, "namespace b has no Service")
 }
@@ -278,4 +279,21 @@ data: {x: a, q: b}
 	broken := ev.Judge(context.Background(), objs[3])
 	require.Len(t, broken.Errors, 1)
 	assert.NotContains(t, broken.Judged, "T-APPLIES", "the isolation path honours applies too")
+}
+
+func TestJudgeAllReportsAStoppedContext(t *testing.T) {
+	lib := load(t)
+	ev, err := New(lib, []Binding{binding(t, lib, "T-PARAMS", nil)})
+	require.NoError(t, err)
+	objs := objects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	judged, err := ev.JudgeAll(ctx, objs, 2)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, judged, "no half-filled judgements without their objects")
+
+	judged, err = ev.JudgeAll(context.Background(), objs, 2)
+	require.NoError(t, err)
+	require.Len(t, judged, 2)
+	assert.Same(t, objs[1], judged[1].Object)
 }

@@ -213,8 +213,12 @@ func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpt
 		if readOpts.FileRead != nil {
 			readOpts.FileRead()
 		}
-		if budget.take(f) {
-			parts[i] = report.NewPart(f, ev.JudgeAll(ctx, f.Objects, workers))
+		if !budget.take(f) {
+			return
+		}
+		// An error means the scan was stopped; ForEach reports it.
+		if judged, err := ev.JudgeAll(ctx, f.Objects, workers); err == nil {
+			parts[i] = report.NewPart(f, judged)
 		}
 	})
 	if berr := budget.done(); berr != nil {
@@ -298,7 +302,10 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 	if err != nil {
 		return nil, err
 	}
-	judged := ev.JudgeAll(ctx, all, workers)
+	judged, err := ev.JudgeAll(ctx, all, workers)
+	if err != nil {
+		return nil, err
+	}
 	parts := make([]*report.Part, len(read), len(read)+1)
 	next := 0
 	for i, f := range read {

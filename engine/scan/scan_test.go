@@ -210,6 +210,14 @@ func TestMaxObjectsStopsEveryPath(t *testing.T) {
 			r, err := Run(context.Background(), lib, p.bindings, opts)
 			require.NoError(t, err)
 			assert.Equal(t, 24, r.Summary.Objects)
+
+			// A stopped scan is an error, never a report of what was
+			// judged before it stopped.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			opts.Stdin = strings.NewReader(stdin.String())
+			_, err = Run(ctx, lib, p.bindings, opts)
+			require.ErrorIs(t, err, context.Canceled)
 		})
 	}
 }
