@@ -31,8 +31,10 @@ test: lint
 	@for p in $(EXPORTS); do echo "gator verify bundles/export/$$p/gatekeeper/tests"; \
 	  $(GATOR) verify bundles/export/$$p/gatekeeper/tests || exit 1; done
 
-## lint: gofmt, go vet, opa check --strict over the library, opa fmt over it and the bundle entrypoints
+## lint: no tracked file over 1 MB (build output stays out of git), gofmt, go vet, opa check --strict over the library, opa fmt over it and the bundle entrypoints
 lint:
+	@big=$$(git ls-files -z 2>/dev/null | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 1048576 {print "  " $$2 " (" $$1 " bytes)"}'); \
+	  if [ -n "$$big" ]; then echo "tracked files over 1 MB (build output or data that belongs elsewhere):"; echo "$$big"; exit 1; fi
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...

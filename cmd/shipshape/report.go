@@ -22,6 +22,8 @@ func newReportCommand(e *env) *cobra.Command {
 		evidence   []string
 		exceptFile string
 		limits     limitFlags
+		scope      string
+		cluster    string
 	)
 	cmd := &cobra.Command{
 		Use:   "report PATH...",
@@ -37,11 +39,15 @@ HTML form is a single self-contained file with a chart per framework.`,
 			if format != "md" && format != "html" {
 				return fmt.Errorf("--format: want md or html, not %q", format)
 			}
+			mode, err := clusterMode(cmd, scope, cluster)
+			if err != nil {
+				return err
+			}
 			opts := scan.Options{
-				Paths: args, Stdin: e.stdin, ClusterChecks: scan.ClusterAuto, Evidence: evidence,
+				Paths: args, Stdin: e.stdin, ClusterChecks: mode, Evidence: evidence,
 			}
 			limits.apply(&opts)
-			r, err := runScan(cmd.Context(), lib, prof, exceptFile, opts)
+			r, _, err := runScan(cmd.Context(), lib, prof, exceptFile, opts)
 			if err != nil {
 				return err
 			}
@@ -74,6 +80,7 @@ HTML form is a single self-contained file with a chart per framework.`,
 	lib.register(cmd)
 	prof.register(cmd)
 	limits.register(cmd)
+	registerScope(cmd, &scope, &cluster)
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "md", "`FORMAT`: md or html")
 	f.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output")

@@ -35,6 +35,8 @@ func newScanCommand(e *env) *cobra.Command {
 		evidence   []string
 		exceptFile string
 		baseline   string
+		allowEmpty bool
+		scope      string
 		helm       render.HelmOptions
 	)
 	cmd := &cobra.Command{
@@ -69,17 +71,14 @@ signature verifications for the image controls.`,
   shipshape scan --config ci/shipshape.yaml --fail-on critical .`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var threshold policy.Severity
-			if !strings.EqualFold(failOn, "none") {
-				s, err := policy.ParseSeverity(failOn)
-				if err != nil {
-					return fmt.Errorf("--fail-on: %w (or none)", err)
+			if cmd.Flags().Changed("fail-on") {
+				if _, err := parseFailOn(failOn); err != nil {
+					return fmt.Errorf("--fail-on: %w", err)
 				}
-				threshold = s
 			}
-			mode := scan.ClusterMode(cluster)
-			if mode != scan.ClusterAuto && mode != scan.ClusterAlways && mode != scan.ClusterNever {
-				return fmt.Errorf("--cluster-checks: want auto, always or never, not %q", cluster)
+			mode, err := clusterMode(cmd, scope, cluster)
+			if err != nil {
+				return err
 			}
 			if !isFormat(output) {
 				return fmt.Errorf("--output: unknown format %q (want %s)", output, strings.Join(report.Formats(), ", "))
@@ -92,11 +91,19 @@ signature verifications for the image controls.`,
 				Workers:       workers,
 				ClusterChecks: mode,
 				Evidence:      evidence,
+				AllowEmpty:    allowEmpty,
 			}
 			limits.apply(&scanOpts)
-			r, err := runScan(cmd.Context(), lib, prof, exceptFile, scanOpts)
+			r, sel, err := runScan(cmd.Context(), lib, prof, exceptFile, scanOpts)
 			if err != nil {
 				return err
+			}
+			if !cmd.Flags().Changed("fail-on") {
+				failOn = sel.FailOn // the config's, else the profile's
+			}
+			threshold, err := parseFailOn(failOn)
+			if err != nil {
+				return fmt.Errorf("fail threshold: %w", err)
 			}
 			if baseline != "" {
 				old, err := report.ReadReport(baseline)
@@ -114,7 +121,7 @@ signature verifications for the image controls.`,
 				defer f.Close()
 				w = f
 			}
-			opts := report.Options{Color: !noColor && outputFile == "" && colorEnabled(e.stdout), Verbose: verbose, Version: versionString()}
+			opts := report.Options{Color: !noColor && outputFile == "" && colorEnabled(e.stdout), Verbose: verbose, Version: versionString(), Errors: e.stderr}
 			if err := report.Write(w, r, output, opts); err != nil {
 				return err
 			}
@@ -130,8 +137,9 @@ signature verifications for the image controls.`,
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "text", "report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	f.StringVar(&outputFile, "output-file", "", "write the report to `FILE` instead of standard output")
-	f.StringVar(&failOn, "fail-on", string(policy.High), "exit 1 on a violation at or above `SEVERITY` (critical, high, medium, low, or none)")
-	f.BoolVarP(&verbose, "verbose", "v", false, "list skipped documents and objects excluded by namespace")
+	f.StringVar(&failOn, "fail-on", profile.DefaultFailOn, "exit 1 on a violation at or above `SEVERITY` (critical, high, medium, low, or none); default: the config's failOn, else the profile's (low for the pss-* profiles), else high")
+	f.BoolVar(&allowEmpty, "allow-empty", false, "accept input that holds no object to judge (by default an empty file, empty standard input or a directory of non-manifests is an input error, exit 2)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "list skipped documents, objects no control judged, paths not read and objects excluded by namespace")
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	f.IntVar(&workers, "workers", 0, "parallel workers (default: one per CPU)")
 	f.StringArrayVarP(&helm.ValuesFiles, "values", "f", nil, "Helm charts among the paths: merge the values in `FILE`; repeatable")
@@ -143,27 +151,75 @@ signature verifications for the image controls.`,
 		"accept the findings the exceptions in `FILE` cover (default: "+exceptions.DefaultFile+" when present); they are listed as exempted")
 	f.StringArrayVar(&evidence, "evidence", nil,
 		"add image evidence from `PATH` (file or directory): Trivy JSON reports, CycloneDX or SPDX JSON SBOMs, cosign verify JSON, notation verify output; repeatable")
-	f.StringVar(&cluster, "cluster-checks", string(scan.ClusterAuto),
-		"run cluster-level controls (runtime agent, alert rules, backups, GitOps) over all scanned objects: `auto` (when the scan holds a cluster-scoped object such as a Namespace), always or never")
+	registerScope(cmd, &scope, &cluster)
 	return cmd
+}
+
+// registerScope adds --scope and the deprecated --cluster-checks.
+func registerScope(cmd *cobra.Command, scope, cluster *string) {
+	f := cmd.Flags()
+	f.StringVar(scope, "scope", scan.ScopeManifests,
+		"what the input stands for: `manifests` (default; every object is judged) or cluster (a whole cluster: an export or a GitOps repository root, so the cluster-level controls — runtime agent, alert rules, backups, GitOps — judge the scanned objects as a whole); default: the config's scope")
+	f.StringVar(cluster, "cluster-checks", "", "deprecated: use --scope (always is --scope cluster, never is --scope manifests; auto runs them when the scan holds a cluster-scoped object)")
+	_ = f.MarkDeprecated("cluster-checks", "use --scope cluster or --scope manifests")
+}
+
+// clusterMode resolves when cluster-level controls run from --cluster-checks
+// (deprecated) or --scope; "" when neither is given, so the config's scope
+// decides (runScan).
+func clusterMode(cmd *cobra.Command, scope, cluster string) (scan.ClusterMode, error) {
+	if cmd.Flags().Changed("cluster-checks") {
+		mode := scan.ClusterMode(cluster)
+		if mode != scan.ClusterAuto && mode != scan.ClusterAlways && mode != scan.ClusterNever {
+			return "", fmt.Errorf("--cluster-checks: want auto, always or never, not %q", cluster)
+		}
+		return mode, nil
+	}
+	if !cmd.Flags().Changed("scope") {
+		return "", nil
+	}
+	mode, err := scan.ModeOfScope(scope)
+	if err != nil {
+		return "", fmt.Errorf("--scope: %w", err)
+	}
+	return mode, nil
 }
 
 // runScan loads the library, the selection and the exceptions, and scans
 // with opts (its Profile and Exceptions filled in).
-func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFile string, opts scan.Options) (*report.Report, error) {
+func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFile string, opts scan.Options) (*report.Report, *profile.Selection, error) {
 	library, err := lib.load(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sel, err := prof.selection(library)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if opts.Exceptions, err = loadExceptions(exceptFile, library, sel); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opts.Profile = sel.Profile.Name
-	return scan.Run(ctx, library, sel.Bindings, opts)
+	if opts.ClusterChecks == "" {
+		if opts.ClusterChecks, err = scan.ModeOfScope(sel.Scope); err != nil {
+			return nil, nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	r, err := scan.Run(ctx, library, sel.Bindings, opts)
+	return r, sel, err
+}
+
+// parseFailOn reads a fail threshold: a severity, or none ("" severity:
+// never fail).
+func parseFailOn(s string) (policy.Severity, error) {
+	if strings.EqualFold(s, "none") {
+		return "", nil
+	}
+	sev, err := policy.ParseSeverity(s)
+	if err != nil {
+		return "", fmt.Errorf("%w (or none)", err)
+	}
+	return sev, nil
 }
 
 // progressBar returns a progress reporter for long scans when stderr is a

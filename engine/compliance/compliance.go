@@ -135,6 +135,9 @@ func Assess(r *report.Report, catalogue *requirements.Catalogue) *Compliance {
 		default:
 			sort.Strings(unjudged)
 			rv.Why = fmt.Sprintf("%s judged no scanned object (evidence: %s)", strings.Join(unjudged, ", "), strings.Join(req.Evidence, ", "))
+			if why := r.NotEvaluatedReason(unjudged[0]); why != "" {
+				rv.Why = fmt.Sprintf("%s not evaluated: %s", strings.Join(unjudged, ", "), why)
+			}
 		}
 		c.Requirements = append(c.Requirements, rv)
 	}

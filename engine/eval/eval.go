@@ -79,6 +79,9 @@ type Judgement struct {
 	// Excluded lists the IDs of controls that match the object's kind but
 	// skip its namespace.
 	Excluded []string
+	// NotApplicable lists the IDs of controls that match the object's kind
+	// but whose `applies` rule says the object is not theirs to judge.
+	NotApplicable []string
 	// Errors holds controls that failed on this object.
 	Errors []error
 }
@@ -202,6 +205,7 @@ func (e *Evaluator) Judge(ctx context.Context, obj *input.Object) Judgement {
 	if err == nil {
 		j.Findings = findings
 		j.Judged = withoutIDs(j.Judged, notApplicable)
+		j.NotApplicable = notApplicable
 		return j
 	}
 	// Isolate the failing control so the others still report.
@@ -221,6 +225,7 @@ func (e *Evaluator) Judge(ctx context.Context, obj *input.Object) Judgement {
 		notApplicable = append(notApplicable, na...)
 	}
 	j.Judged = withoutIDs(j.Judged, notApplicable)
+	j.NotApplicable = notApplicable
 	sortFindings(j.Findings)
 	return j
 }

@@ -26,6 +26,15 @@ type File struct {
 	Skipped []Skipped
 	// Errors lists what could not be read; each is an *Error.
 	Errors []error
+	// Ignored lists files and directories under a rendered directory that
+	// were not read (a kustomization's unreferenced folders).
+	Ignored []Ignored
+}
+
+// Ignored is a path that was not read, and why.
+type Ignored struct {
+	Path   string
+	Reason string
 }
 
 // Skipped is a document that holds no Kubernetes object.

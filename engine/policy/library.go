@@ -16,6 +16,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/engine/schema"
 )
@@ -432,6 +433,7 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		}
 		c.Kinds = append(c.Kinds, kind)
 	}
+	c.Kinds = withLegacyGroups(c.Kinds)
 	if p, ok := custom["parameters"]; ok && p != nil {
 		m, isMap := p.(map[string]any)
 		if !isMap {
@@ -479,6 +481,22 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		return nil, fmt.Errorf("%d:%d: METADATA of %s: %s", a.Location.Row, a.Location.Col, pkg, strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// withLegacyGroups adds, for each kind, the legacy API groups whose objects
+// of that kind are judged as the current kind (extensions/DaemonSet for
+// apps/DaemonSet): old manifests are judged by their shape, never skipped
+// because of their apiVersion.
+func withLegacyGroups(kinds []Kind) []Kind {
+	out := slices.Clone(kinds)
+	for _, k := range kinds {
+		for _, g := range input.LegacyGroups(k.Group, k.Kind) {
+			if legacy := (Kind{Group: g, Kind: k.Kind}); !slices.Contains(out, legacy) {
+				out = append(out, legacy)
+			}
+		}
+	}
+	return out
 }
 
 // checkSync holds a control's custom.sync to what it does: a control that

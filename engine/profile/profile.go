@@ -40,25 +40,41 @@ const (
 
 // Profile is a named set of controls with settings and parameters.
 type Profile struct {
-	Name              string                    `json:"name"`
-	Title             string                    `json:"title,omitempty"`
-	Description       string                    `json:"description,omitempty"`
-	EnforcementAction string                    `json:"enforcementAction,omitempty"`
-	Controls          []string                  `json:"controls"`
-	Settings          map[string]any            `json:"settings,omitempty"`
-	Parameters        map[string]map[string]any `json:"parameters,omitempty"`
+	Name              string `json:"name"`
+	Title             string `json:"title,omitempty"`
+	Description       string `json:"description,omitempty"`
+	EnforcementAction string `json:"enforcementAction,omitempty"`
+	// FailOn is the severity at or above which a scan with this profile
+	// fails when neither --fail-on nor the config says otherwise: a Pod
+	// Security profile fails on any violation of its level, as PSA's
+	// enforce mode rejects any.
+	FailOn     string                    `json:"failOn,omitempty"`
+	Controls   []string                  `json:"controls"`
+	Settings   map[string]any            `json:"settings,omitempty"`
+	Parameters map[string]map[string]any `json:"parameters,omitempty"`
 	// File is where the profile was read from.
 	File string `json:"-"`
 }
 
 // Config is the user's configuration file.
 type Config struct {
-	Profile  string         `json:"profile,omitempty"`
+	Profile string `json:"profile,omitempty"`
+	// FailOn overrides the profile's fail threshold.
+	FailOn string `json:"failOn,omitempty"`
+	// Scope says what the scanned input stands for: manifests (default)
+	// or a whole cluster, which also runs the cluster-level controls.
+	Scope    string         `json:"scope,omitempty"`
 	Settings map[string]any `json:"settings,omitempty"`
 	// Parameters override individual controls' parameters, by control ID.
 	Parameters map[string]map[string]any `json:"parameters,omitempty"`
 	File       string                    `json:"-"`
 }
+
+// DefaultFailOn is the fail threshold of a profile that names none.
+const DefaultFailOn = "high"
+
+// failOnSchema is the schema of a fail threshold: a severity, or none.
+var failOnSchema = map[string]any{"enum": []any{"critical", "high", "medium", "low", "none"}}
 
 // Schemas holds the compiled schemas of settings, profiles and config files.
 type Schemas struct {
@@ -88,6 +104,7 @@ func NewSchemas() (*Schemas, error) {
 			"title":             map[string]any{"type": "string"},
 			"description":       map[string]any{"type": "string"},
 			"enforcementAction": map[string]any{"enum": []any{ActionDeny, ActionDryRun, ActionWarn}},
+			"failOn":            failOnSchema,
 			"controls":          map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": "string", "minLength": 1}},
 			"settings":          settings,
 			"parameters":        map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}},
@@ -101,6 +118,8 @@ func NewSchemas() (*Schemas, error) {
 		"additionalProperties": false,
 		"properties": map[string]any{
 			"profile":    map[string]any{"type": "string", "minLength": 1},
+			"failOn":     failOnSchema,
+			"scope":      map[string]any{"enum": []any{"manifests", "cluster"}},
 			"settings":   settings,
 			"parameters": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}},
 		},
@@ -182,6 +201,11 @@ type Selection struct {
 	Profile  *Profile
 	Settings map[string]any
 	Bindings []eval.Binding
+	// FailOn is the fail threshold: the config's, else the profile's, else
+	// DefaultFailOn ("none" never fails).
+	FailOn string
+	// Scope is the config's scope ("" when it names none).
+	Scope string
 }
 
 // SystemNamespaces returns the systemNamespaces setting.
@@ -241,7 +265,16 @@ func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selecti
 		return nil, errors.Join(errs...)
 	}
 
-	sel := &Selection{Profile: p, Settings: settings}
+	sel := &Selection{Profile: p, Settings: settings, FailOn: DefaultFailOn}
+	if p.FailOn != "" {
+		sel.FailOn = p.FailOn
+	}
+	if cfg != nil && cfg.FailOn != "" {
+		sel.FailOn = cfg.FailOn
+	}
+	if cfg != nil {
+		sel.Scope = cfg.Scope
+	}
 	system := stringsOf(settings["systemNamespaces"])
 	ids := make([]string, 0, len(chosen))
 	for id := range chosen {

@@ -7,8 +7,10 @@ import (
 	"sort"
 )
 
-// ReadReport reads a JSON report written by `shipshape scan -o json`. A
-// report from before fingerprints existed gets them computed.
+// ReadReport reads a JSON report written by `shipshape scan -o json`.
+// Fingerprints are computed afresh from each finding, so a report written
+// by an older release (with another fingerprint, or none) is matched the
+// way this release matches.
 func ReadReport(file string) (*Report, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -22,27 +24,23 @@ func ReadReport(file string) (*Report, error) {
 		return nil, fmt.Errorf("%s: not a shipshape JSON report (no results)", file)
 	}
 	for i := range r.Results {
-		if r.Results[i].Fingerprint == "" {
-			r.Results[i].Fingerprint = Fingerprint(r.Results[i])
-		}
+		r.Results[i].Fingerprint = Fingerprint(r.Results[i])
 	}
 	for i := range r.Exempted {
-		if r.Exempted[i].Fingerprint == "" {
-			r.Exempted[i].Fingerprint = Fingerprint(r.Exempted[i].Result)
-		}
+		r.Exempted[i].Fingerprint = Fingerprint(r.Exempted[i].Result)
 	}
 	return &r, nil
 }
 
-// Fingerprints returns the fingerprints of a report's findings, exempted
+// Fingerprints counts the fingerprints of a report's findings, exempted
 // ones included (an exception that expires does not make a finding new).
-func Fingerprints(r *Report) map[string]bool {
-	out := map[string]bool{}
+func Fingerprints(r *Report) map[string]int {
+	out := map[string]int{}
 	for _, res := range r.Results {
-		out[res.Fingerprint] = true
+		out[res.Fingerprint]++
 	}
 	for _, res := range r.Exempted {
-		out[res.Fingerprint] = true
+		out[res.Fingerprint]++
 	}
 	return out
 }
@@ -54,19 +52,24 @@ type Diff struct {
 	Unchanged []Result `json:"unchanged"`
 }
 
-// Compare matches two reports' findings by fingerprint.
+// Compare matches two reports' findings by fingerprint, one for one: when a
+// fingerprint occurs more often in the current report than in the old one,
+// the extra findings are new.
 func Compare(old, current *Report) Diff {
 	d := Diff{New: []Result{}, Fixed: []Result{}, Unchanged: []Result{}}
 	was, now := Fingerprints(old), Fingerprints(current)
 	for _, res := range current.Results {
-		if was[res.Fingerprint] {
+		if was[res.Fingerprint] > 0 {
+			was[res.Fingerprint]--
 			d.Unchanged = append(d.Unchanged, res)
 		} else {
 			d.New = append(d.New, res)
 		}
 	}
 	for _, res := range old.Results {
-		if !now[res.Fingerprint] {
+		if now[res.Fingerprint] > 0 {
+			now[res.Fingerprint]--
+		} else {
 			d.Fixed = append(d.Fixed, res)
 		}
 	}

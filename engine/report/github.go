@@ -13,7 +13,11 @@ import (
 // warnings, low as notices.
 func writeGitHub(w io.Writer, r *Report) error {
 	var b strings.Builder
-	for _, res := range r.Results {
+	for _, g := range GroupResults(r.Results) {
+		res := g.Primary
+		if also := g.Also(); also != "" {
+			res.Message += " (" + also + ")"
+		}
 		level := "notice"
 		switch policy.Severity(res.Severity) {
 		case policy.Critical, policy.High:

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -29,6 +30,16 @@ type Report struct {
 	// Excluded lists objects some controls did not judge because of their
 	// namespace (settings.systemNamespaces).
 	Excluded []Excluded `json:"excluded,omitempty"`
+	// NotJudged lists objects that no control of the profile judged (an
+	// unknown kind, or controls whose applies rule left them out): they did
+	// not pass, they were not looked at.
+	NotJudged []NotJudged `json:"not_judged,omitempty"`
+	// Ignored lists files and directories under the scanned paths that were
+	// not read, with the reason (a kustomization's unreferenced folders).
+	Ignored []Ignored `json:"ignored,omitempty"`
+	// NotEvaluated lists controls of the profile that did not run, and why
+	// (cluster-level controls in a scan of manifests).
+	NotEvaluated []NotEvaluated `json:"not_evaluated,omitempty"`
 	// Errors lists input and evaluation problems (exit code 2).
 	Errors []Problem `json:"errors,omitempty"`
 	// Exempted lists findings an exception covers; they do not fail the
@@ -70,8 +81,20 @@ type Result struct {
 	// Baseline marks a finding the --baseline report already had; it does
 	// not fail the scan.
 	Baseline bool `json:"baseline,omitempty"`
+	// Affected lists the objects a namespace-level finding is about (a
+	// namespace without a default-deny NetworkPolicy: its workloads); the
+	// result itself names the namespace.
+	Affected []ObjectRef `json:"affected,omitempty"`
 
 	annotations map[string]string // the object's, for inline exceptions
+	fact        *namespaceFact    // set when the finding is a fact about the namespace
+}
+
+// namespaceFact is what a control says about an object's namespace rather
+// than the object (details.namespace_fact): findings of one control with the
+// same namespace and key are one finding.
+type namespaceFact struct {
+	key, msg string
 }
 
 // ExemptedResult is a finding with the exception that covers it.
@@ -94,6 +117,14 @@ type Summary struct {
 	Excluded int    `json:"excluded"`
 	Errors   int    `json:"errors"`
 	Exempted int    `json:"exempted"`
+	// NotJudged counts objects no control judged; Ignored counts files
+	// and directories that were not read.
+	NotJudged int `json:"not_judged"`
+	Ignored   int `json:"ignored"`
+	// SourceFiles counts the files the findings and objects come from:
+	// a rendered chart or kustomization counts its templates and bases,
+	// where Files counts the chart once.
+	SourceFiles int `json:"source_files"`
 	// New counts the findings that are not in the --baseline report.
 	New *int `json:"new,omitempty"`
 	// ClusterChecked is true when cluster-level controls judged the scanned
@@ -113,6 +144,24 @@ type Skipped struct {
 type Excluded struct {
 	ObjectRef
 	Controls []string `json:"controls"`
+}
+
+// NotJudged is an object no control judged, and why.
+type NotJudged struct {
+	ObjectRef
+	Reason string `json:"reason"`
+}
+
+// NotEvaluated is a control that did not run, and why.
+type NotEvaluated struct {
+	Control string `json:"control"`
+	Reason  string `json:"reason"`
+}
+
+// Ignored is a file or directory under a scanned path that was not read.
+type Ignored struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
 }
 
 // Problem is an input or evaluation error.
@@ -162,14 +211,17 @@ func (r *Report) Objects() []ObjectRef { return r.objects }
 // can be judged in parallel and their objects released early) and added to
 // a Builder in input order.
 type Part struct {
-	judged   map[string]int
-	file     string
-	cluster  bool
-	results  []Result
-	objects  []ObjectRef
-	skipped  []Skipped
-	excluded []Excluded
-	errors   []Problem
+	notEvaluated []NotEvaluated
+	judged       map[string]int
+	file         string
+	cluster      bool
+	results      []Result
+	objects      []ObjectRef
+	skipped      []Skipped
+	excluded     []Excluded
+	notJudged    []NotJudged
+	ignored      []Ignored
+	errors       []Problem
 }
 
 // NewPart builds the report of one file from its judgements (in the file's
@@ -182,10 +234,32 @@ func NewPart(f *input.File, judgements []eval.Judgement) *Part {
 	for _, err := range f.Errors {
 		p.errors = append(p.errors, problemOf(err))
 	}
+	for _, ig := range f.Ignored {
+		p.ignored = append(p.ignored, Ignored{Path: ig.Path, Reason: ig.Reason})
+	}
 	for _, j := range judgements {
 		p.addJudgement(j)
 	}
+	sortResults(p.results)
 	return p
+}
+
+// sortResults orders results as a reader goes through files: by file, then
+// line, then control and message.
+func sortResults(results []Result) {
+	sort.SliceStable(results, func(i, j int) bool {
+		a, c := results[i], results[j]
+		if a.File != c.File {
+			return a.File < c.File
+		}
+		if a.Line != c.Line {
+			return a.Line < c.Line
+		}
+		if a.Control != c.Control {
+			return a.Control < c.Control
+		}
+		return a.Message < c.Message
+	})
 }
 
 func (p *Part) addJudgement(j eval.Judgement) {
@@ -208,6 +282,9 @@ func (p *Part) addJudgement(j eval.Judgement) {
 	}
 	if len(j.Excluded) > 0 {
 		p.excluded = append(p.excluded, Excluded{ObjectRef: ref, Controls: j.Excluded})
+	}
+	if len(j.Judged) == 0 && len(j.Excluded) == 0 && len(j.Errors) == 0 && !p.cluster {
+		p.notJudged = append(p.notJudged, NotJudged{ObjectRef: ref, Reason: notJudgedReason(obj, j)})
 	}
 	for _, err := range j.Errors {
 		p.errors = append(p.errors, problemOf(err))
@@ -244,20 +321,37 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			res.ItemPath = append([]int{}, obj.Item...)
 		}
 		res.annotations = annotationsOf(obj)
+		res.fact = namespaceFactOf(f.Details)
 		res.Fingerprint = Fingerprint(res)
 		results = append(results, res)
 	}
-	sort.SliceStable(results, func(i, j int) bool {
-		a, c := results[i], results[j]
-		if a.Control != c.Control {
-			return a.Control < c.Control
-		}
-		if a.Line != c.Line {
-			return a.Line < c.Line
-		}
-		return a.Message < c.Message
-	})
 	p.results = append(p.results, results...)
+}
+
+// notJudgedReason says why no control judged an object.
+func notJudgedReason(obj *input.Object, j eval.Judgement) string {
+	kind := obj.Kind()
+	if g := obj.Group(); g != "" {
+		kind = g + "/" + kind
+	}
+	if len(j.NotApplicable) > 0 {
+		return fmt.Sprintf("the controls for %s (%s) do not apply to this object", kind, strings.Join(j.NotApplicable, ", "))
+	}
+	return fmt.Sprintf("no control of the profile judges %s", kind)
+}
+
+// namespaceFactOf reads details.namespace_fact: {key, msg}.
+func namespaceFactOf(details map[string]any) *namespaceFact {
+	m, ok := details["namespace_fact"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	key, _ := m["key"].(string)
+	msg, _ := m["msg"].(string)
+	if msg == "" {
+		return nil
+	}
+	return &namespaceFact{key: key, msg: msg}
 }
 
 // NewClusterPart builds the part of the synthetic Cluster object that
@@ -266,6 +360,26 @@ func NewClusterPart(j eval.Judgement) *Part {
 	p := &Part{cluster: true}
 	p.addJudgement(j)
 	return p
+}
+
+// NewNotEvaluatedPart records controls that did not run, and why.
+func NewNotEvaluatedPart(controls []string, reason string) *Part {
+	p := &Part{cluster: true}
+	for _, id := range controls {
+		p.notEvaluated = append(p.notEvaluated, NotEvaluated{Control: id, Reason: reason})
+	}
+	return p
+}
+
+// NotEvaluatedReason says why a control did not run ("" when it ran or
+// nothing is recorded).
+func (r *Report) NotEvaluatedReason(control string) string {
+	for _, n := range r.NotEvaluated {
+		if n.Control == control {
+			return n.Reason
+		}
+	}
+	return ""
 }
 
 // annotationsOf returns the object's string annotations.
@@ -348,6 +462,10 @@ func (b *Builder) Add(p *Part) {
 		r.Summary.Violations++
 		r.Summary.BySeverity[res.Severity]++
 	}
+	if len(p.notEvaluated) > 0 {
+		r.NotEvaluated = append(r.NotEvaluated, p.notEvaluated...)
+		return
+	}
 	if p.cluster {
 		r.Summary.ClusterChecked = true
 		return
@@ -358,6 +476,8 @@ func (b *Builder) Add(p *Part) {
 	}
 	r.Skipped = append(r.Skipped, p.skipped...)
 	r.Excluded = append(r.Excluded, p.excluded...)
+	r.NotJudged = append(r.NotJudged, p.notJudged...)
+	r.Ignored = append(r.Ignored, p.ignored...)
 	r.objects = append(r.objects, p.objects...)
 	r.Summary.Objects += len(p.objects)
 	for _, o := range p.objects {
@@ -366,6 +486,12 @@ func (b *Builder) Add(p *Part) {
 		}
 	}
 }
+
+// Objects counts the objects added so far.
+func (b *Builder) Objects() int { return b.r.Summary.Objects }
+
+// HasErrors reports whether a problem was recorded.
+func (b *Builder) HasErrors() bool { return len(b.r.Errors) > 0 }
 
 // AddError records a problem that makes the scan exit with code 2.
 func (b *Builder) AddError(err error) { b.r.Errors = append(b.r.Errors, problemOf(err)) }
@@ -395,10 +521,25 @@ func (b *Builder) Finish() *Report {
 	if b.exceptions != nil {
 		b.applyExceptions()
 	}
+	b.groupNamespaceFacts()
 	r.Summary.Skipped = len(r.Skipped)
 	r.Summary.Excluded = len(r.Excluded)
+	r.Summary.NotJudged = len(r.NotJudged)
+	r.Summary.Ignored = len(r.Ignored)
 	r.Summary.Errors = len(r.Errors)
+	r.Summary.SourceFiles = sourceFiles(r)
 	return r
+}
+
+// sourceFiles counts the distinct files the objects came from.
+func sourceFiles(r *Report) int {
+	files := map[string]bool{}
+	for _, o := range r.objects {
+		if o.File != "" {
+			files[o.File] = true
+		}
+	}
+	return len(files)
 }
 
 // applyExceptions moves covered findings to Exempted and records expired
@@ -493,25 +634,29 @@ func (r *Report) ExitCode(failOn policy.Severity) int {
 }
 
 // Fingerprint identifies a finding across runs by its control, the
-// object's API group, kind, namespace and name, and the field path; the
-// message stands in for the field when a control names none (cluster-level
-// findings).
+// object's API group (legacy groups folded into the current one, so moving
+// a Deployment from extensions/v1beta1 to apps/v1 keeps its findings), kind,
+// namespace and name, the field path and the message. The file and line are
+// left out, since they move; the message is in, since one control may
+// report several different problems on one field (exec and attach grants
+// on the same rule), and a gate must never take a new finding for an old
+// one.
 func Fingerprint(res Result) string {
 	group, _ := input.SplitAPIVersion(res.APIVersion)
-	field := res.Field
-	if field == "" {
-		field = "message:" + res.Message
-	}
-	h := sha256.Sum256([]byte(strings.Join([]string{res.Control, group, res.Kind, res.Namespace, res.Name, field}, "\x00")))
+	group = input.CurrentGroup(group, res.Kind)
+	h := sha256.Sum256([]byte(strings.Join([]string{res.Control, group, res.Kind, res.Namespace, res.Name, res.Field, res.Message}, "\x00")))
 	return hex.EncodeToString(h[:16])
 }
 
-// ApplyBaseline marks the findings whose fingerprints an earlier report
-// holds; only the others fail the scan.
-func (r *Report) ApplyBaseline(known map[string]bool) {
+// ApplyBaseline marks the findings an earlier report holds; only the
+// others fail the scan. known counts each fingerprint: a finding that now
+// occurs more often than it did is new that many times.
+func (r *Report) ApplyBaseline(known map[string]int) {
+	left := maps.Clone(known)
 	n := 0
 	for i := range r.Results {
-		if known[r.Results[i].Fingerprint] {
+		if left[r.Results[i].Fingerprint] > 0 {
+			left[r.Results[i].Fingerprint]--
 			r.Results[i].Baseline = true
 			continue
 		}

@@ -39,8 +39,8 @@ items:
     containers:
     - name: app
       image: x
-      ports: [{containerPort: 80, hostPort: 80}]
       securityContext: {privileged: true}
+      ports: [{containerPort: 80, hostPort: 80}]
 ---
 settings: {a: 1}
 `))
@@ -67,15 +67,16 @@ func TestReportFollowsTheContract(t *testing.T) {
 
 	results := doc["results"].([]any)
 	require.Len(t, results, 2)
+	assert.Equal(t, "SS-PSS-006", results[1].(map[string]any)["control"], "results of a file are ordered by line")
 	first := results[0].(map[string]any)
 	for _, key := range []string{"control", "severity", "title", "message", "file", "document", "line", "kind", "namespace", "name", "requirements", "item"} {
 		assert.Contains(t, first, key)
 	}
-	assert.Equal(t, "SS-PSS-003", first["control"], "results of an object are ordered by control ID")
+	assert.Equal(t, "SS-PSS-003", first["control"])
 	assert.Equal(t, "deploy/app.yaml", first["file"])
 	assert.Equal(t, 0.0, first["document"])
 	assert.Equal(t, 0.0, first["item"])
-	assert.Equal(t, 12.0, first["line"], "line of the offending field")
+	assert.Equal(t, 11.0, first["line"], "line of the offending field")
 	assert.Equal(t, "spec.containers[0].securityContext.privileged", first["field"])
 	assert.Equal(t, "prod", first["namespace"])
 	assert.Equal(t, []any{"POD-08"}, first["requirements"])
@@ -111,12 +112,14 @@ func TestTextGroupsByFile(t *testing.T) {
 	assert.Contains(t, out, "CRITICAL  SS-PSS-003  Pod prod/web")
 	assert.Contains(t, out, "Skipped 1 document(s) that hold no Kubernetes object (-v lists them).")
 	assert.Contains(t, out, "broken.yaml:3: document 0: YAML syntax error: bad")
-	assert.True(t, strings.HasSuffix(out, "2 violation(s) (1 critical, 1 medium) in 1 of 2 object(s) in 2 file(s), 2 control(s), profile all.\n"), out)
+	assert.Contains(t, out, "1 object(s) were not judged: no control of the profile applies to them (-v lists them).")
+	assert.True(t, strings.HasSuffix(out, "2 violation(s) (1 critical, 1 medium) in 1 of 2 object(s) in 2 file(s), 2 control(s), profile all; 1 object(s) not judged; incomplete: 1 error(s).\n"), out)
 
 	buf.Reset()
 	require.NoError(t, Write(&buf, sample(t), "text", Options{Color: true, Verbose: true}))
 	assert.Contains(t, buf.String(), "\x1b[1;31mCRITICAL")
 	assert.Contains(t, buf.String(), "deploy/app.yaml:14 (document 1): not a Kubernetes object")
+	assert.Contains(t, buf.String(), "deploy/ok.yaml:1 ConfigMap cfg: no control of the profile judges ConfigMap")
 }
 
 func TestSARIF(t *testing.T) {
@@ -166,7 +169,7 @@ func TestSARIF(t *testing.T) {
 	assert.Equal(t, "SS-PSS-003", run.Tool.Driver.Rules[res.RuleIndex].ID)
 	assert.Equal(t, "error", res.Level)
 	assert.Equal(t, "deploy/app.yaml", res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
-	assert.Equal(t, 12, res.Locations[0].PhysicalLocation.Region.StartLine)
+	assert.Equal(t, 11, res.Locations[0].PhysicalLocation.Region.StartLine)
 	assert.NotEmpty(t, res.Fingerprints["shipshape/v2"])
 	assert.Equal(t, "warning", run.Results[1].Level)
 	assert.False(t, run.Invocations[0].ExecutionSuccessful, "input errors mark the run unsuccessful")
@@ -185,7 +188,7 @@ func TestJUnit(t *testing.T) {
 	assert.Equal(t, "Pod prod/web (document 0, item 0)", failing.Name)
 	require.NotNil(t, failing.Failure)
 	assert.Equal(t, "critical", failing.Failure.Type)
-	assert.Contains(t, failing.Failure.Text, "deploy/app.yaml:12 SS-PSS-003 [critical]")
+	assert.Contains(t, failing.Failure.Text, "deploy/app.yaml:11 SS-PSS-003 [critical]")
 	assert.Nil(t, suites.Suites[1].Cases[0].Failure, "clean objects pass")
 }
 
@@ -193,8 +196,8 @@ func TestGitHubAnnotations(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, sample(t), "github", Options{}))
 	lines := strings.Split(buf.String(), "\n")
-	assert.Equal(t, "::error file=deploy/app.yaml,line=12,title=SS-PSS-003 Privileged containers are forbidden (critical)::sets privileged, 100%25 bad", lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], "::warning file=deploy/app.yaml,line=11,"), lines[1])
+	assert.Equal(t, "::error file=deploy/app.yaml,line=11,title=SS-PSS-003 Privileged containers are forbidden (critical)::sets privileged, 100%25 bad", lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "::warning file=deploy/app.yaml,line=12,"), lines[1])
 	assert.Equal(t, "::error file=broken.yaml,line=3,title=shipshape input error::broken.yaml:3: document 0: YAML syntax error: bad", lines[2])
 	assert.Equal(t, "a%3Ab%2Cc%0Ad", escapeProperty("a:b,c\nd"))
 }
@@ -215,23 +218,82 @@ func TestUnknownFormat(t *testing.T) {
 func TestFingerprintIgnoresFileAndLine(t *testing.T) {
 	a := Result{Control: "SS-PSS-003", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web", Field: "spec.template.spec.containers[0].securityContext.privileged", File: "a.yaml", Line: 10, Message: "m1"}
 	b := a
-	b.File, b.Line, b.Message, b.APIVersion = "dir/b.yaml", 99, "m2", "apps/v1beta2"
-	assert.Equal(t, Fingerprint(a), Fingerprint(b), "file, line, message and version move; the finding is the same")
+	b.File, b.Line, b.APIVersion = "dir/b.yaml", 99, "apps/v1beta2"
+	assert.Equal(t, Fingerprint(a), Fingerprint(b), "file, line and version move; the finding is the same")
+	b.APIVersion = "extensions/v1beta1"
+	assert.Equal(t, Fingerprint(a), Fingerprint(b), "moving a Deployment from extensions to apps keeps its findings")
 	for name, change := range map[string]func(*Result){
 		"control":   func(r *Result) { r.Control = "SS-PSS-004" },
 		"namespace": func(r *Result) { r.Namespace = "other" },
 		"name":      func(r *Result) { r.Name = "api" },
 		"field":     func(r *Result) { r.Field = "spec.template.spec.containers[1].securityContext.privileged" },
-		"group":     func(r *Result) { r.APIVersion = "extensions/v1beta1" },
+		"group":     func(r *Result) { r.APIVersion = "example.com/v1" },
+		"message":   func(r *Result) { r.Message = "m2" },
 	} {
 		c := a
 		change(&c)
 		assert.NotEqual(t, Fingerprint(a), Fingerprint(c), name)
 	}
-	cluster := Result{Control: "SS-OPS-001", Message: "no agent"}
-	other := cluster
-	other.Message = "no alert rules"
-	assert.NotEqual(t, Fingerprint(cluster), Fingerprint(other), "without a field the message tells findings apart")
+}
+
+// TestBaselineNeverCallsANewFindingOld holds --baseline and diff to the
+// promise that matters for a gate: several findings of one control on one
+// field are told apart, and a finding that now occurs more often than in
+// the baseline is new that many times.
+func TestBaselineNeverCallsANewFindingOld(t *testing.T) {
+	finding := func(msg string) Result {
+		r := Result{Control: "SS-IAM-003", Severity: "high", APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role", Namespace: "shop", Name: "ops", Field: "rules[0]", Message: msg}
+		r.Fingerprint = Fingerprint(r)
+		return r
+	}
+	old := &Report{Results: []Result{finding(`Role "ops" rule 0 grants get on pods/log`)}}
+	current := &Report{Results: []Result{
+		finding(`Role "ops" rule 0 grants get on pods/log`),
+		finding(`Role "ops" rule 0 grants create on pods/exec`),
+		finding(`Role "ops" rule 0 grants get on pods/exec`),
+		finding(`Role "ops" rule 0 grants create on pods/attach`),
+	}}
+	current.ApplyBaseline(Fingerprints(old))
+	require.NotNil(t, current.Summary.New)
+	assert.Equal(t, 3, *current.Summary.New, "three new grants on the same field are three new findings")
+	assert.True(t, current.Results[0].Baseline)
+	assert.Equal(t, 1, current.ExitCode(policy.High))
+
+	d := Compare(old, current)
+	assert.Len(t, d.New, 3)
+	assert.Len(t, d.Unchanged, 1)
+	assert.Empty(t, d.Fixed)
+
+	twice := &Report{Results: []Result{finding("same"), finding("same")}}
+	twice.ApplyBaseline(Fingerprints(&Report{Results: []Result{finding("same")}}))
+	assert.Equal(t, 1, *twice.Summary.New, "a finding that now occurs twice is new once")
+	d = Compare(&Report{Results: []Result{finding("same"), finding("same")}}, &Report{Results: []Result{finding("same")}})
+	assert.Len(t, d.Fixed, 1, "one of two identical findings was fixed")
+}
+
+func TestGroupResults(t *testing.T) {
+	base := Result{File: "a.yaml", Kind: "Pod", Name: "p", Line: 12}
+	with := func(control, severity, field string, reqs ...string) Result {
+		r := base
+		r.Control, r.Severity, r.Field, r.Requirements, r.Title = control, severity, field, reqs, control+" title"
+		return r
+	}
+	groups := GroupResults([]Result{
+		with("SS-PSS-101", "medium", "spec.volumes[0].hostPath", "POD-02", "POD-06"),
+		with("SS-POD-003", "high", "spec.volumes[0].hostPath.path", "POD-06"),
+		with("SS-PSS-005", "high", "spec.volumes[0].hostPath", "POD-01", "POD-06"),
+		with("SS-IMG-001", "high", "spec.containers[0].image", "IMG-01"),
+		with("SS-IMG-004", "high", "spec.containers[0].image", "IMG-04"),
+		with("SS-POD-008", "low", "spec.containers[0]", "POD-09"),
+		with("SS-POD-008", "low", "spec.containers[0]", "POD-09"),
+	})
+	require.Len(t, groups, 5)
+	assert.Equal(t, []string{"SS-POD-003", "SS-PSS-005", "SS-PSS-101"}, groups[0].Controls(), "one hostPath volume, three controls of one requirement: one problem, worst first")
+	assert.Contains(t, groups[0].Also(), "SS-PSS-005 (high: SS-PSS-005 title)")
+	assert.Equal(t, []string{"SS-IMG-001"}, groups[1].Controls(), "different requirements on one field are different problems")
+	assert.Equal(t, []string{"SS-POD-008"}, groups[3].Controls(), "two findings of one control are two problems")
+	assert.True(t, sameField("a.b", "a.b[0]"))
+	assert.False(t, sameField("a.b", "a.bc"))
 }
 
 // TestJSONStreamsLikeTheEncoder holds the streamed JSON writer to the bytes

@@ -160,13 +160,23 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 		index[c.ID] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleFor(c))
 	}
-	all := make([]ExemptedResult, 0, len(r.Results)+len(r.Exempted))
-	for _, res := range r.Results {
-		all = append(all, ExemptedResult{Result: res})
+	// One SARIF result per problem: the controls that report the same field
+	// of the same object are named in the primary result.
+	groups := GroupResults(r.Results)
+	all := make([]ExemptedResult, 0, len(groups)+len(r.Exempted))
+	also := make([]Group, 0, len(groups))
+	for _, g := range groups {
+		all = append(all, ExemptedResult{Result: g.Primary})
+		also = append(also, g)
 	}
 	all = append(all, r.Exempted...)
-	for _, ex := range all {
+	for i, ex := range all {
 		res := ex.Result
+		properties := map[string]any{"requirements": res.Requirements, "field": res.Field}
+		if i < len(also) && len(also[i].Others) > 0 {
+			res.Message += " (" + also[i].Also() + ")"
+			properties["controls"] = also[i].Controls()
+		}
 		name := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}.Label()
 		locations := []sarifLocation{}
 		if res.File != "" { // cluster-level results have no location
@@ -194,7 +204,7 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 			Message:             sarifText{Text: res.Message},
 			Locations:           locations,
 			PartialFingerprints: map[string]string{"shipshape/v2": res.Fingerprint},
-			Properties:          map[string]any{"requirements": res.Requirements, "field": res.Field},
+			Properties:          properties,
 		})
 	}
 	for _, e := range r.ExpiredExceptions {

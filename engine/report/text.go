@@ -41,15 +41,18 @@ func (p painter) paint(code, s string) string {
 	return code + s + ansiReset
 }
 
-// writeText prints results grouped by file, then skipped documents, errors
-// and a one-line summary.
+// writeText prints results grouped by file (one entry per problem: the
+// controls that report the same field of the same object are listed under
+// one finding), then what was not judged or not read, exceptions, errors
+// (on opts.Errors when set) and a one-line summary.
 func writeText(w io.Writer, r *Report, opts Options) error {
 	p := painter(opts.Color)
 	var b strings.Builder
 	file := ""
-	for _, res := range r.Results {
-		if res.File != file {
-			if file != "" {
+	for _, g := range GroupResults(r.Results) {
+		res := g.Primary
+		if res.File != file || file == "" && res.File == "" && b.Len() == 0 {
+			if b.Len() > 0 {
 				b.WriteString("\n")
 			}
 			file = res.File
@@ -59,51 +62,65 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			}
 			b.WriteString(p.paint(ansiBold, header) + "\n")
 		}
+		severity := p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity)))
 		if res.File == "" {
-			fmt.Fprintf(&b, "         %s  %-10s\n", p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity))), res.Control)
-			fmt.Fprintf(&b, "         %s\n", res.Message)
-			continue
+			fmt.Fprintf(&b, "         %s  %-10s\n", severity, res.Control)
+		} else {
+			obj := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
+			fmt.Fprintf(&b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)), severity, res.Control, obj.Label())
 		}
-		obj := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
-		fmt.Fprintf(&b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)),
-			p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity))),
-			res.Control, obj.Label())
 		fmt.Fprintf(&b, "         %s\n", res.Message)
+		if also := g.Also(); also != "" {
+			fmt.Fprintf(&b, "         %s\n", p.paint(ansiDim, also))
+		}
 	}
 	if len(r.Results) > 0 {
 		b.WriteString("\n")
 	}
-	if n := len(r.Skipped); n > 0 {
-		if opts.Verbose {
-			fmt.Fprintf(&b, "Skipped %d document(s) that hold no Kubernetes object:\n", n)
-			for _, s := range r.Skipped {
-				fmt.Fprintf(&b, "  %s:%d (document %d): %s\n", s.File, s.Line, s.Document, s.Reason)
-			}
-		} else {
-			fmt.Fprintf(&b, "Skipped %d document(s) that hold no Kubernetes object (-v lists them).\n", n)
+	listed := func(n int, what string, lines func()) {
+		if n == 0 {
+			return
 		}
-	}
-	if n := len(r.Excluded); n > 0 {
-		if opts.Verbose {
-			fmt.Fprintf(&b, "%d object(s) in system namespaces were not judged by some controls (settings.systemNamespaces):\n", n)
-			for _, e := range r.Excluded {
-				fmt.Fprintf(&b, "  %s:%d %s: %s\n", e.File, e.Line, e.Label(), strings.Join(e.Controls, ", "))
-			}
-		} else {
-			fmt.Fprintf(&b, "%d object(s) in system namespaces were not judged by some controls (settings.systemNamespaces; -v lists them).\n", n)
+		if !opts.Verbose {
+			fmt.Fprintf(&b, "%s (-v lists them).\n", fmt.Sprintf(what, n))
+			return
 		}
+		fmt.Fprintf(&b, "%s:\n", fmt.Sprintf(what, n))
+		lines()
 	}
-	if n := len(r.Exempted); n > 0 {
-		if opts.Verbose {
-			fmt.Fprintf(&b, "%d finding(s) exempted by exceptions:\n", n)
-			for _, e := range r.Exempted {
-				fmt.Fprintf(&b, "  %s:%d %s %s: %s (owner %s, expires %s, %s)\n", e.File, e.Line, e.Control,
-					ObjectRef{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name}.Label(), e.Exception.Reason, ownerOf(e.Exception), e.Exception.Expires, e.Exception.Source)
-			}
-		} else {
-			fmt.Fprintf(&b, "%d finding(s) exempted by exceptions (-v lists them).\n", n)
+	listed(len(r.Skipped), "Skipped %d document(s) that hold no Kubernetes object", func() {
+		for _, s := range r.Skipped {
+			fmt.Fprintf(&b, "  %s:%d (document %d): %s\n", s.File, s.Line, s.Document, s.Reason)
 		}
+	})
+	listed(len(r.NotJudged), "%d object(s) were not judged: no control of the profile applies to them", func() {
+		for _, o := range r.NotJudged {
+			fmt.Fprintf(&b, "  %s:%d %s: %s\n", o.File, o.Line, o.Label(), o.Reason)
+		}
+	})
+	listed(len(r.Ignored), "%d path(s) under the scanned directories were not read", func() {
+		for _, ig := range r.Ignored {
+			fmt.Fprintf(&b, "  %s: %s\n", ig.Path, ig.Reason)
+		}
+	})
+	if n := len(r.NotEvaluated); n > 0 {
+		ids := make([]string, 0, n)
+		for _, ne := range r.NotEvaluated {
+			ids = append(ids, ne.Control)
+		}
+		fmt.Fprintf(&b, "%d control(s) not evaluated (%s): %s.\n", n, strings.Join(ids, ", "), r.NotEvaluated[0].Reason)
 	}
+	listed(len(r.Excluded), "%d object(s) in system namespaces were not judged by some controls (settings.systemNamespaces)", func() {
+		for _, e := range r.Excluded {
+			fmt.Fprintf(&b, "  %s:%d %s: %s\n", e.File, e.Line, e.Label(), strings.Join(e.Controls, ", "))
+		}
+	})
+	listed(len(r.Exempted), "%d finding(s) exempted by exceptions", func() {
+		for _, e := range r.Exempted {
+			fmt.Fprintf(&b, "  %s:%d %s %s: %s (owner %s, expires %s, %s)\n", e.File, e.Line, e.Control,
+				ObjectRef{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name}.Label(), e.Exception.Reason, ownerOf(e.Exception), e.Exception.Expires, e.Exception.Source)
+		}
+	})
 	for _, e := range r.ExpiredExceptions {
 		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Expired exception (%s, %s, expired %s): its findings count again; renew or remove it.", e.Source, scopeOf(e), e.Expires)))
 	}
@@ -111,9 +128,17 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Inline exception for %s refused: settings.allowInlineExceptions is false.", e.Control)))
 	}
 	if n := len(r.Errors); n > 0 {
-		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.Critical)), fmt.Sprintf("%d error(s):", n)))
+		var eb strings.Builder
+		fmt.Fprintf(&eb, "%s\n", p.paint(severityColor(string(policy.Critical)), fmt.Sprintf("%d error(s):", n)))
 		for _, e := range r.Errors {
-			fmt.Fprintf(&b, "  %s\n", e.Message)
+			fmt.Fprintf(&eb, "  %s\n", e.Message)
+		}
+		if opts.Errors != nil {
+			if _, err := io.WriteString(opts.Errors, eb.String()); err != nil {
+				return err
+			}
+		} else {
+			b.WriteString(eb.String())
 		}
 	}
 	b.WriteString(summaryLine(r, p))
@@ -142,9 +167,37 @@ func summaryLine(r *Report, p painter) string {
 	if s.Profile != "" {
 		profile = ", profile " + s.Profile
 	}
-	scope := fmt.Sprintf("%d object(s) in %d file(s), %d control(s)%s", s.Objects, s.Files, s.Controls, profile)
-	if s.Violations == 0 {
-		return fmt.Sprintf("No violations: %s.", scope)
+	files := fmt.Sprintf("%d file(s)", s.Files)
+	if s.SourceFiles > s.Files {
+		files = fmt.Sprintf("%d path(s) (%d source file(s))", s.Files, s.SourceFiles)
 	}
-	return fmt.Sprintf("%d violation(s) (%s) in %d of %s.", s.Violations, strings.Join(parts, ", "), s.Failed, scope)
+	scope := fmt.Sprintf("%d object(s) in %s, %d control(s)%s", s.Objects, files, s.Controls, profile)
+	var notes []string
+	if s.NotJudged > 0 {
+		notes = append(notes, fmt.Sprintf("%d object(s) not judged", s.NotJudged))
+	}
+	if s.Ignored > 0 {
+		notes = append(notes, fmt.Sprintf("%d path(s) not read", s.Ignored))
+	}
+	if s.New != nil {
+		notes = append(notes, fmt.Sprintf("%d new against the baseline", *s.New))
+	}
+	tail := ""
+	if len(notes) > 0 {
+		tail = "; " + strings.Join(notes, ", ")
+	}
+	var line string
+	switch {
+	case s.Violations == 0 && s.Errors > 0:
+		// Not "No violations": what could not be read was not judged.
+		line = fmt.Sprintf("Incomplete: %d error(s); no violations in what could be judged: %s", s.Errors, scope)
+	case s.Violations == 0:
+		line = fmt.Sprintf("No violations: %s", scope)
+	default:
+		line = fmt.Sprintf("%d violation(s) (%s) in %d of %s", s.Violations, strings.Join(parts, ", "), s.Failed, scope)
+		if s.Errors > 0 {
+			tail += fmt.Sprintf("; incomplete: %d error(s)", s.Errors)
+		}
+	}
+	return line + tail + "."
 }

@@ -20,6 +20,9 @@ type Options struct {
 	Verbose bool
 	// Version is shipshape's version, recorded in SARIF.
 	Version string
+	// Errors, when set, receives the text report's input and evaluation
+	// errors (standard error), so they never mix with the findings.
+	Errors io.Writer
 }
 
 // Write writes the report in the given format.

@@ -9,9 +9,11 @@ package scan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,9 +45,11 @@ type Options struct {
 	// Profile names the profile in the report.
 	Profile string
 	// ClusterChecks says when cluster-level controls (kind
-	// shipshape.dev/Cluster) run: ClusterAuto (when the scan holds a
-	// cluster-scoped object, so it describes a cluster), ClusterAlways or
-	// ClusterNever.
+	// shipshape.dev/Cluster: a runtime agent, alert rules, backups, GitOps)
+	// run: ClusterAlways for a scan whose input is a whole cluster (scope
+	// cluster), ClusterNever (or "") for manifests (scope manifests, the
+	// default), ClusterAuto (deprecated) when the scan holds a
+	// cluster-scoped object. When they do not run, the report says so.
 	ClusterChecks ClusterMode
 	// Evidence are files and directories of supply-chain evidence (image
 	// scans, SBOMs, signature verifications). Referential controls find it
@@ -59,6 +63,10 @@ type Options struct {
 	// date they are judged at (time.Now when zero).
 	Exceptions *exceptions.Set
 	Now        time.Time
+	// AllowEmpty accepts a scan that finds no object to judge; otherwise
+	// that is an input error, so a failed producer (an empty pipe from
+	// kustomize) never passes a gate.
+	AllowEmpty bool
 	// Helm tunes how charts among the paths are rendered.
 	Helm render.HelmOptions
 	// Progress, when set, is told how many of the files have been read;
@@ -75,6 +83,26 @@ const (
 	ClusterAlways ClusterMode = "always"
 	ClusterNever  ClusterMode = "never"
 )
+
+// Scopes: what the scanned input stands for. A scan of manifests (a chart,
+// an app's folder, a pull request) judges each object; a scan of a whole
+// cluster (an export, a GitOps repository's root) also judges what the
+// cluster as a whole must have.
+const (
+	ScopeManifests = "manifests"
+	ScopeCluster   = "cluster"
+)
+
+// ModeOfScope returns the cluster mode of a scope ("" is manifests).
+func ModeOfScope(scope string) (ClusterMode, error) {
+	switch scope {
+	case ScopeManifests, "":
+		return ClusterNever, nil
+	case ScopeCluster:
+		return ClusterAlways, nil
+	}
+	return "", fmt.Errorf("scope %q: want %s or %s", scope, ScopeManifests, ScopeCluster)
+}
 
 // ClusterGroup and ClusterKind name the synthetic object that cluster-level
 // controls judge; they read data.inventory as a whole.
@@ -145,7 +173,25 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		return nil, err
 	}
 	builder.AddAll(parts)
+	if !opts.AllowEmpty && builder.Objects() == 0 && !builder.HasErrors() {
+		builder.AddError(fmt.Errorf("%s: %w", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge))
+	}
 	return builder.Finish(), nil
+}
+
+// ErrNothingToJudge is the error of a scan that found no object to judge.
+var ErrNothingToJudge = errors.New("no Kubernetes object, Dockerfile or Azure resource to judge; an empty input fails, so a producer that failed (an empty kustomize or helm pipe) cannot pass the gate: check the paths, or pass --allow-empty")
+
+// displayPaths names the scanned paths for messages ("<stdin>" for "-").
+func displayPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		if p == input.Stdin {
+			p = input.StdinName
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // DefaultMaxObjects bounds the objects of one scan.
@@ -275,9 +321,7 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	if err != nil {
 		return nil, err
 	}
-	if runClusterChecks(opts.ClusterChecks, bindings, clusterScoped) {
-		parts = append(parts, report.NewClusterPart(ev.Judge(ctx, clusterObject())))
-	}
+	parts = append(parts, clusterPart(ctx, ev, opts.ClusterChecks, bindings, clusterScoped))
 	return parts, ctx.Err()
 }
 
@@ -312,10 +356,31 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 		parts[i] = report.NewPart(f, judged[next:next+len(f.Objects)])
 		next += len(f.Objects)
 	}
-	if runClusterChecks(opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)) {
-		parts = append(parts, report.NewClusterPart(ev.Judge(ctx, clusterObject())))
-	}
+	parts = append(parts, clusterPart(ctx, ev, opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)))
 	return parts, ctx.Err()
+}
+
+// clusterPart judges the synthetic Cluster object when the mode says so;
+// otherwise it records which cluster-level controls were not evaluated and
+// why. Nil when the bindings have no cluster-level control.
+func clusterPart(ctx context.Context, ev *eval.Evaluator, mode ClusterMode, bindings []eval.Binding, sawClusterScoped bool) *report.Part {
+	var ids []string
+	for _, b := range bindings {
+		if b.Control.Matches(ClusterGroup, ClusterKind) {
+			ids = append(ids, b.Control.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if runClusterChecks(mode, bindings, sawClusterScoped) {
+		return report.NewClusterPart(ev.Judge(ctx, clusterObject()))
+	}
+	reason := "the scan's scope is manifests, not a whole cluster; --scope cluster (or scope: cluster in the config) judges the scanned objects as a cluster"
+	if mode == ClusterAuto {
+		reason = "--cluster-checks auto found no cluster-scoped object in the scan"
+	}
+	return report.NewNotEvaluatedPart(ids, reason)
 }
 
 // isClusterScoped is true for a Kubernetes object that is not namespaced:
@@ -326,17 +391,13 @@ func isClusterScoped(o *input.Object) bool {
 
 // runClusterChecks decides whether to judge the synthetic Cluster object.
 func runClusterChecks(mode ClusterMode, bindings []eval.Binding, sawClusterScoped bool) bool {
-	wanted := false
-	for _, b := range bindings {
-		wanted = wanted || b.Control.Matches(ClusterGroup, ClusterKind)
-	}
-	switch {
-	case !wanted || mode == ClusterNever:
-		return false
-	case mode == ClusterAlways:
+	switch mode {
+	case ClusterAlways:
 		return true
+	case ClusterAuto:
+		return sawClusterScoped
 	}
-	return sawClusterScoped
+	return false
 }
 
 // clusterObject is the synthetic object cluster-level controls judge.

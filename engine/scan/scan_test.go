@@ -136,8 +136,11 @@ func TestClusterChecks(t *testing.T) {
 
 	r, err := Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
 	require.NoError(t, err)
-	assert.False(t, r.Summary.ClusterChecked, "an app without cluster-scoped objects is not a cluster")
+	assert.False(t, r.Summary.ClusterChecked, "manifests are the default scope")
 	assert.Empty(t, r.Results)
+	require.Len(t, r.NotEvaluated, 1, "the report says the cluster-level control did not run")
+	assert.Equal(t, "SS-OPS-004", r.NotEvaluated[0].Control)
+	assert.Contains(t, r.NotEvaluated[0].Reason, "--scope cluster")
 
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterAlways})
 	require.NoError(t, err)
@@ -146,10 +149,15 @@ func TestClusterChecks(t *testing.T) {
 	assert.Empty(t, r.Results[0].File)
 	assert.Equal(t, 1, r.Summary.Objects, "the synthetic Cluster is not counted as a scanned object")
 
+	assert.Empty(t, r.NotEvaluated)
+
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ns.yaml"), []byte(ns), 0o644))
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
 	require.NoError(t, err)
-	assert.True(t, r.Summary.ClusterChecked, "a Namespace makes the scan describe a cluster")
+	assert.False(t, r.Summary.ClusterChecked, "a Namespace in the manifests does not make them a cluster")
+	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterAuto})
+	require.NoError(t, err)
+	assert.True(t, r.Summary.ClusterChecked, "the deprecated auto mode still runs them when a cluster-scoped object is scanned")
 	require.Len(t, r.Results, 1)
 
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterNever})

@@ -10,8 +10,27 @@ import rego.v1
 # resource is the object under review.
 resource := input.review.object
 
-# group is the API group of the object's apiVersion ("" for the core group).
-group := api_group(resource.apiVersion)
+# group is the API group that serves the object's kind today: the group of
+# its apiVersion ("" for the core group), with a legacy group folded into the
+# current one (extensions/v1beta1 DaemonSet: apps), so old manifests are
+# judged by their shape.
+group := current_group(api_group(resource.apiVersion), resource.kind)
+
+# legacy_groups maps a group Kubernetes no longer serves for a kind to the
+# group that serves it now (engine/input/apiversions.go holds the same table).
+legacy_groups := {"extensions": {
+	"DaemonSet": "apps",
+	"Deployment": "apps",
+	"ReplicaSet": "apps",
+	"NetworkPolicy": "networking.k8s.io",
+	"Ingress": "networking.k8s.io",
+	"PodSecurityPolicy": "policy",
+}}
+
+# current_group returns the group that serves kind today.
+current_group(g, kind) := legacy_groups[g][kind]
+
+current_group(g, kind) := g if not legacy_groups[g][kind]
 
 # api_group returns the group part of an apiVersion ("" for "v1").
 api_group(api_version) := parts[0] if {

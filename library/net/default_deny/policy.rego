@@ -6,7 +6,8 @@
 #   all traffic through, so pods receive only the traffic rules allow and
 #   reach only the destinations rules allow. Judged per workload against the
 #   NetworkPolicies in the inventory, as Gatekeeper would at admission with
-#   NetworkPolicies synced; one finding per missing direction.
+#   NetworkPolicies synced; one finding per missing direction, which an
+#   offline report states once per namespace.
 # custom:
 #   id: SS-NET-001
 #   severity: high
@@ -29,11 +30,18 @@ import data.lib.k8s
 import data.lib.netpol
 import data.lib.pods
 
-violation contains {"msg": msg, "details": {"field": ["metadata"]}} if {
+# The missing policy is a fact about the namespace: details.namespace_fact
+# lets an offline report state it once per namespace and direction, naming
+# the workloads it affects, while admission still judges each workload.
+violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"], "namespace_fact": fact}} if {
 	pods.is_workload
 	some direction in ["Ingress", "Egress"]
 	not covered(direction)
 	msg := sprintf("%s runs in namespace %q, which has no NetworkPolicy that selects all pods and restricts %s by default; add one with podSelector: {} and policyTypes: [%s]", [k8s.label, k8s.namespace, lower(direction), direction])
+	fact := {
+		"key": direction,
+		"msg": sprintf("namespace %q has no NetworkPolicy that selects all pods and restricts %s by default; add one with podSelector: {} and policyTypes: [%s]", [k8s.namespace, lower(direction), direction]),
+	}
 }
 
 covered(direction) if {

@@ -45,8 +45,9 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	sources := volume_sources(volume)
 	count(sources) > 0
 	not uses_allowed_source(sources)
-	field := pods.spec_field(["volumes", i])
-	msg := sprintf("%s uses volume %q of restricted type %s; use configMap, secret, emptyDir, projected, downwardAPI, csi, ephemeral, image or persistentVolumeClaim", [k8s.label, k8s.get(volume, "name", ""), source_name(sources)])
+	source := source_name(sources)
+	field := pods.spec_field(["volumes", i, source])
+	msg := sprintf("%s uses volume %q of restricted type %s; use configMap, secret, emptyDir, projected, downwardAPI, csi, ephemeral, image or persistentVolumeClaim", [k8s.label, k8s.get(volume, "name", ""), source])
 }
 
 # volume_sources are the fields of a volume that name a source.
