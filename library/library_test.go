@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/engine/casetest"
+	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
@@ -106,4 +107,39 @@ func TestWorkloadKindsMatchRego(t *testing.T) {
 		fromGo = append(fromGo, k.String())
 	}
 	assert.ElementsMatch(t, fromGo, fromRego)
+}
+
+// TestEveryControlLocatesAFinding holds every built-in control to a case
+// that asserts the line and the field path of its findings, so a control
+// that points at the wrong line (a NetworkPolicy rule reported at its
+// apiVersion) cannot land.
+func TestEveryControlLocatesAFinding(t *testing.T) {
+	lib := loadLibrary(t)
+	for _, c := range lib.Controls() {
+		cases, err := casetest.Cases(c)
+		require.NoError(t, err)
+		located := 0
+		for _, tc := range cases {
+			if tc.Expectation.Locates() {
+				located++
+			}
+		}
+		assert.Positive(t, located, "%s: add a case with expect: {findings: [{line: N, field: path}]} to %s", c.ID, casetest.CasesPath(c))
+	}
+}
+
+// TestLegacyGroupsMatchRego keeps the Go table of legacy API groups (kind
+// matching) and lib.k8s.legacy_groups (the group controls see) equal.
+func TestLegacyGroupsMatchRego(t *testing.T) {
+	lib := loadLibrary(t)
+	rs, err := rego.New(rego.Query("data.lib.k8s.legacy_groups"), rego.Compiler(lib.Compiler())).Eval(context.Background())
+	require.NoError(t, err)
+	fromRego := map[string]map[string]string{}
+	for group, kinds := range rs[0].Expressions[0].Value.(map[string]any) {
+		fromRego[group] = map[string]string{}
+		for kind, current := range kinds.(map[string]any) {
+			fromRego[group][kind] = current.(string)
+		}
+	}
+	assert.Equal(t, input.LegacyGroupTable(), fromRego)
 }

@@ -58,6 +58,27 @@ const casesSchema = `{
                 ]
               }
             }
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["findings"],
+            "properties": {
+              "findings": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": ["line", "field"],
+                  "properties": {
+                    "line": {"type": "integer", "minimum": 1},
+                    "field": {"type": "string"},
+                    "message": {"type": "string", "minLength": 1}
+                  }
+                }
+              }
+            }
           }
         ]
       }
@@ -89,12 +110,36 @@ type Expectation struct {
 	Count int
 	// Messages expects one violation per entry, each containing the entry.
 	Messages []string
+	// Findings expects one violation per entry, each at the entry's line
+	// and field path (and containing its message, when given).
+	Findings []ExpectedFinding
 }
+
+// ExpectedFinding is where a case expects a finding: the line a scan
+// reports and the field path from the object's root.
+type ExpectedFinding struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field"`
+	Message string `json:"message,omitempty"`
+}
+
+func (f ExpectedFinding) String() string {
+	s := fmt.Sprintf("line %d, field %s", f.Line, f.Field)
+	if f.Message != "" {
+		s += fmt.Sprintf(", message containing %q", f.Message)
+	}
+	return s
+}
+
+// Locates reports whether the expectation asserts lines and field paths.
+func (e Expectation) Locates() bool { return len(e.Findings) > 0 }
 
 func (e Expectation) String() string {
 	switch {
 	case e.Allow:
 		return "allow"
+	case len(e.Findings) > 0:
+		return fmt.Sprintf("%d violation(s) located at %v", len(e.Findings), e.Findings)
 	case len(e.Messages) > 0:
 		return fmt.Sprintf("%d violation(s) matching %q", len(e.Messages), e.Messages)
 	}
@@ -107,10 +152,14 @@ func parseExpectation(raw json.RawMessage) (Expectation, error) {
 		return Expectation{Allow: s == "allow"}, nil
 	}
 	var v struct {
-		Violations json.RawMessage `json:"violations"`
+		Violations json.RawMessage   `json:"violations"`
+		Findings   []ExpectedFinding `json:"findings"`
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return Expectation{}, err
+	}
+	if len(v.Findings) > 0 {
+		return Expectation{Count: len(v.Findings), Findings: v.Findings}, nil
 	}
 	var n int
 	if err := json.Unmarshal(v.Violations, &n); err == nil {
@@ -133,6 +182,20 @@ type Outcome struct {
 	Problem string
 	// Messages are the violations the control reported.
 	Messages []string
+	// Located are the violations with the line and field path a scan
+	// reports for them.
+	Located []LocatedFinding
+}
+
+// LocatedFinding is a reported violation with its line and field path.
+type LocatedFinding struct {
+	Line    int
+	Field   string
+	Message string
+}
+
+func (f LocatedFinding) String() string {
+	return fmt.Sprintf("line %d, field %s: %s", f.Line, f.Field, f.Message)
 }
 
 // ControlResult gathers one control's cases.
@@ -280,6 +343,7 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 		}
 		for _, f := range j.Findings {
 			o.Messages = append(o.Messages, f.Message)
+			o.Located = append(o.Located, Locate(obj, f))
 		}
 	}
 	switch {
@@ -291,9 +355,47 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 		if missing := unmatched(expect.Messages, o.Messages); len(missing) > 0 {
 			return fail("no violation contains %q; got:\n%s", missing, bullet(o.Messages))
 		}
+	case len(expect.Findings) > 0:
+		if missing := unmatchedFindings(expect.Findings, o.Located); len(missing) > 0 {
+			got := make([]string, len(o.Located))
+			for i, l := range o.Located {
+				got[i] = l.String()
+			}
+			return fail("no violation at %v; got:\n%s", missing, bullet(got))
+		}
 	}
 	o.Passed = true
 	return o
+}
+
+// Locate gives a finding the line and field path a scan reports for it.
+func Locate(obj *input.Object, f eval.Finding) LocatedFinding {
+	line := obj.Line
+	if f.Field != nil {
+		line = obj.FieldLine(f.Field)
+	}
+	return LocatedFinding{Line: line, Field: input.FieldPath(f.Field), Message: f.Message}
+}
+
+// unmatchedFindings pairs each expected finding with a distinct reported
+// one at the same line and field (and containing its message) and returns
+// the expectations left without one.
+func unmatchedFindings(want []ExpectedFinding, got []LocatedFinding) []ExpectedFinding {
+	used := make([]bool, len(got))
+	var missing []ExpectedFinding
+	for _, w := range want {
+		found := false
+		for i, g := range got {
+			if !used[i] && g.Line == w.Line && g.Field == w.Field && strings.Contains(g.Message, w.Message) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, w)
+		}
+	}
+	return missing
 }
 
 // Objects returns the objects the case judges, read by the scan's loader.

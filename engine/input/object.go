@@ -10,6 +10,7 @@
 package input
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -134,3 +135,27 @@ func stringField(m map[string]any, key string) string {
 	s, _ := m[key].(string)
 	return s
 }
+
+// FieldPath renders a field path the way kubectl explain does:
+// spec.containers[0].securityContext.privileged. Keys that contain dots or
+// slashes are bracketed: metadata.annotations["a.b/c"].
+func FieldPath(path []any) string {
+	var b strings.Builder
+	for i, seg := range path {
+		switch v := seg.(type) {
+		case string:
+			if strings.ContainsAny(v, "./") {
+				fmt.Fprintf(&b, "[%q]", v)
+				continue
+			}
+			if i > 0 {
+				b.WriteString(".")
+			}
+			b.WriteString(v)
+		default:
+			fmt.Fprintf(&b, "[%v]", v)
+		}
+	}
+	return b.String()
+}
+

@@ -593,28 +593,9 @@ func (b *Builder) applyExceptions() {
 	}
 }
 
-// FieldPath renders a field path the way kubectl explain does:
-// spec.containers[0].securityContext.privileged. Keys that contain dots or
-// slashes are bracketed: metadata.annotations["a.b/c"].
-func FieldPath(path []any) string {
-	var b strings.Builder
-	for i, seg := range path {
-		switch v := seg.(type) {
-		case string:
-			if strings.ContainsAny(v, "./") {
-				fmt.Fprintf(&b, "[%q]", v)
-				continue
-			}
-			if i > 0 {
-				b.WriteString(".")
-			}
-			b.WriteString(v)
-		default:
-			fmt.Fprintf(&b, "[%v]", v)
-		}
-	}
-	return b.String()
-}
+// FieldPath renders a field path the way kubectl explain does (see
+// input.FieldPath).
+func FieldPath(path []any) string { return input.FieldPath(path) }
 
 // ExitCode is 2 when the scan had errors, 1 when a violation is at or above
 // failOn (never when failOn is ""), else 0.

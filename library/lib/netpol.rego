@@ -34,7 +34,7 @@ rules(np, direction) := k8s.get(np.spec, rule_field[direction], [])
 # allows_all explains why a rule lets all traffic through ("" when it does
 # not): no peers at all, a peer with nothing in it, a world ipBlock without
 # exceptions, or every pod of every namespace.
-allows_all(rule, direction) := "it names no peers, so it allows all traffic" if {
+allows_all(rule, direction) := "it names no peers" if {
 	count(k8s.get(rule, peer_field[direction], [])) == 0
 } else := reason if {
 	some peer in rule[peer_field[direction]]

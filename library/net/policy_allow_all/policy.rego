@@ -31,11 +31,18 @@ import rego.v1
 import data.lib.k8s
 import data.lib.netpol
 
-violation contains {"msg": msg, "details": {"field": [netpol.rule_field[direction], i]}} if {
+violation contains {"msg": msg, "details": {"field": ["spec", netpol.rule_field[direction], i]}} if {
 	not concat("/", [k8s.namespace, k8s.name]) in input.parameters.approvedPolicies
 	some direction in netpol.policy_types(k8s.resource)
 	some i, rule in netpol.rules(k8s.resource, direction)
 	reason := netpol.allows_all(rule, direction)
 	reason != ""
-	msg := sprintf("%s %s rule %d allows all traffic: %s; name the required peers or approve the policy", [k8s.label, lower(direction), i, reason])
+	msg := sprintf("%s %s rule %d allows every peer %s: %s; name the required peers or approve the policy", [k8s.label, lower(direction), i, ports(rule), reason])
 }
+
+# ports says which ports a rule opens: every port when it lists none.
+ports(rule) := sprintf("on port(s) %s", [concat(", ", [port_label(p) | some p in rule.ports])]) if {
+	count(k8s.get(rule, "ports", [])) > 0
+} else := "on every port"
+
+port_label(p) := sprintf("%v/%s", [k8s.get(p, "port", "*"), k8s.get(p, "protocol", "TCP")])
