@@ -370,11 +370,7 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 
 // Locate gives a finding the line and field path a scan reports for it.
 func Locate(obj *input.Object, f eval.Finding) LocatedFinding {
-	line := obj.Line
-	if f.Field != nil {
-		line = obj.FieldLine(f.Field)
-	}
-	return LocatedFinding{Line: line, Field: input.FieldPath(f.Field), Message: f.Message}
+	return LocatedFinding{Line: obj.Locate(f.Field).Line, Field: input.FieldPath(f.Field), Message: f.Message}
 }
 
 // unmatchedFindings pairs each expected finding with a distinct reported

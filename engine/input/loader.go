@@ -146,8 +146,22 @@ func renderDir(dir string, opts Options) *File {
 		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
 		return f
 	}
+	if !render.IsChart(dir) {
+		for _, p := range render.KustomizeUnread(dir) {
+			f.Ignored = append(f.Ignored, Ignored{Path: p, Reason: "not referenced by " + filepath.Join(dir, "kustomization.yaml") + " (scan it by its own path to judge it)"})
+		}
+	}
+	sources := map[string][]byte{}
 	for _, d := range docs {
 		part := decodeFile(d.File, d.Data, opts.Limits.WithDefaults())
+		if _, read := sources[d.File]; !read {
+			sources[d.File], _ = os.ReadFile(d.File) // nil when the source is not a file: lines stay rendered
+		}
+		if sources[d.File] != nil {
+			attachOrigins(part.Objects, sources[d.File], d.Template, opts.Limits.WithDefaults())
+		} else {
+			attachOrigins(part.Objects, nil, false, opts.Limits.WithDefaults())
+		}
 		f.Documents += part.Documents
 		f.Objects = append(f.Objects, part.Objects...)
 		f.Skipped = append(f.Skipped, part.Skipped...)

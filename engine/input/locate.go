@@ -18,11 +18,18 @@ type document struct {
 // lineOf returns the 1-based file line of the node at path, or of its nearest
 // present ancestor; 0 when the document has no node tree.
 func (d *document) lineOf(path []any) int {
+	line, _ := d.lineAndDepth(path)
+	return line
+}
+
+// lineAndDepth is lineOf, and how many segments of path exist.
+func (d *document) lineAndDepth(path []any) (int, int) {
 	if d == nil || d.root == nil {
-		return 0
+		return 0, 0
 	}
 	n := d.root
 	line := n.Line
+	depth := 0
 	for _, seg := range path {
 		n = deref(n)
 		next, keyLine := child(n, seg)
@@ -35,8 +42,9 @@ func (d *document) lineOf(path []any) int {
 			line = next.Line
 		}
 		n = next
+		depth++
 	}
-	return line + d.startLine - 1
+	return line + d.startLine - 1, depth
 }
 
 // child returns the node under n at seg (a string key or an int index) and,

@@ -64,6 +64,9 @@ type Object struct {
 	// locate maps a field path to a line for objects normalised from
 	// another format (a Dockerfile); nil for manifests.
 	locate func(path []any) int
+	// origin is the source of an object rendered from a chart or a
+	// kustomization; nil for manifests read as they are.
+	origin *origin
 }
 
 // NewObject wraps a decoded value that has no YAML source (for example an
@@ -158,4 +161,3 @@ func FieldPath(path []any) string {
 	}
 	return b.String()
 }
-

@@ -27,6 +27,9 @@ import (
 type Document struct {
 	File string
 	Data []byte
+	// Template is true when File is a chart template (Go templates, not
+	// YAML) rather than a manifest a kustomization read.
+	Template bool
 }
 
 // HelmOptions are what `helm template` takes.
@@ -114,7 +117,7 @@ func Helm(dir string, opts HelmOptions) ([]Document, error) {
 		if i := strings.Index(name, "/"); i >= 0 {
 			rel = name[i+1:]
 		}
-		out = append(out, Document{File: filepath.Join(dir, filepath.FromSlash(rel)), Data: []byte(rendered[name])})
+		out = append(out, Document{File: filepath.Join(dir, filepath.FromSlash(rel)), Data: []byte(rendered[name]), Template: true})
 	}
 	return out, nil
 }
@@ -261,4 +264,124 @@ func noRemoteResources(dir string, seen map[string]bool) error {
 		}
 	}
 	return nil
+}
+
+// KustomizeUnread lists the manifest files and folders under dir that the
+// kustomization in dir never reads: folders of components or overlays it
+// does not reference, stray manifests. Scanning dir renders the
+// kustomization alone, so these are reported rather than silently left out.
+// A folder is listed once, not file by file.
+func KustomizeUnread(dir string) []string {
+	used := map[string]bool{}
+	markKustomization(dir, used, 0)
+	var unread []string
+	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		abs, _ := filepath.Abs(path)
+		if d.IsDir() {
+			if d.Name() == ".git" || d.Name() == "charts" && path != dir {
+				return filepath.SkipDir
+			}
+			if path != dir && !usesAny(used, abs) && holdsManifests(path) {
+				unread = append(unread, path+string(filepath.Separator))
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !used[abs] && isManifestName(path) {
+			unread = append(unread, path)
+		}
+		return nil
+	})
+	return unread
+}
+
+// markKustomization marks a kustomization's file and everything it names
+// (resources, bases, components, patches, generators' files), following
+// local kustomizations.
+func markKustomization(dir string, used map[string]bool, depth int) {
+	abs, _ := filepath.Abs(dir)
+	if depth > 32 || used[abs+"/"] {
+		return
+	}
+	used[abs+"/"] = true
+	for _, n := range kustomizationNames {
+		p := filepath.Join(abs, n)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		used[p] = true
+		var k any
+		if yaml.Unmarshal(data, &k) != nil {
+			return
+		}
+		for _, ref := range stringsIn(k) {
+			target := filepath.Join(abs, filepath.FromSlash(ref))
+			info, err := os.Stat(target)
+			switch {
+			case err != nil || remote(ref):
+			case info.IsDir():
+				markKustomization(target, used, depth+1)
+			default:
+				used[target] = true
+			}
+		}
+		return
+	}
+}
+
+// stringsIn returns every string value inside v.
+func stringsIn(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, e := range t {
+			out = append(out, stringsIn(e)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, e := range t {
+			out = append(out, stringsIn(e)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// usesAny reports whether anything inside the folder abs is used.
+func usesAny(used map[string]bool, abs string) bool {
+	prefix := abs + string(filepath.Separator)
+	for p := range used {
+		if strings.HasPrefix(p, prefix) || p == abs+"/" {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsManifests reports whether a folder holds a manifest file at any depth.
+func holdsManifests(dir string) bool {
+	found := false
+	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && isManifestName(path) {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+func isManifestName(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
 }

@@ -123,8 +123,8 @@ func (g Group) joins(res Result) bool {
 	return false
 }
 
-// GroupResults groups results that share an object, a field (or one lies
-// inside the other) and a requirement, keeping the order in which each group first appears.
+// GroupResults groups results that share an object, a field path and a
+// requirement, keeping the order in which each group first appears.
 // Results without a field path stay alone: nothing says they are the same
 // problem.
 func GroupResults(results []Result) []Group {
@@ -139,7 +139,7 @@ func GroupResults(results []Result) []Group {
 			res.APIVersion, "\x00", res.Kind, "\x00", res.Namespace, "\x00", res.Name, "\x00", res.Baseline)
 		joined := false
 		for _, i := range index[k] {
-			if sameField(groups[i].Primary.Field, res.Field) && groups[i].joins(res) {
+			if groups[i].Primary.Field == res.Field && groups[i].joins(res) {
 				groups[i].Others = append(groups[i].Others, res)
 				joined = true
 				break
@@ -165,15 +165,6 @@ func GroupResults(results []Result) []Group {
 		g.Primary, g.Others = all[0], all[1:]
 	}
 	return groups
-}
-
-// sameField reports whether two field paths name the same field or one
-// lies inside the other (a hostPath volume and its path).
-func sameField(a, b string) bool {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	return a == b || strings.HasPrefix(b, a) && (b[len(a)] == '.' || b[len(a)] == '[')
 }
 
 func itemOf(res Result) int {

@@ -81,6 +81,10 @@ type Result struct {
 	// Baseline marks a finding the --baseline report already had; it does
 	// not fail the scan.
 	Baseline bool `json:"baseline,omitempty"`
+	// RenderedLine is true when Line counts in the rendered output of File
+	// (a chart template or a kustomization's source that does not hold
+	// the field as rendered), not in File itself.
+	RenderedLine bool `json:"rendered_line,omitempty"`
 	// Affected lists the objects a namespace-level finding is about (a
 	// namespace without a default-deny NetworkPolicy: its workloads); the
 	// result itself names the namespace.
@@ -192,7 +196,7 @@ func (o ObjectRef) Label() string {
 	if name == "" {
 		name = "(unnamed)"
 	}
-	if o.Namespace != "" {
+	if o.Namespace != "" && !(o.Kind == "Namespace" && o.Namespace == o.Name) {
 		name = o.Namespace + "/" + name
 	}
 	return o.Kind + " " + name
@@ -297,11 +301,9 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		if requirements == nil {
 			requirements = []string{}
 		}
-		line := obj.Line
-		if f.Field != nil {
-			line = obj.FieldLine(f.Field)
-		}
+		loc := obj.Locate(f.Field)
 		res := Result{
+			RenderedLine: loc.Rendered,
 			Control:      f.Control.ID,
 			Severity:     string(f.Control.Severity),
 			Title:        f.Control.Title,
@@ -309,7 +311,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			File:         obj.File,
 			Document:     obj.Document,
 			Item:         ref.Item,
-			Line:         line,
+			Line:         loc.Line,
 			Kind:         ref.Kind,
 			Namespace:    ref.Namespace,
 			Name:         ref.Name,

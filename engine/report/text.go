@@ -70,6 +70,9 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			fmt.Fprintf(&b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)), severity, res.Control, obj.Label())
 		}
 		fmt.Fprintf(&b, "         %s\n", res.Message)
+		if res.RenderedLine {
+			fmt.Fprintf(&b, "         %s\n", p.paint(ansiDim, fmt.Sprintf("(line %d of the rendered output of document %d: the source file does not hold this field as rendered)", res.Line, res.Document)))
+		}
 		if also := g.Also(); also != "" {
 			fmt.Fprintf(&b, "         %s\n", p.paint(ansiDim, also))
 		}

@@ -1,0 +1,177 @@
+package input
+
+import (
+	"reflect"
+	"strings"
+)
+
+// Location is where a field of an object is reported: a line of the
+// object's file, or, when the file (a chart template, a kustomization's
+// base) does not hold the field as rendered, a line of the rendered output.
+type Location struct {
+	Line int
+	// Rendered is true when Line counts in the rendered document, not in
+	// the file the object names: the source holds no line for the field.
+	Rendered bool
+}
+
+// origin ties an object rendered from a chart or a kustomization to the
+// file that made it, so its fields are located in that file.
+type origin struct {
+	// source is the object of the source file that became this one (a
+	// kustomization's resource), nil when none matches.
+	source *Object
+	// template holds the lines of a chart template, searched for keys.
+	template []string
+}
+
+// Locate returns where the field at path (nil: the object) is. For plain
+// manifests it is FieldLine. For an object rendered from a kustomization
+// it is the line in the source file when the field is there with the
+// rendered value; for one rendered from a chart template, the template line
+// that alone holds the field's key. Anything else is the line of the
+// rendered output, and says so.
+func (o *Object) Locate(path []any) Location {
+	if o.origin == nil {
+		return Location{Line: o.FieldLine(path)}
+	}
+	if src := o.origin.source; src != nil {
+		if len(path) == 0 {
+			return Location{Line: src.Line}
+		}
+		line, exact := src.resolve(path)
+		rendered := valueAt(o.Value, path)
+		switch {
+		case exact && reflect.DeepEqual(valueAt(src.Value, path), rendered):
+			return Location{Line: line}
+		case !exact && rendered == nil:
+			// Absent as written and as rendered: the nearest field the
+			// source has, as for a plain manifest.
+			return Location{Line: line}
+		}
+	}
+	if o.origin.template != nil {
+		if len(path) == 0 {
+			if line := templateLine(o.origin.template, "kind:", o.Kind()); line > 0 {
+				return Location{Line: line}
+			}
+		}
+		// The field, or its nearest rendered ancestor, by a key that only
+		// one line of the template holds.
+		for end := len(path); end > 0; end-- {
+			key, ok := path[end-1].(string)
+			if !ok || valueAt(o.Value, path[:end]) == nil {
+				continue
+			}
+			if line := templateLine(o.origin.template, key+":", ""); line > 0 {
+				return Location{Line: line}
+			}
+			break
+		}
+	}
+	return Location{Line: o.FieldLine(path), Rendered: true}
+}
+
+// resolve returns the line of the field at path and whether the whole path
+// exists (rather than an ancestor).
+func (o *Object) resolve(path []any) (int, bool) {
+	if o.doc == nil || o.doc.root == nil {
+		return 0, false
+	}
+	full := append(append([]any{}, o.prefix...), path...)
+	line, depth := o.doc.lineAndDepth(full)
+	return line, depth == len(full)
+}
+
+// templateLine returns the only line of a template that holds key (and
+// contains also, when given), outside comments; 0 when none or several do.
+func templateLine(lines []string, key, also string) int {
+	found := 0
+	for i, l := range lines {
+		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "- "))
+		if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "{{/*") {
+			continue
+		}
+		if strings.HasPrefix(t, key) && strings.Contains(t, also) {
+			if found > 0 {
+				return 0
+			}
+			found = i + 1
+		}
+	}
+	return found
+}
+
+// valueAt returns the value at path inside v (nil when absent).
+func valueAt(v any, path []any) any {
+	for _, seg := range path {
+		switch node := v.(type) {
+		case map[string]any:
+			key, ok := seg.(string)
+			if !ok {
+				return nil
+			}
+			v = node[key]
+		case []any:
+			i, ok := pathIndex(seg)
+			if !ok || i < 0 || i >= len(node) {
+				return nil
+			}
+			v = node[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// attachOrigins ties rendered objects to their source: for a kustomization,
+// the object of the source file with the same kind and name (kustomize may
+// add a prefix or suffix to the name); for a chart, the template's lines.
+func attachOrigins(objects []*Object, sourceData []byte, template bool, limits Limits) {
+	if template {
+		lines := strings.Split(string(sourceData), "\n")
+		for _, o := range objects {
+			o.origin = &origin{template: lines}
+			if loc := o.Locate(nil); !loc.Rendered {
+				o.Line = loc.Line
+			}
+		}
+		return
+	}
+	src := decodeFile("", sourceData, limits)
+	for _, o := range objects {
+		if s := matchSource(o, src.Objects); s != nil {
+			o.origin = &origin{source: s}
+			o.Line = s.Line
+			continue
+		}
+		o.origin = &origin{}
+	}
+}
+
+// matchSource finds the source object that became o.
+func matchSource(o *Object, candidates []*Object) *Object {
+	var byName, byKind []*Object
+	for _, c := range candidates {
+		if c.Kind() != o.Kind() {
+			continue
+		}
+		byKind = append(byKind, c)
+		if c.Name() == o.Name() || c.Name() != "" && strings.Contains(o.Name(), c.Name()) {
+			byName = append(byName, c)
+		}
+	}
+	for _, c := range byName {
+		if c.Name() == o.Name() {
+			return c
+		}
+	}
+	switch {
+	case len(byName) == 1:
+		return byName[0]
+	case len(byName) == 0 && len(byKind) == 1:
+		return byKind[0]
+	}
+	return nil
+}
