@@ -119,6 +119,10 @@ func parseChunk(c chunk, limits Limits) (any, *document, *Error) {
 	}
 	jsonData, err := yaml.YAMLToJSON(c.data)
 	if err != nil {
+		if line, text := placeholder(c.data); line > 0 {
+			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1, Err: fmt.Errorf(
+				"the file looks like an unrendered template: %q is a template placeholder, not YAML; render it first (helm template, kustomize build, envsubst) or scan the chart's directory", text)}
+		}
 		line, msg := relocate(err.Error(), c.startLine)
 		return nil, nil, &Error{Document: -1, Line: line, Err: errors.New(msg)}
 	}
@@ -233,6 +237,23 @@ func (f *File) addAzure(value any, src Source, doc *document) bool {
 // relocate turns a yaml error's document-relative "line N: " into a file
 // line and returns it with the message minus that prefix (the caller's
 // Error prints the line).
+// placeholderRE matches a Go, Jinja or Mustache template action.
+var placeholderRE = regexp.MustCompile(`\{\{-?\s*[^{}]*?\s*-?\}\}|\{%[^%]*%\}`)
+
+// placeholder returns the 1-based line of the first template placeholder
+// outside a comment, and the placeholder; 0 when there is none.
+func placeholder(data []byte) (int, string) {
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		if m := placeholderRE.FindString(line); m != "" {
+			return i + 1, m
+		}
+	}
+	return 0, ""
+}
+
 func relocate(msg string, startLine int) (int, string) {
 	msg = strings.TrimPrefix(msg, "error converting YAML to JSON: ")
 	line := startLine

@@ -60,8 +60,11 @@ has_kind(api_group_name, kind) if {
 	resource.kind == kind
 }
 
-# label names the object in messages, e.g. `Deployment "web"`.
-label := sprintf("%s %q", [resource.kind, name])
+# label names the object in messages, e.g. `Deployment "web"`, or
+# `unnamed Deployment` rather than an empty `Deployment ""`.
+label := sprintf("%s %q", [resource.kind, name]) if {
+	name != ""
+} else := sprintf("unnamed %s", [resource.kind])
 
 # get returns obj[key], or fallback when obj is not an object or the key is
 # absent or null (Kubernetes treats an explicit null as unset).

@@ -104,8 +104,11 @@ list_nouns := {
 	"ephemeralContainers": "ephemeral container",
 }
 
-# label names a container in messages, e.g. `init container "setup" in Deployment "web"`.
-label(container) := sprintf("%s %q in %s", [list_nouns[container.list], container.name, k8s.label])
+# label names a container in messages, e.g. `init container "setup" in Deployment "web"`;
+# a container without a name is named by its position.
+label(container) := sprintf("%s %q in %s", [list_nouns[container.list], container.name, k8s.label]) if {
+	container.name != ""
+} else := sprintf("unnamed %s %s[%d] in %s", [list_nouns[container.list], container.list, container.index, k8s.label])
 
 # is_windows is true for pods that declare spec.os.name: windows, which the
 # Pod Security Standards exempt from Linux-only checks.

@@ -63,5 +63,11 @@ violation contains {"msg": msg, "details": {"field": ["spec", "ingressClassName"
 	not class in agic_classes
 	not class in nginx_classes
 	not class in input.parameters.wafIngressClasses
-	msg := sprintf("%s uses ingress class %q, which is not known to sit behind a WAF; use Application Gateway with a WAF policy or NGINX with ModSecurity, or add the class to wafIngressClasses", [k8s.label, class])
+	msg := sprintf("%s uses %s, which is not known to sit behind a WAF; use Application Gateway with a WAF policy or NGINX with ModSecurity, or add the class to wafIngressClasses", [k8s.label, class_label])
 }
+
+# class_label names the class in messages; an Ingress that names none is
+# served by the cluster's default class, which says nothing about a WAF.
+class_label := sprintf("ingress class %q", [class]) if {
+	class != ""
+} else := "no ingress class (so the cluster's default class serves it)"
