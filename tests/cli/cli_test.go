@@ -242,7 +242,7 @@ func TestControls(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	var controls []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &controls))
-	require.Len(t, controls, 104)
+	require.Len(t, controls, 105)
 	for _, c := range controls {
 		for _, key := range []string{"id", "title", "severity", "requirements", "frameworks", "kinds", "admission", "referential"} {
 			assert.Contains(t, c, key, c["id"])

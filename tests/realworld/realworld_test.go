@@ -1,0 +1,317 @@
+// Package realworld scans fixtures shaped like what real repositories hold
+// (manifests from before Kubernetes 1.16, a kustomize base with an overlay
+// and an unreferenced component, a Helm chart with a subchart, CRDs and
+// cluster roles, NetworkPolicies, unrendered templates) through the real
+// binary, and asserts the exact findings, lines, field paths and exit codes
+// a user sees. Each test names the silent pass, the noise or the wrong line
+// it rules out.
+package realworld
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/tests/internal/testbin"
+)
+
+var binary string
+
+func TestMain(m *testing.M) { testbin.Main(m, &binary) }
+
+// finding is what a test asserts of a result.
+type finding struct {
+	Control, File string
+	Line          int
+	Field         string
+}
+
+type report struct {
+	Results []struct {
+		Control      string `json:"control"`
+		File         string `json:"file"`
+		Line         int    `json:"line"`
+		Field        string `json:"field"`
+		Kind         string `json:"kind"`
+		Name         string `json:"name"`
+		Message      string `json:"message"`
+		RenderedLine bool   `json:"rendered_line"`
+		Affected     []struct {
+			Name string `json:"name"`
+		} `json:"affected"`
+	} `json:"results"`
+	Summary struct {
+		Objects     int  `json:"objects"`
+		Files       int  `json:"files"`
+		SourceFiles int  `json:"source_files"`
+		Violations  int  `json:"violations"`
+		NotJudged   int  `json:"not_judged"`
+		Ignored     int  `json:"ignored"`
+		New         *int `json:"new"`
+	} `json:"summary"`
+	NotJudged []struct {
+		Kind   string `json:"kind"`
+		Reason string `json:"reason"`
+	} `json:"not_judged"`
+	NotEvaluated []struct {
+		Control string `json:"control"`
+	} `json:"not_evaluated"`
+	Ignored []struct {
+		Path string `json:"path"`
+	} `json:"ignored"`
+	Errors []struct {
+		Message string `json:"message"`
+		Line    int    `json:"line"`
+	} `json:"errors"`
+}
+
+// run runs shipshape in the repository root and returns stdout, stderr and
+// the exit code.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = testbin.RepoRoot()
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	code := 0
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// scanJSON scans with -o json and decodes the report.
+func scanJSON(t *testing.T, args ...string) (report, int) {
+	t.Helper()
+	out, stderr, code := run(t, "", append([]string{"scan", "-o", "json"}, args...)...)
+	var r report
+	require.NoError(t, json.Unmarshal([]byte(out), &r), "stdout: %s\nstderr: %s", out, stderr)
+	return r, code
+}
+
+func findings(r report, controls ...string) []finding {
+	var out []finding
+	for _, res := range r.Results {
+		for _, c := range controls {
+			if res.Control == c {
+				out = append(out, finding{res.Control, res.File, res.Line, res.Field})
+			}
+		}
+	}
+	return out
+}
+
+const testdata = "tests/realworld/testdata/"
+
+// TestOldAPIVersionsAreJudged: an extensions/v1beta1 DaemonSet, an
+// apps/v1beta1 Deployment and a batch/v1beta1 CronJob were passed as
+// "No violations" by a Pod Security gate; they are judged by their shape,
+// and the removed versions are named with their release.
+func TestOldAPIVersionsAreJudged(t *testing.T) {
+	file := testdata + "old-apis.yaml"
+	r, code := scanJSON(t, "--profile", "pss-baseline", file)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, []finding{
+		{"SS-PSS-003", file, 16, "spec.template.spec.containers[0].securityContext.privileged"},
+		{"SS-PSS-002", file, 26, "spec.template.spec.hostPID"},
+		{"SS-PSS-004", file, 48, "spec.jobTemplate.spec.template.spec.containers[0].securityContext.capabilities.add[0]"},
+	}, findings(r, "SS-PSS-002", "SS-PSS-003", "SS-PSS-004"))
+	assert.Zero(t, r.Summary.NotJudged)
+
+	r, _ = scanJSON(t, file)
+	assert.Equal(t, []finding{
+		{"SS-K8S-002", file, 2, "apiVersion"},
+		{"SS-K8S-002", file, 18, "apiVersion"},
+		{"SS-K8S-002", file, 31, "apiVersion"},
+	}, findings(r, "SS-K8S-002"))
+	assert.Contains(t, findingMessage(r, "SS-K8S-002", 2), "DaemonSet \"log-agent\" uses extensions/v1beta1, which Kubernetes 1.16 removed")
+}
+
+func findingMessage(r report, control string, line int) string {
+	for _, res := range r.Results {
+		if res.Control == control && res.Line == line {
+			return res.Message
+		}
+	}
+	return ""
+}
+
+// TestPodSecurityProfilesFailOnAnyViolation: a restricted-level gate exited
+// 0 on medium findings because --fail-on defaulted to high.
+func TestPodSecurityProfilesFailOnAnyViolation(t *testing.T) {
+	file := testdata + "netpol.yaml"
+	_, _, code := run(t, "", "scan", "--profile", "pss-restricted", file)
+	assert.Equal(t, 1, code, "pss-restricted fails on any violation of the level")
+	_, _, code = run(t, "", "scan", "--profile", "pss-restricted", "--fail-on", "critical", file)
+	assert.Equal(t, 0, code, "--fail-on overrides the profile's threshold")
+}
+
+// TestEmptyInputFails: an empty pipe from a failed kustomize passed CI.
+func TestEmptyInputFails(t *testing.T) {
+	out, stderr, code := run(t, "", "scan", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "<stdin>: no Kubernetes object")
+	assert.NotContains(t, out, "No violations", "the summary must not contradict the error")
+	assert.Contains(t, out, "Incomplete: 1 error(s)")
+	_, _, code = run(t, "", "scan", "--allow-empty", "-")
+	assert.Equal(t, 0, code)
+	_, _, code = run(t, "# nothing but a comment\n---\n", "scan", "-")
+	assert.Equal(t, 2, code, "documents without objects are empty input too")
+}
+
+// TestKustomizeLinesAreSourceLines: findings named the base file but
+// carried the line of the rendered output.
+func TestKustomizeLinesAreSourceLines(t *testing.T) {
+	dir := testdata + "shop"
+	r, code := scanJSON(t, "--config", "examples/shipshape.yaml", "--scope", "manifests", dir)
+	assert.Equal(t, 1, code)
+	ad := dir + "/base/adservice.yaml"
+	assert.Contains(t, findings(r, "SS-IMG-004"), finding{"SS-IMG-004", ad, 33, "spec.template.spec.containers[0].image"},
+		"the image line of the base file, though the overlay renamed and re-namespaced the Deployment")
+	cart := dir + "/base/cartservice.yaml"
+	for _, res := range r.Results {
+		if res.Control == "SS-PSS-003" {
+			assert.Equal(t, cart, res.File)
+			assert.True(t, res.RenderedLine, "the overlay's patch set privileged: the base has no such line, and the report says the line is of the rendered output")
+		}
+	}
+	assert.Equal(t, 1, r.Summary.Files, "one kustomization")
+	assert.Equal(t, 2, r.Summary.SourceFiles, "two base files hold its objects")
+	require.Len(t, r.Ignored, 1, "the unreferenced component is listed, not silently skipped")
+	assert.Equal(t, dir+"/components/", r.Ignored[0].Path)
+}
+
+// TestHelmTemplateLines: a subchart's template fields are located on the
+// template line that holds them, and values flow to the subchart.
+func TestHelmTemplateLines(t *testing.T) {
+	dir := testdata + "monitoring"
+	r, code := scanJSON(t, "--profile", "pss-baseline", dir)
+	assert.Equal(t, 1, code)
+	ds := dir + "/charts/exporter/templates/daemonset.yaml"
+	assert.Equal(t, []finding{
+		{"SS-PSS-002", ds, 14, "spec.template.spec.hostNetwork"},
+		{"SS-PSS-002", ds, 15, "spec.template.spec.hostPID"},
+	}, findings(r, "SS-PSS-002"))
+	assert.Equal(t, 1, r.Summary.Files)
+	assert.Equal(t, 3, r.Summary.SourceFiles)
+}
+
+// TestCRDsAndClusterRolesAreNotClusterScans: one CRD file drew seven
+// cluster-wide findings (no runtime agent, no alert rules...).
+func TestCRDsAndClusterRolesAreNotClusterScans(t *testing.T) {
+	r, code := scanJSON(t, testdata+"crds.yaml")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, r.Results)
+	assert.Len(t, r.NotEvaluated, 4, "the report says the cluster-level controls did not run, and why")
+
+	r, _ = scanJSON(t, "--scope", "cluster", testdata+"crds.yaml")
+	assert.NotEmpty(t, findings(r, "SS-OPS-001"), "the user says the input is a whole cluster")
+	assert.Empty(t, r.NotEvaluated)
+}
+
+// TestUnknownKindsAreListedAsNotJudged: an object no control of the profile
+// judges is counted and listed, never silently passed.
+func TestUnknownKindsAreListedAsNotJudged(t *testing.T) {
+	r, _ := scanJSON(t, "--profile", "pss-baseline", testdata+"crds.yaml")
+	assert.Equal(t, 2, r.Summary.NotJudged)
+	require.Len(t, r.NotJudged, 2)
+	assert.Equal(t, "no control of the profile judges apiextensions.k8s.io/CustomResourceDefinition", r.NotJudged[0].Reason)
+	out, _, _ := run(t, "", "scan", "-v", "--profile", "pss-baseline", testdata+"crds.yaml")
+	assert.Contains(t, out, "ClusterRole backup-operator: no control of the profile judges rbac.authorization.k8s.io/ClusterRole")
+}
+
+// TestNamespaceFactsOnceAndNetworkPolicyLines: one namespace without a
+// default-deny policy gave two findings per workload, and NetworkPolicy
+// findings pointed at apiVersion with a field path missing spec.
+func TestNamespaceFactsOnceAndNetworkPolicyLines(t *testing.T) {
+	file := testdata + "netpol.yaml"
+	r, _ := scanJSON(t, file)
+	var facts int
+	for _, res := range r.Results {
+		if res.Control == "SS-NET-001" {
+			facts++
+			assert.Equal(t, "Namespace", res.Kind)
+			assert.Equal(t, "web", res.Name)
+			assert.Len(t, res.Affected, 3, "the finding names the three workloads it affects")
+			assert.Contains(t, res.Message, `it affects 3 object(s): Deployment "frontend", Deployment "checkout", Deployment "search"`)
+		}
+	}
+	assert.Equal(t, 2, facts, "once per direction, not twice per workload")
+	assert.Equal(t, []finding{
+		{"SS-NET-002", file, 50, "spec.ingress[0]"},
+		{"SS-NET-002", file, 53, "spec.egress[0]"},
+	}, findings(r, "SS-NET-002"))
+	assert.Contains(t, findingMessage(r, "SS-NET-002", 50), "allows every peer on port(s) 9090/TCP")
+}
+
+// TestOneProblemOneEntry: one hostPath volume was printed three times.
+func TestOneProblemOneEntry(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x, volumeMounts: [{name: v, mountPath: /x}]}]\n  volumes:\n    - name: v\n      hostPath: {path: /var/run}\n"
+	out, _, _ := run(t, pod, "scan", "-")
+	assert.Equal(t, 1, strings.Count(out, "hostPath volume"), out)
+	assert.Contains(t, out, "also SS-PSS-005 (high: HostPath volumes are forbidden); SS-PSS-101 (medium: Only restricted volume types are used)")
+	r := struct {
+		Results []struct{ Control string } `json:"results"`
+	}{}
+	js, _, _ := run(t, pod, "scan", "-o", "json", "-")
+	require.NoError(t, json.Unmarshal([]byte(js), &r))
+	var ids []string
+	for _, res := range r.Results {
+		if strings.HasPrefix(res.Control, "SS-PSS-10") || res.Control == "SS-POD-003" || res.Control == "SS-PSS-005" {
+			ids = append(ids, res.Control)
+		}
+	}
+	assert.Subset(t, ids, []string{"SS-POD-003", "SS-PSS-005", "SS-PSS-101"}, "JSON keeps every control's verdict")
+}
+
+// TestBaselineSeesNewFindingsOnOneField: exec and attach grants added to a
+// Role already in the baseline were called old.
+func TestBaselineSeesNewFindingsOnOneField(t *testing.T) {
+	dir := t.TempDir()
+	role := func(resources string) string {
+		return "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: ops, namespace: shop}\nrules:\n  - apiGroups: [\"\"]\n    resources: [" + resources + "]\n    verbs: [get, create]\n"
+	}
+	before, after := filepath.Join(dir, "before.yaml"), filepath.Join(dir, "after.yaml")
+	require.NoError(t, os.WriteFile(before, []byte(role("pods/exec")), 0o644))
+	require.NoError(t, os.WriteFile(after, []byte(role("pods/exec, pods/attach")), 0o644))
+	baseline, _, _ := run(t, "", "scan", "-o", "json", "--profile", "all", before)
+	base := filepath.Join(dir, "base.json")
+	require.NoError(t, os.WriteFile(base, []byte(baseline), 0o644))
+
+	r, code := scanJSON(t, "--baseline", base, after)
+	require.NotNil(t, r.Summary.New)
+	assert.Positive(t, *r.Summary.New, "the attach grants are new")
+	assert.Equal(t, 1, code)
+	current := filepath.Join(dir, "current.json")
+	out, _, _ := run(t, "", "scan", "-o", "json", after)
+	require.NoError(t, os.WriteFile(current, []byte(out), 0o644))
+	diff, _, code := run(t, "", "diff", base, current)
+	assert.Equal(t, 1, code)
+	assert.NotContains(t, diff, "0 new", diff)
+
+	_, _, code = run(t, "", "scan", "--baseline", base, before)
+	assert.Equal(t, 0, code, "the same findings again are not new")
+}
+
+// TestUnrenderedTemplateIsNamed: a file with {{placeholders}} failed with a
+// Go-internal message on line 1.
+func TestUnrenderedTemplateIsNamed(t *testing.T) {
+	out, stderr, code := run(t, "", "scan", testdata+"placeholder.yaml")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, testdata+`placeholder.yaml:8: document 0: the file looks like an unrendered template: "{{region}}" is a template placeholder`)
+	assert.NotContains(t, stderr, "map[interface")
+	assert.NotContains(t, out, "error(s):", "errors go to stderr in text output")
+}
