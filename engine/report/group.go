@@ -28,7 +28,11 @@ func (b *Builder) groupNamespaceFacts() {
 			kept = append(kept, res)
 			continue
 		}
-		k := key{res.Control, res.Namespace, res.fact.key}
+		ns := res.fact.namespace
+		if ns == "" {
+			ns = res.Namespace
+		}
+		k := key{res.Control, ns, res.fact.key}
 		affected := ObjectRef{File: res.File, Document: res.Document, Item: res.Item, Line: res.Line,
 			APIVersion: res.APIVersion, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
 		if i, ok := first[k]; ok {
@@ -38,6 +42,7 @@ func (b *Builder) groupNamespaceFacts() {
 			continue
 		}
 		first[k] = len(kept)
+		res.Namespace = ns
 		res.Affected = []ObjectRef{affected}
 		kept = append(kept, res)
 	}

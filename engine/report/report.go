@@ -98,7 +98,7 @@ type Result struct {
 // than the object (details.namespace_fact): findings of one control with the
 // same namespace and key are one finding.
 type namespaceFact struct {
-	key, msg string
+	key, msg, namespace string
 }
 
 // ExemptedResult is a finding with the exception that covers it.
@@ -350,10 +350,11 @@ func namespaceFactOf(details map[string]any) *namespaceFact {
 	}
 	key, _ := m["key"].(string)
 	msg, _ := m["msg"].(string)
+	ns, _ := m["namespace"].(string) // where the object lands ("default" when it names none)
 	if msg == "" {
 		return nil
 	}
-	return &namespaceFact{key: key, msg: msg}
+	return &namespaceFact{key: key, msg: msg, namespace: ns}
 }
 
 // NewClusterPart builds the part of the synthetic Cluster object that

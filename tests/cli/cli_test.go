@@ -149,10 +149,12 @@ func TestMalformedInputNamesFileAndLine(t *testing.T) {
 
 	r := shipshape(t, dir, "", "scan", ".")
 	assert.Equal(t, 2, r.code)
-	assert.Contains(t, r.stdout, "bad.yaml:4: document 0: YAML syntax error")
-	assert.Contains(t, r.stdout, `dup.yaml:5: document 0: duplicate key "hostPID"`)
-	assert.Contains(t, r.stdout, "noise.yaml")
+	assert.Contains(t, r.stderr, "bad.yaml:4: document 0: YAML syntax error", "errors go to stderr")
+	assert.Contains(t, r.stderr, `dup.yaml:5: document 0: duplicate key "hostPID"`)
+	assert.Contains(t, r.stderr, "noise.yaml")
+	assert.NotContains(t, r.stdout, "error(s):")
 	assert.Contains(t, r.stdout, "SS-PSS-003", "good files are still judged")
+	assert.Contains(t, r.stdout, "incomplete: 3 error(s).", "the summary says the scan is incomplete")
 	assert.NotContains(t, r.stderr, "panic")
 
 	r = shipshape(t, dir, "", "scan", "-o", "json", "bad.yaml")

@@ -40,6 +40,7 @@ violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"], 
 	msg := sprintf("%s runs in namespace %q, which has no NetworkPolicy that selects all pods and restricts %s by default; add one with podSelector: {} and policyTypes: [%s]", [k8s.label, k8s.namespace, lower(direction), direction])
 	fact := {
 		"key": direction,
+		"namespace": k8s.namespace,
 		"msg": sprintf("namespace %q has no NetworkPolicy that selects all pods and restricts %s by default; add one with podSelector: {} and policyTypes: [%s]", [k8s.namespace, lower(direction), direction]),
 	}
 }
