@@ -161,7 +161,6 @@ func registerScope(cmd *cobra.Command, scope, cluster *string) {
 	f.StringVar(scope, "scope", scan.ScopeManifests,
 		"what the input stands for: `manifests` (default; every object is judged) or cluster (a whole cluster: an export or a GitOps repository root, so the cluster-level controls — runtime agent, alert rules, backups, GitOps — judge the scanned objects as a whole); default: the config's scope")
 	f.StringVar(cluster, "cluster-checks", "", "deprecated: use --scope (always is --scope cluster, never is --scope manifests; auto runs them when the scan holds a cluster-scoped object)")
-	_ = f.MarkDeprecated("cluster-checks", "use --scope cluster or --scope manifests")
 }
 
 // clusterMode resolves when cluster-level controls run from --cluster-checks
@@ -169,6 +168,8 @@ func registerScope(cmd *cobra.Command, scope, cluster *string) {
 // decides (runScan).
 func clusterMode(cmd *cobra.Command, scope, cluster string) (scan.ClusterMode, error) {
 	if cmd.Flags().Changed("cluster-checks") {
+		// On stderr, so a report on stdout stays parseable.
+		fmt.Fprintln(cmd.ErrOrStderr(), "shipshape: --cluster-checks is deprecated; use --scope cluster (always) or --scope manifests (never)")
 		mode := scan.ClusterMode(cluster)
 		if mode != scan.ClusterAuto && mode != scan.ClusterAlways && mode != scan.ClusterNever {
 			return "", fmt.Errorf("--cluster-checks: want auto, always or never, not %q", cluster)

@@ -47,7 +47,7 @@ func scan(t *testing.T, name string, data []byte, args ...string) outcome {
 	require.NoError(t, os.WriteFile(path, data, 0o644))
 	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, append(append([]string{"scan", "-o", "json", "--cluster-checks", "never"}, args...), path)...)
+	cmd := exec.CommandContext(ctx, binary, append(append([]string{"scan", "-o", "json", "--scope", "manifests"}, args...), path)...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -141,7 +141,8 @@ func TestHostileFilesEndInAClearAnswer(t *testing.T) {
 		{name: "hostnetwork-yes-string.yaml", data: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: \"yes\"\n  containers: [{name: a, image: x}]\n", code: 1, want: "hostNetwork set to \"yes\" of type string"},
 		{name: "capabilities-scalar.yaml", data: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x, securityContext: {capabilities: {add: SYS_ADMIN}}}]\n", code: 1, want: "securityContext.capabilities.add set to \"SYS_ADMIN\" of type string"},
 		{name: "nul-bytes.yaml", data: "apiVersion: v1\x00\nkind: Pod\n", code: 2, want: "nul-bytes.yaml"},
-		{name: "empty.yaml", data: "", code: 0},
+		{name: "empty.yaml", data: "", code: 2, want: "empty.yaml: no Kubernetes object"},
+		{name: "empty-allowed.yaml", data: "", code: 0, args: []string{"--allow-empty"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -91,7 +91,7 @@ func run(o options) error {
 
 	for _, profile := range []string{"all", "pss-restricted"} {
 		r, err := timed(fmt.Sprintf("shipshape scan --profile %s", profile), o.objects, []int{0, 1},
-			o.shipshape, "scan", "--profile", profile, "-o", "json", "--cluster-checks", "never", all)
+			o.shipshape, "scan", "--profile", profile, "-o", "json", "--scope", "manifests", all)
 		if err != nil {
 			return err
 		}
