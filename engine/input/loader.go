@@ -152,15 +152,23 @@ func renderDir(dir string, opts Options) *File {
 		}
 	}
 	sources := map[string][]byte{}
+	var patches []*File
+	if len(docs) > 0 {
+		for _, p := range docs[0].Patches {
+			if data, err := os.ReadFile(p); err == nil {
+				patches = append(patches, decodeFile(p, data, opts.Limits.WithDefaults()))
+			}
+		}
+	}
 	for _, d := range docs {
 		part := decodeFile(d.File, d.Data, opts.Limits.WithDefaults())
 		if _, read := sources[d.File]; !read {
 			sources[d.File], _ = os.ReadFile(d.File) // nil when the source is not a file: lines stay rendered
 		}
 		if sources[d.File] != nil {
-			attachOrigins(part.Objects, sources[d.File], d.Template, opts.Limits.WithDefaults())
+			attachOrigins(part.Objects, sources[d.File], d.Template, patches, opts.Limits.WithDefaults())
 		} else {
-			attachOrigins(part.Objects, nil, false, opts.Limits.WithDefaults())
+			attachOrigins(part.Objects, nil, false, nil, opts.Limits.WithDefaults())
 		}
 		f.Documents += part.Documents
 		f.Objects = append(f.Objects, part.Objects...)

@@ -9,6 +9,9 @@ import (
 // object's file, or, when the file (a chart template, a kustomization's
 // base) does not hold the field as rendered, a line of the rendered output.
 type Location struct {
+	// File is the file that holds the field when it is not the object's
+	// own (the kustomize patch that set it); "" for the object's file.
+	File string
 	Line int
 	// Rendered is true when Line counts in the rendered document, not in
 	// the file the object names: the source holds no line for the field.
@@ -23,6 +26,8 @@ type origin struct {
 	source *Object
 	// template holds the lines of a chart template, searched for keys.
 	template []string
+	// patches are the kustomization's patch files, read.
+	patches []*File
 }
 
 // Locate returns where the field at path (nil: the object) is. For plain
@@ -39,15 +44,22 @@ func (o *Object) Locate(path []any) Location {
 		if len(path) == 0 {
 			return Location{Line: src.Line}
 		}
-		line, exact := src.resolve(path)
-		rendered := valueAt(o.Value, path)
+		line, exact, same := locateIn(src, o, path)
 		switch {
-		case exact && reflect.DeepEqual(valueAt(src.Value, path), rendered):
+		case exact && same:
 			return Location{Line: line}
-		case !exact && rendered == nil:
+		case !exact && valueAt(o.Value, path) == nil:
 			// Absent as written and as rendered: the nearest field the
 			// source has, as for a plain manifest.
 			return Location{Line: line}
+		}
+		// A patch that sets the field with the rendered value.
+		for _, p := range o.origin.patches {
+			if ps := matchSource(o, p.Objects); ps != nil {
+				if line, exact, same := locateIn(ps, o, path); exact && same {
+					return Location{File: p.Name, Line: line}
+				}
+			}
 		}
 	}
 	if o.origin.template != nil {
@@ -70,6 +82,49 @@ func (o *Object) Locate(path []any) Location {
 		}
 	}
 	return Location{Line: o.FieldLine(path), Rendered: true}
+}
+
+// locateIn finds the field at path of the rendered object o in src (a
+// source document or a patch): its line, whether the whole path exists
+// there, and whether it holds the rendered value. List entries with a name
+// (containers, volumes, ports) are matched by name, since kustomize merges
+// them by name and may move them.
+func locateIn(src, o *Object, path []any) (int, bool, bool) {
+	srcPath := translate(src.Value, o.Value, path)
+	line, exact := src.resolve(srcPath)
+	return line, exact, exact && reflect.DeepEqual(valueAt(src.Value, srcPath), valueAt(o.Value, path))
+}
+
+// translate maps a path in the rendered value to the same field in the
+// source value, following named list entries by name.
+func translate(source, rendered any, path []any) []any {
+	out := make([]any, 0, len(path))
+	for _, seg := range path {
+		srcList, isList := source.([]any)
+		renList, _ := rendered.([]any)
+		if i, ok := pathIndex(seg); ok && isList && i >= 0 && i < len(renList) {
+			if name, named := nameOf(renList[i]); named {
+				for j, e := range srcList {
+					if n, ok := nameOf(e); ok && n == name {
+						seg = j
+						break
+					}
+				}
+			}
+		}
+		out = append(out, seg)
+		source, rendered = valueAt(source, []any{seg}), valueAt(rendered, []any{path[len(out)-1]})
+	}
+	return out
+}
+
+func nameOf(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	name, ok := m["name"].(string)
+	return name, ok
 }
 
 // resolve returns the line of the field at path and whether the whole path
@@ -128,7 +183,7 @@ func valueAt(v any, path []any) any {
 // attachOrigins ties rendered objects to their source: for a kustomization,
 // the object of the source file with the same kind and name (kustomize may
 // add a prefix or suffix to the name); for a chart, the template's lines.
-func attachOrigins(objects []*Object, sourceData []byte, template bool, limits Limits) {
+func attachOrigins(objects []*Object, sourceData []byte, template bool, patches []*File, limits Limits) {
 	if template {
 		lines := strings.Split(string(sourceData), "\n")
 		for _, o := range objects {
@@ -142,7 +197,7 @@ func attachOrigins(objects []*Object, sourceData []byte, template bool, limits L
 	src := decodeFile("", sourceData, limits)
 	for _, o := range objects {
 		if s := matchSource(o, src.Objects); s != nil {
-			o.origin = &origin{source: s}
+			o.origin = &origin{source: s, patches: patches}
 			o.Line = s.Line
 			continue
 		}

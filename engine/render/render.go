@@ -30,6 +30,9 @@ type Document struct {
 	// Template is true when File is a chart template (Go templates, not
 	// YAML) rather than a manifest a kustomization read.
 	Template bool
+	// Patches are the patch files of the kustomization and its bases: a
+	// field a patch set is found there, not in File.
+	Patches []string
 }
 
 // HelmOptions are what `helm template` takes.
@@ -176,7 +179,8 @@ func remote(r string) bool {
 // Kustomize builds a kustomization as `kustomize build` would, offline.
 // Each object is attributed to the file its origin annotation names.
 func Kustomize(dir string) ([]Document, error) {
-	if err := noRemoteResources(dir, map[string]bool{}); err != nil {
+	var patches []string
+	if err := noRemoteResources(dir, map[string]bool{}, &patches); err != nil {
 		return nil, err
 	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
@@ -221,14 +225,14 @@ func Kustomize(dir string) ([]Document, error) {
 	}
 	out := make([]Document, 0, len(order))
 	for _, f := range order {
-		out = append(out, Document{File: f, Data: byFile[f].Bytes()})
+		out = append(out, Document{File: f, Data: byFile[f].Bytes(), Patches: patches})
 	}
 	return out, nil
 }
 
 // noRemoteResources refuses kustomizations that would fetch remote bases,
-// following local bases.
-func noRemoteResources(dir string, seen map[string]bool) error {
+// following local bases, and collects their patch files.
+func noRemoteResources(dir string, seen map[string]bool, patches *[]string) error {
 	abs, _ := filepath.Abs(dir)
 	if seen[abs] {
 		return nil
@@ -248,9 +252,23 @@ func noRemoteResources(dir string, seen map[string]bool) error {
 		Resources  []string `json:"resources"`
 		Bases      []string `json:"bases"`
 		Components []string `json:"components"`
+		Patches    []struct {
+			Path string `json:"path"`
+		} `json:"patches"`
+		PatchesStrategicMerge []string `json:"patchesStrategicMerge"`
 	}
 	if err := yaml.Unmarshal(data, &k); err != nil {
 		return nil // kustomize reports it with context
+	}
+	for _, p := range k.Patches {
+		if p.Path != "" {
+			*patches = append(*patches, filepath.Join(dir, filepath.FromSlash(p.Path)))
+		}
+	}
+	for _, p := range k.PatchesStrategicMerge {
+		if !strings.Contains(p, "\n") { // a path, not an inline patch
+			*patches = append(*patches, filepath.Join(dir, filepath.FromSlash(p)))
+		}
 	}
 	for _, r := range append(append(k.Resources, k.Bases...), k.Components...) {
 		if remote(r) {
@@ -258,7 +276,7 @@ func noRemoteResources(dir string, seen map[string]bool) error {
 		}
 		sub := filepath.Join(dir, r)
 		if info, err := os.Stat(sub); err == nil && info.IsDir() {
-			if err := noRemoteResources(sub, seen); err != nil {
+			if err := noRemoteResources(sub, seen, patches); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -308,7 +309,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			Severity:     string(f.Control.Severity),
 			Title:        f.Control.Title,
 			Message:      f.Message,
-			File:         obj.File,
+			File:         cmp.Or(loc.File, obj.File),
 			Document:     obj.Document,
 			Item:         ref.Item,
 			Line:         loc.Line,

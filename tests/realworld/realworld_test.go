@@ -181,13 +181,16 @@ func TestKustomizeLinesAreSourceLines(t *testing.T) {
 	ad := dir + "/base/adservice.yaml"
 	assert.Contains(t, findings(r, "SS-IMG-004"), finding{"SS-IMG-004", ad, 33, "spec.template.spec.containers[0].image"},
 		"the image line of the base file, though the overlay renamed and re-namespaced the Deployment")
-	cart := dir + "/base/cartservice.yaml"
+	assert.Equal(t, []finding{{"SS-PSS-003", dir + "/overlays/prod/cart-privileged.yaml", 11, "spec.template.spec.containers[0].securityContext.privileged"}},
+		findings(r, "SS-PSS-003"), "the overlay's patch set privileged: the finding names the patch and its line")
+	var rendered int
 	for _, res := range r.Results {
-		if res.Control == "SS-PSS-003" {
-			assert.Equal(t, cart, res.File)
-			assert.True(t, res.RenderedLine, "the overlay's patch set privileged: the base has no such line, and the report says the line is of the rendered output")
+		if res.RenderedLine {
+			rendered++
+			assert.Equal(t, "SS-NET-001", res.Control, "only the namespace, set by the overlay's namespace: field, has no source line")
 		}
 	}
+	assert.Equal(t, 2, rendered)
 	assert.Equal(t, 1, r.Summary.Files, "one kustomization")
 	assert.Equal(t, 2, r.Summary.SourceFiles, "two base files hold its objects")
 	require.Len(t, r.Ignored, 1, "the unreferenced component is listed, not silently skipped")
