@@ -166,9 +166,9 @@ func renderDir(dir string, opts Options) *File {
 			sources[d.File], _ = os.ReadFile(d.File) // nil when the source is not a file: lines stay rendered
 		}
 		if sources[d.File] != nil {
-			attachOrigins(part.Objects, sources[d.File], d.Template, patches, opts.Limits.WithDefaults())
+			attachOrigins(part.Objects, sources[d.File], d.Template, patches, readValues(d.Values), opts.Limits.WithDefaults())
 		} else {
-			attachOrigins(part.Objects, nil, false, nil, opts.Limits.WithDefaults())
+			attachOrigins(part.Objects, nil, false, nil, nil, opts.Limits.WithDefaults())
 		}
 		f.Documents += part.Documents
 		f.Objects = append(f.Objects, part.Objects...)

@@ -1,7 +1,10 @@
 package input
 
 import (
+	"encoding/json"
+	"os"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -28,6 +31,15 @@ type origin struct {
 	template []string
 	// patches are the kustomization's patch files, read.
 	patches []*File
+	// values are the chart's values files (name and lines), most specific
+	// first.
+	values []valuesFile
+}
+
+// valuesFile is a values file's name and lines.
+type valuesFile struct {
+	name  string
+	lines []string
 }
 
 // Locate returns where the field at path (nil: the object) is. For plain
@@ -80,8 +92,43 @@ func (o *Object) Locate(path []any) Location {
 			}
 			break
 		}
+		// A scalar the template copied from the values (toYaml): the one
+		// line of the most specific values file that sets the key to it.
+		if key, ok := lastString(path); ok {
+			if want, scalar := scalarText(valueAt(o.Value, path)); scalar {
+				for _, v := range o.origin.values {
+					if line := templateLine(v.lines, key+": "+want, ""); line > 0 {
+						return Location{File: v.name, Line: line}
+					}
+				}
+			}
+		}
 	}
 	return Location{Line: o.FieldLine(path), Rendered: true}
+}
+
+// lastString is the last segment of path when it is a mapping key.
+func lastString(path []any) (string, bool) {
+	if len(path) == 0 {
+		return "", false
+	}
+	s, ok := path[len(path)-1].(string)
+	return s, ok
+}
+
+// scalarText renders a boolean, number or plain string as YAML writes it.
+func scalarText(v any) (string, bool) {
+	switch t := v.(type) {
+	case bool:
+		return strconv.FormatBool(t), true
+	case json.Number:
+		return t.String(), true
+	case string:
+		if t != "" && !strings.ContainsAny(t, ":#{}[]\"'\n") {
+			return t, true
+		}
+	}
+	return "", false
 }
 
 // locateIn finds the field at path of the rendered object o in src (a
@@ -183,11 +230,11 @@ func valueAt(v any, path []any) any {
 // attachOrigins ties rendered objects to their source: for a kustomization,
 // the object of the source file with the same kind and name (kustomize may
 // add a prefix or suffix to the name); for a chart, the template's lines.
-func attachOrigins(objects []*Object, sourceData []byte, template bool, patches []*File, limits Limits) {
+func attachOrigins(objects []*Object, sourceData []byte, template bool, patches []*File, values []valuesFile, limits Limits) {
 	if template {
 		lines := strings.Split(string(sourceData), "\n")
 		for _, o := range objects {
-			o.origin = &origin{template: lines}
+			o.origin = &origin{template: lines, values: values}
 			if loc := o.Locate(nil); !loc.Rendered {
 				o.Line = loc.Line
 			}
@@ -203,6 +250,17 @@ func attachOrigins(objects []*Object, sourceData []byte, template bool, patches 
 		}
 		o.origin = &origin{}
 	}
+}
+
+// readValues reads values files (those that cannot be read are left out).
+func readValues(files []string) []valuesFile {
+	out := make([]valuesFile, 0, len(files))
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil {
+			out = append(out, valuesFile{name: f, lines: strings.Split(string(data), "\n")})
+		}
+	}
+	return out
 }
 
 // matchSource finds the source object that became o.

@@ -55,7 +55,7 @@ spec:
 `), Limits{}.WithDefaults())
 	require.Len(t, rendered.Objects, 1)
 	obj := rendered.Objects[0]
-	attachOrigins(rendered.Objects, base, false, []*File{patch}, Limits{}.WithDefaults())
+	attachOrigins(rendered.Objects, base, false, []*File{patch}, nil, Limits{}.WithDefaults())
 
 	assert.Equal(t, Location{Line: 1}, obj.Locate(nil), "the object starts where the base's document does")
 	assert.Equal(t, Location{Line: 12}, obj.Locate([]any{"spec", "template", "spec", "containers", 1, "image"}), "the base's image line")
@@ -63,10 +63,11 @@ spec:
 	assert.Equal(t, Location{Line: 11}, obj.Locate([]any{"spec", "template", "spec", "containers", 1, "resources"}), "absent everywhere: the nearest field of the base")
 	assert.Equal(t, Location{Line: 5, Rendered: true}, obj.Locate([]any{"metadata", "namespace"}), "set by the kustomization itself: the rendered line, said as such")
 
-	chart := decodeFile("chart/templates/ds.yaml", []byte("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n      hostNetwork: true\n"), Limits{}.WithDefaults())
+	chart := decodeFile("chart/templates/ds.yaml", []byte("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      hostIPC: true\n"), Limits{}.WithDefaults())
 	template := []byte("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"labels\" . | nindent 4 }}\nspec:\n  template:\n    spec:\n      # hostNetwork: false by default\n      hostNetwork: {{ .Values.hostNetwork }}\n")
-	attachOrigins(chart.Objects, template, true, nil, Limits{}.WithDefaults())
+	attachOrigins(chart.Objects, template, true, nil, []valuesFile{{name: "chart/values.yaml", lines: []string{"hostNetwork: false", "pod:", "  hostIPC: true"}}}, Limits{}.WithDefaults())
 	ds := chart.Objects[0]
 	assert.Equal(t, Location{Line: 11}, ds.Locate([]any{"spec", "template", "spec", "hostNetwork"}), "the one template line with the key, comments aside")
 	assert.Equal(t, Location{Line: 7, Rendered: true}, ds.Locate([]any{"spec", "template", "spec", "hostPID"}), "spec: is on two template lines: no guess")
+	assert.Equal(t, Location{File: "chart/values.yaml", Line: 3}, ds.Locate([]any{"spec", "template", "spec", "hostIPC"}), "copied from the values by toYaml: the values line that sets it")
 }

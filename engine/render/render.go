@@ -33,6 +33,11 @@ type Document struct {
 	// Patches are the patch files of the kustomization and its bases: a
 	// field a patch set is found there, not in File.
 	Patches []string
+	// Values are the values files a chart template read, most specific
+	// first (--values files, last given first, then the chart's own
+	// values.yaml and its parents'): a field a template copied from the
+	// values (toYaml) is found there.
+	Values []string
 }
 
 // HelmOptions are what `helm template` takes.
@@ -120,9 +125,32 @@ func Helm(dir string, opts HelmOptions) ([]Document, error) {
 		if i := strings.Index(name, "/"); i >= 0 {
 			rel = name[i+1:]
 		}
-		out = append(out, Document{File: filepath.Join(dir, filepath.FromSlash(rel)), Data: []byte(rendered[name]), Template: true})
+		file := filepath.Join(dir, filepath.FromSlash(rel))
+		out = append(out, Document{File: file, Data: []byte(rendered[name]), Template: true, Values: valuesFor(dir, file, opts.ValuesFiles)})
 	}
 	return out, nil
+}
+
+// valuesFor lists the values files a template's fields may come from: the
+// user's, last first, then values.yaml of the template's chart and of each
+// chart above it up to dir.
+func valuesFor(dir, template string, user []string) []string {
+	out := make([]string, 0, len(user)+2)
+	for i := len(user) - 1; i >= 0; i-- {
+		out = append(out, user[i])
+	}
+	chart := filepath.Dir(filepath.Dir(template)) // .../<chart>/templates/x.yaml
+	for {
+		if exists(filepath.Join(chart, "values.yaml")) {
+			out = append(out, filepath.Join(chart, "values.yaml"))
+		}
+		rel, err := filepath.Rel(dir, chart)
+		if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+			break
+		}
+		chart = filepath.Dir(filepath.Dir(chart)) // .../<parent>/charts/<chart>
+	}
+	return out
 }
 
 // vendored checks that every declared dependency was loaded from charts/.

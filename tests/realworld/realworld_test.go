@@ -210,6 +210,14 @@ func TestHelmTemplateLines(t *testing.T) {
 	}, findings(r, "SS-PSS-002"))
 	assert.Equal(t, 1, r.Summary.Files)
 	assert.Equal(t, 3, r.Summary.SourceFiles)
+	assert.Equal(t, []finding{{"SS-PSS-003", dir + "/values.yaml", 6, "spec.template.spec.containers[0].securityContext.privileged"}},
+		findings(r, "SS-PSS-003"), "a field the template copies from the values with toYaml is found in values.yaml")
+
+	override := filepath.Join(t.TempDir(), "values-prod.yaml")
+	require.NoError(t, os.WriteFile(override, []byte("# production\nserver:\n  securityContext:\n    privileged: true\n"), 0o644))
+	r, _ = scanJSON(t, "--profile", "pss-baseline", "-f", override, dir)
+	assert.Equal(t, []finding{{"SS-PSS-003", override, 4, "spec.template.spec.containers[0].securityContext.privileged"}},
+		findings(r, "SS-PSS-003"), "the user's values file comes before the chart's")
 }
 
 // TestCRDsAndClusterRolesAreNotClusterScans: one CRD file drew seven
