@@ -16,6 +16,13 @@ import (
 const starterConfig = `# shipshape configuration: https://github.com/shipshape-dev/shipshape
 # Profiles: all (every control), pss-baseline, pss-restricted.
 profile: all
+# What the scanned paths stand for: manifests (each object is judged), or
+# cluster (a whole cluster: an export or a GitOps repository root, so the
+# cluster-level controls run too).
+scope: manifests
+# Exit 1 on findings at or above this severity (default: the profile's,
+# which is low for pss-* profiles and high otherwise).
+# failOn: high
 
 settings:
   # Registries images may come from (exact host, optionally a path prefix).
