@@ -160,10 +160,12 @@ func fromProperties(m map[string]any, at []any, kind, format string) Resource {
 	spec := map[string]any{}
 	props, _ := m["properties"].(map[string]any)
 	for k, v := range props {
-		spec[strings.ToLower(k)] = lowerKeys(v)
+		if v != nil {
+			spec[strings.ToLower(k)] = lowerKeys(v)
+		}
 	}
 	for k, v := range m {
-		if isTopLevel(k) {
+		if isTopLevel(k) && v != nil {
 			spec[strings.ToLower(k)] = lowerKeys(v)
 		}
 	}
@@ -204,6 +206,9 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 	for k, v := range m {
 		switch strings.ToLower(k) {
 		case "id", "name", "type", "location", "tags", "resourcegroup", "systemdata", "etag":
+			continue
+		}
+		if v == nil {
 			continue
 		}
 		spec[strings.ToLower(k)] = lowerKeys(v)
@@ -302,13 +307,18 @@ func object(kind, name, format string, spec map[string]any) map[string]any {
 	}
 }
 
-// lowerKeys copies a value with every map key lower-cased.
+// lowerKeys copies a value with every map key lower-cased and every null
+// member dropped: `az` prints "availabilityZones": null for a pool without
+// zones, which means unset, as a missing key does (a control must not see
+// a null it cannot count).
 func lowerKeys(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			out[strings.ToLower(k)] = lowerKeys(e)
+			if e != nil {
+				out[strings.ToLower(k)] = lowerKeys(e)
+			}
 		}
 		return out
 	case []any:

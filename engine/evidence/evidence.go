@@ -35,11 +35,14 @@ const (
 // MaxFileSize bounds one evidence file.
 const MaxFileSize = 64 << 20
 
-// Load reads evidence files and directories (recursively: .json, and .txt
-// for notation's text output). A file in no known format is an error.
-func Load(paths []string) ([]*input.Object, []error) {
+// Load reads evidence files and directories. Files are recognised by
+// content, whatever their name (Trivy's own test reports end in
+// .json.golden). A file named on the command line that is no known format
+// is an error; one found in a directory is listed as ignored, with why.
+func Load(paths []string) ([]*input.Object, []input.Ignored, []error) {
 	var (
 		objects []*input.Object
+		ignored []input.Ignored
 		errs    []error
 	)
 	for _, p := range paths {
@@ -48,16 +51,25 @@ func Load(paths []string) ([]*input.Object, []error) {
 			errs = append(errs, &input.Error{File: p, Document: -1, Err: err})
 			continue
 		}
+		walked := len(files) != 1 || files[0] != p
+		found := 0
 		for _, f := range files {
 			objs, err := loadFile(f)
-			if err != nil {
+			switch {
+			case err != nil && walked:
+				ignored = append(ignored, input.Ignored{Path: f, Reason: "not evidence: " + err.Error()})
+			case err != nil:
 				errs = append(errs, &input.Error{File: f, Document: -1, Err: err})
-				continue
+			default:
+				found++
+				objects = append(objects, objs...)
 			}
-			objects = append(objects, objs...)
+		}
+		if walked && found == 0 {
+			errs = append(errs, &input.Error{File: p, Document: -1, Err: errors.New("no evidence file found (Trivy JSON reports, CycloneDX or SPDX JSON SBOMs, cosign or notation verification output)")})
 		}
 	}
-	return objects, errs
+	return objects, ignored, errs
 }
 
 func expand(p string) ([]string, error) {
@@ -77,17 +89,17 @@ func expand(p string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() {
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".json", ".txt":
-				files = append(files, path)
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && path != p {
+				return filepath.SkipDir
 			}
+			return nil
+		}
+		if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") {
+			files = append(files, path)
 		}
 		return nil
 	})
-	if len(files) == 0 && err == nil {
-		err = fmt.Errorf("no .json or .txt evidence files found")
-	}
 	sort.Strings(files)
 	return files, err
 }
@@ -185,20 +197,21 @@ func object(kind, name string, index int, img image, spec map[string]any) *input
 	})
 }
 
-// trivy reads `trivy image --format json`: the image from ArtifactName and
-// Metadata.RepoDigests, every vulnerability with its severity and whether
-// a fix exists.
+// trivy reads `trivy image --format json`: the image from ArtifactName
+// (unless it names an image tarball, `trivy image --input x.tar`),
+// Metadata.RepoTags and Metadata.RepoDigests, every vulnerability with its
+// severity and whether a fix exists.
 func trivy(name string, v map[string]any) ([]*input.Object, error) {
-	artifact := parseImage(str(v["ArtifactName"]))
-	images := []image{artifact}
+	var images []image
+	artifact := str(v["ArtifactName"])
+	if !isArchive(artifact) {
+		images = append(images, parseImage(artifact))
+	}
 	if meta, ok := v["Metadata"].(map[string]any); ok {
-		digests, _ := meta["RepoDigests"].([]any)
-		for _, d := range digests {
-			img := parseImage(str(d))
-			if img.digest != "" {
-				images = append(images, image{ref: artifact.ref, digest: img.digest})
-			}
-		}
+		images = append(images, repoImages(stringsOf(meta["RepoTags"]), stringsOf(meta["RepoDigests"]))...)
+	}
+	if len(dedupe(images)) == 0 {
+		return nil, fmt.Errorf("Trivy report of %q names no image (no RepoTags or RepoDigests), so no workload can be matched to it", artifact)
 	}
 	vulns := []any{}
 	results, _ := v["Results"].([]any)
@@ -225,17 +238,63 @@ func trivy(name string, v map[string]any) ([]*input.Object, error) {
 	return out, nil
 }
 
+// isArchive reports whether a Trivy artifact name is an image archive's
+// path rather than an image reference.
+func isArchive(name string) bool {
+	lower := strings.ToLower(name)
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".oci", ".docker"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// repoImages turns an image's tags (alpine:3.19) and repository digests
+// (alpine@sha256:...) into identities: each tag by reference, each digest
+// with its repository.
+func repoImages(tags, digests []string) []image {
+	var out []image
+	for _, t := range tags {
+		if img := parseImage(t); img.ref != "" {
+			out = append(out, img)
+		}
+	}
+	for _, d := range digests {
+		if img := parseImage(d); img.digest != "" {
+			out = append(out, img)
+		}
+	}
+	return out
+}
+
+// annotatedImages reads the image references scanners record beside an
+// SBOM's subject: "<scanner>:RepoTag" and "<scanner>:RepoDigest" properties
+// (Trivy's CycloneDX), or "RepoTag: x" and "RepoDigest: x" texts (Trivy's
+// SPDX attributionTexts).
+func annotatedImages(pairs map[string][]string) []image {
+	return repoImages(pairs["RepoTag"], pairs["RepoDigest"])
+}
+
 // cycloneDXImages finds the container image a CycloneDX SBOM describes:
 // metadata.component's name and version (syft writes the reference and the
-// digest) or its pkg:oci purl.
+// digest), its pkg:oci purl, and its RepoTag and RepoDigest properties.
 func cycloneDXImages(v map[string]any) []image {
 	meta, _ := v["metadata"].(map[string]any)
 	comp, _ := meta["component"].(map[string]any)
 	if comp == nil {
 		return nil
 	}
-	var out []image
-	if img := parseImage(str(comp["name"])); img.ref != "" {
+	pairs := map[string][]string{}
+	props, _ := comp["properties"].([]any)
+	for _, p := range props {
+		pm, _ := p.(map[string]any)
+		key := str(pm["name"])
+		key = key[strings.LastIndex(key, ":")+1:]
+		pairs[key] = append(pairs[key], str(pm["value"]))
+	}
+	out := annotatedImages(pairs)
+	if img := parseImage(str(comp["name"])); img.ref != "" && !isArchive(str(comp["name"])) {
 		if strings.HasPrefix(str(comp["version"]), "sha256:") {
 			img.digest = str(comp["version"])
 		}
@@ -251,7 +310,7 @@ func cycloneDXImages(v map[string]any) []image {
 // pkg:oci purls and digests of the packages it describes.
 func spdxImages(v map[string]any) []image {
 	var out []image
-	if img := parseImage(str(v["name"])); img.ref != "" {
+	if img := parseImage(str(v["name"])); img.ref != "" && !isArchive(str(v["name"])) {
 		out = append(out, img)
 	}
 	described := map[string]bool{}
@@ -265,13 +324,23 @@ func spdxImages(v map[string]any) []image {
 		if pm == nil || (len(described) > 0 && !described[str(pm["SPDXID"])]) {
 			continue
 		}
-		img := parseImage(str(pm["name"]))
+		img := image{}
+		if !isArchive(str(pm["name"])) {
+			img = parseImage(str(pm["name"]))
+		}
 		if strings.HasPrefix(str(pm["versionInfo"]), "sha256:") {
 			img.digest = str(pm["versionInfo"])
 		}
 		if img.ref != "" || img.digest != "" {
 			out = append(out, img)
 		}
+		pairs := map[string][]string{}
+		for _, text := range stringsOf(pm["attributionTexts"]) {
+			if k, val, ok := strings.Cut(text, ": "); ok {
+				pairs[k] = append(pairs[k], val)
+			}
+		}
+		out = append(out, annotatedImages(pairs)...)
 		refs, _ := pm["externalRefs"].([]any)
 		for _, r := range refs {
 			rm, _ := r.(map[string]any)
@@ -358,7 +427,7 @@ func notation(name, text string) ([]*input.Object, error) {
 		}
 	}
 	if len(images) == 0 {
-		return nil, errors.New("not notation verify output (no \"Successfully verified signature for\" line)")
+		return nil, errors.New("not JSON, and not notation verify output (no \"Successfully verified signature for\" line)")
 	}
 	var out []*input.Object
 	for i, img := range dedupe(images) {
@@ -382,4 +451,44 @@ func dedupe(images []image) []image {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+func stringsOf(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Image is an image identity evidence is about: its normalised reference
+// (name:tag, "" when unknown) and manifest digest ("" when unknown).
+type Image struct {
+	Reference, Digest string
+}
+
+// Identity normalises an image reference as evidence objects record it, so
+// callers can tell which evidence is about which image.
+func Identity(ref string) Image {
+	img := parseImage(ref)
+	return Image{Reference: img.ref, Digest: img.digest}
+}
+
+// About returns the image an evidence object is about.
+func About(obj *input.Object) Image {
+	m, _ := obj.Value["image"].(map[string]any)
+	return Image{Reference: str(m["reference"]), Digest: str(m["digest"])}
+}
+
+// Matches reports whether evidence about ev applies to a workload's image,
+// as lib.evidence matches them: by digest when the workload pins one, else
+// by full reference.
+func (ev Image) Matches(workload Image) bool {
+	if workload.Digest != "" {
+		return ev.Digest == workload.Digest
+	}
+	return ev.Reference != "" && ev.Reference == workload.Reference
 }

@@ -70,7 +70,53 @@ func TestUnknownAndBrokenEvidenceAreErrors(t *testing.T) {
 		_, err := Parse(name, []byte(data))
 		assert.Error(t, err, name)
 	}
-	objs, errs := Load([]string{examples, filepath.Join(examples, "missing.json")})
+	objs, _, errs := Load([]string{examples, filepath.Join(examples, "missing.json")})
 	assert.Len(t, errs, 1)
 	assert.GreaterOrEqual(t, len(objs), 9, "a directory is read recursively")
+}
+
+// TestImagesOfTarballReports: Trivy reports and SBOMs of image tarballs
+// name a file path as the artifact; the image is in RepoTags, RepoDigests,
+// CycloneDX properties or SPDX attribution texts, and must be matched.
+func TestImagesOfTarballReports(t *testing.T) {
+	dir := "../../tests/realworld/testdata/evidence"
+	parse := func(file string) []Image {
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		require.NoError(t, err)
+		objs, err := Parse(file, data)
+		require.NoError(t, err)
+		var out []Image
+		for _, o := range objs {
+			out = append(out, About(o))
+		}
+		return out
+	}
+	assert.Equal(t, []Image{{Reference: "contoso.azurecr.io/shop/cache:7.2"}}, parse("cache-image.json.golden"), "the tarball path is not an image; RepoTags is")
+	assert.Equal(t, []Image{{Reference: "contoso.azurecr.io/shop/cache:7.2"}}, parse("cache-image.cdx.json"), "Trivy's CycloneDX RepoTag property")
+	assert.Contains(t, parse("search.spdx.json"), Image{Reference: "contoso.azurecr.io/web/search:2.0"}, "Trivy's SPDX attribution texts")
+	assert.Contains(t, parse("search.spdx.json"), Image{Reference: "contoso.azurecr.io/web/search", Digest: "sha256:1111111111111111111111111111111111111111111111111111111111111111"})
+
+	_, err := Parse("x.json", []byte(`{"SchemaVersion": 2, "ArtifactName": "app.tar", "Results": []}`))
+	require.ErrorContains(t, err, `names no image`, "a report no workload can match is said to be one")
+
+	assert.True(t, Image{Reference: "docker.io/library/redis:7"}.Matches(Identity("redis:7")), "normalised as runtimes do")
+	assert.False(t, Image{Reference: "docker.io/library/redis:7"}.Matches(Identity("redis:7@sha256:1111111111111111111111111111111111111111111111111111111111111111")), "a pinned workload matches by digest only")
+}
+
+// TestLoadRecognisesByContent: a directory of evidence is read file by
+// file whatever the names; what is not evidence is listed with the reason.
+func TestLoadRecognisesByContent(t *testing.T) {
+	objs, ignored, errs := Load([]string{"../../tests/realworld/testdata/evidence"})
+	require.Empty(t, errs)
+	files := map[string]bool{}
+	for _, o := range objs {
+		files[filepath.Base(o.File)] = true
+	}
+	assert.True(t, files["cache-image.json.golden"], "a .json.golden report is read")
+	require.Len(t, ignored, 1)
+	assert.Equal(t, "README.md", filepath.Base(ignored[0].Path))
+	assert.Contains(t, ignored[0].Reason, "not evidence")
+
+	_, _, errs = Load([]string{"../../tests/realworld/testdata/evidence/README.md"})
+	require.Len(t, errs, 1, "a file named on the command line that is not evidence is an error")
 }

@@ -122,11 +122,27 @@ func ReadFile(name string, opts Options) *File {
 	if info, err := os.Stat(name); err == nil && info.IsDir() {
 		return renderDir(name, opts)
 	}
+	if hint := SourceFormatHint(name); hint != "" {
+		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: errors.New(hint)}}}
+	}
 	data, err := readLimited(name, opts)
 	if err != nil {
 		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: err}}}
 	}
 	return parse(display, data, opts.Limits.WithDefaults())
+}
+
+// SourceFormatHint says how to turn an infrastructure source file that
+// shipshape does not read (Terraform HCL, Bicep) into one it does; "" for
+// other files.
+func SourceFormatHint(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".tf", ".tfvars", ".hcl":
+		return "a Terraform configuration, which shipshape does not read: judge the plan instead (terraform plan -out plan.bin && terraform show -json plan.bin > plan.json, then scan plan.json)"
+	case ".bicep", ".bicepparam":
+		return "a Bicep file, which shipshape does not read: compile it to an ARM template first (az bicep build --file " + filepath.Base(name) + " --outfile main.json, then scan main.json)"
+	}
+	return ""
 }
 
 // renderDir renders a chart or kustomization; each produced document is

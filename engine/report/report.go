@@ -38,6 +38,9 @@ type Report struct {
 	// Ignored lists files and directories under the scanned paths that were
 	// not read, with the reason (a kustomization's unreferenced folders).
 	Ignored []Ignored `json:"ignored,omitempty"`
+	// UnusedEvidence lists --evidence files about no scanned image (a
+	// report of another tag, a tarball's report without RepoTags).
+	UnusedEvidence []Ignored `json:"unused_evidence,omitempty"`
 	// NotEvaluated lists controls of the profile that did not run, and why
 	// (cluster-level controls in a scan of manifests).
 	NotEvaluated []NotEvaluated `json:"not_evaluated,omitempty"`
@@ -124,8 +127,9 @@ type Summary struct {
 	Exempted int    `json:"exempted"`
 	// NotJudged counts objects no control judged; Ignored counts files
 	// and directories that were not read.
-	NotJudged int `json:"not_judged"`
-	Ignored   int `json:"ignored"`
+	NotJudged      int `json:"not_judged"`
+	Ignored        int `json:"ignored"`
+	UnusedEvidence int `json:"unused_evidence"`
 	// SourceFiles counts the files the findings and objects come from:
 	// a rendered chart or kustomization counts its templates and bases,
 	// where Files counts the chart once.
@@ -491,6 +495,21 @@ func (b *Builder) Add(p *Part) {
 	}
 }
 
+// AddIgnored records paths that were not read (evidence files that are no
+// known format).
+func (b *Builder) AddIgnored(ignored []input.Ignored) {
+	for _, ig := range ignored {
+		b.r.Ignored = append(b.r.Ignored, Ignored{Path: ig.Path, Reason: ig.Reason})
+	}
+}
+
+// AddUnusedEvidence records evidence files about no scanned image.
+func (b *Builder) AddUnusedEvidence(unused []input.Ignored) {
+	for _, ig := range unused {
+		b.r.UnusedEvidence = append(b.r.UnusedEvidence, Ignored{Path: ig.Path, Reason: ig.Reason})
+	}
+}
+
 // Objects counts the objects added so far.
 func (b *Builder) Objects() int { return b.r.Summary.Objects }
 
@@ -530,6 +549,7 @@ func (b *Builder) Finish() *Report {
 	r.Summary.Excluded = len(r.Excluded)
 	r.Summary.NotJudged = len(r.NotJudged)
 	r.Summary.Ignored = len(r.Ignored)
+	r.Summary.UnusedEvidence = len(r.UnusedEvidence)
 	r.Summary.Errors = len(r.Errors)
 	r.Summary.SourceFiles = sourceFiles(r)
 	return r

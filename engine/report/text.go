@@ -106,7 +106,12 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			fmt.Fprintf(&b, "  %s: %s\n", ig.Path, ig.Reason)
 		}
 	})
-	if n := len(r.NotEvaluated); n > 0 {
+	listed(len(r.UnusedEvidence), "%d evidence file(s) are about no scanned image", func() {
+		for _, ig := range r.UnusedEvidence {
+			fmt.Fprintf(&b, "  %s: %s\n", ig.Path, ig.Reason)
+		}
+	})
+	if n := len(r.NotEvaluated); n > 0 && r.Summary.Objects > 0 {
 		ids := make([]string, 0, n)
 		for _, ne := range r.NotEvaluated {
 			ids = append(ids, ne.Control)
@@ -181,6 +186,9 @@ func summaryLine(r *Report, p painter) string {
 	}
 	if s.Ignored > 0 {
 		notes = append(notes, fmt.Sprintf("%d path(s) not read", s.Ignored))
+	}
+	if s.UnusedEvidence > 0 {
+		notes = append(notes, fmt.Sprintf("%d evidence file(s) about no scanned image", s.UnusedEvidence))
 	}
 	if s.New != nil {
 		notes = append(notes, fmt.Sprintf("%d new against the baseline", *s.New))

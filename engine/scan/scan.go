@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -58,6 +59,7 @@ type Options struct {
 	Evidence []string
 
 	evidence []*input.Object // loaded from Evidence
+	images   *imageSet       // the scanned workloads' images, when there is evidence
 
 	// Exceptions set aside the findings they cover (nil: none); Now is the
 	// date they are judged at (time.Now when zero).
@@ -143,7 +145,11 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		if len(found) == 0 {
 			// A gate that scans nothing must not pass quietly.
-			builder.AddError(&input.Error{File: p, Document: -1, Err: errors.New("no .yaml, .yml, .json or Dockerfile files found")})
+			msg := "no .yaml, .yml, .json or Dockerfile files found"
+			if hint := dirHint(p); hint != "" {
+				msg += "; " + hint
+			}
+			builder.AddError(&input.Error{File: p, Document: -1, Err: errors.New(msg)})
 			continue
 		}
 		files = append(files, found...)
@@ -155,11 +161,13 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		readOpts.FileRead = func() { opts.Progress(int(done.Add(1)), total) }
 	}
 	if len(opts.Evidence) > 0 {
-		objs, errs := evidence.Load(opts.Evidence)
+		objs, ignored, errs := evidence.Load(opts.Evidence)
 		for _, err := range errs {
 			builder.AddError(err)
 		}
+		builder.AddIgnored(ignored)
 		opts.evidence = objs
+		opts.images = &imageSet{}
 	}
 
 	var parts []*report.Part
@@ -173,6 +181,9 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		return nil, err
 	}
 	builder.AddAll(parts)
+	if opts.images != nil {
+		builder.AddUnusedEvidence(unusedEvidence(opts.evidence, opts.images))
+	}
 	if !opts.AllowEmpty && builder.Objects() == 0 && !builder.HasErrors() {
 		builder.AddError(fmt.Errorf("%s: %w", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge))
 	}
@@ -262,6 +273,7 @@ func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpt
 		if !budget.take(f) {
 			return
 		}
+		opts.images.add(f.Objects)
 		// An error means the scan was stopped; ForEach reports it.
 		if judged, err := ev.JudgeAll(ctx, f.Objects, workers); err == nil {
 			parts[i] = report.NewPart(f, judged)
@@ -337,6 +349,7 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 	var all []*input.Object
 	for _, f := range read {
 		budget.take(f)
+		opts.images.add(f.Objects)
 		all = append(all, f.Objects...)
 	}
 	if berr := budget.done(); berr != nil {
@@ -407,4 +420,101 @@ func clusterObject() *input.Object {
 		"kind":       ClusterKind,
 		"metadata":   map[string]any{"name": "scanned-objects"},
 	})
+}
+
+// imageSet collects the images of the scanned workloads, so evidence that
+// matches none of them is reported. A nil set collects nothing.
+type imageSet struct {
+	mu     sync.Mutex
+	images []evidence.Image
+}
+
+// containerLists are the pod spec fields that hold containers.
+var containerLists = []string{"containers", "initContainers", "ephemeralContainers"}
+
+func (s *imageSet) add(objects []*input.Object) {
+	if s == nil {
+		return
+	}
+	var found []evidence.Image
+	for _, o := range objects {
+		walkContainers(o.Value, 0, func(image string) {
+			found = append(found, evidence.Identity(image))
+		})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images = append(s.images, found...)
+}
+
+// walkContainers calls visit with the image of every container of every
+// container list inside v (a pod, a template, a CronJob's job template).
+func walkContainers(v any, depth int, visit func(image string)) {
+	m, ok := v.(map[string]any)
+	if !ok || depth > 8 {
+		return
+	}
+	for k, e := range m {
+		if slices.Contains(containerLists, k) {
+			list, _ := e.([]any)
+			for _, c := range list {
+				if cm, ok := c.(map[string]any); ok {
+					if image, ok := cm["image"].(string); ok {
+						visit(image)
+					}
+				}
+			}
+			continue
+		}
+		walkContainers(e, depth+1, visit)
+	}
+}
+
+// unusedEvidence lists the evidence files none of whose objects is about a
+// scanned image: a report that names another tag, or a tarball's report
+// without RepoTags, would otherwise be ignored without a word.
+func unusedEvidence(objects []*input.Object, images *imageSet) []input.Ignored {
+	used := map[string]bool{}
+	var files []string
+	about := map[string][]string{}
+	for _, o := range objects {
+		if _, seen := about[o.File]; !seen {
+			files = append(files, o.File)
+			about[o.File] = nil
+		}
+		ev := evidence.About(o)
+		about[o.File] = append(about[o.File], cmpOr(ev.Reference, ev.Digest))
+		for _, img := range images.images {
+			if ev.Matches(img) {
+				used[o.File] = true
+				break
+			}
+		}
+	}
+	var out []input.Ignored
+	for _, f := range files {
+		if !used[f] {
+			out = append(out, input.Ignored{Path: f, Reason: "evidence about " + strings.Join(slices.Compact(about[f]), ", ") + " matches no image of the scanned workloads"})
+		}
+	}
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// dirHint explains a directory with no manifests that holds Terraform or
+// Bicep sources.
+func dirHint(dir string) string {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if hint := input.SourceFormatHint(e.Name()); hint != "" {
+			return e.Name() + " is " + hint
+		}
+	}
+	return ""
 }

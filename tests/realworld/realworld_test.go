@@ -326,3 +326,49 @@ func TestUnrenderedTemplateIsNamed(t *testing.T) {
 	assert.NotContains(t, stderr, "map[interface")
 	assert.NotContains(t, out, "error(s):", "errors go to stderr in text output")
 }
+
+// TestEvidenceOfImageTarballs: Trivy reports and SBOMs of tarballs named a
+// file as the artifact, so an image with a CRITICAL vulnerability was told
+// it had no report; evidence not named .json was skipped without a word,
+// and evidence about no scanned image went unnoticed.
+func TestEvidenceOfImageTarballs(t *testing.T) {
+	app := testdata + "evidence-app"
+	r, code := scanJSON(t, "--evidence", testdata+"evidence", app)
+	assert.Equal(t, 1, code)
+	var vuln, noReport, noSBOM []string
+	for _, res := range r.Results {
+		switch {
+		case res.Control == "SS-IMG-005" && strings.Contains(res.Message, "CVE-2026-10001"):
+			vuln = append(vuln, res.Message)
+		case res.Control == "SS-IMG-005":
+			noReport = append(noReport, res.Message)
+		case res.Control == "SS-IMG-006":
+			noSBOM = append(noSBOM, res.Message)
+		}
+	}
+	require.Len(t, vuln, 1, "the tarball's report (.json.golden, RepoTags only) is matched")
+	assert.Contains(t, vuln[0], "has 1 vulnerability at CRITICAL or HIGH")
+	assert.Len(t, noReport, 1, "the search image has an SBOM but no report")
+	assert.Empty(t, noSBOM, "both SBOMs are matched: Trivy's CycloneDX properties and SPDX attribution texts")
+	require.Len(t, r.Ignored, 1)
+	assert.Equal(t, testdata+"evidence/README.md", r.Ignored[0].Path)
+
+	out, _, _ := run(t, "", "scan", "-v", "--evidence", testdata+"evidence", app)
+	assert.Contains(t, out, "1 evidence file(s) are about no scanned image:")
+	assert.Contains(t, out, "evidence/old-release.trivy.json: evidence about contoso.azurecr.io/shop/cache:7.0 matches no image of the scanned workloads")
+}
+
+// TestInfrastructureSourcesAreNamed: main.tf and *.bicep failed with "YAML
+// syntax error", and a folder of .tf files with "no .yaml files found".
+func TestInfrastructureSourcesAreNamed(t *testing.T) {
+	for _, tt := range []struct{ path, want string }{
+		{testdata + "terraform/main.tf", "a Terraform configuration, which shipshape does not read: judge the plan instead (terraform plan -out plan.bin && terraform show -json plan.bin > plan.json"},
+		{testdata + "terraform", "main.tf is a Terraform configuration"},
+		{testdata + "bicep/main.bicep", "a Bicep file, which shipshape does not read: compile it to an ARM template first (az bicep build --file main.bicep"},
+	} {
+		_, stderr, code := run(t, "", "scan", tt.path)
+		assert.Equal(t, 2, code, tt.path)
+		assert.Contains(t, stderr, tt.want, tt.path)
+		assert.NotContains(t, stderr, "YAML syntax error", tt.path)
+	}
+}

@@ -55,5 +55,10 @@ violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["i
 	found := {v.id | some r in reports; some v in r.spec.vulnerabilities; counted(v)}
 	count(found) > 0
 	ids := array.slice(sort(found), 0, 5)
-	msg := sprintf("%s runs %q, which has %d vulnerabilities at %s (%s); rebuild it on patched packages", [pods.label(c), c.value.image, count(found), concat(" or ", sort(blocking)), concat(", ", ids)])
+	msg := sprintf("%s runs %q, which has %s at %s (%s); rebuild it on patched packages", [pods.label(c), c.value.image, vulnerabilities(count(found)), concat(" or ", sort(blocking)), concat(", ", ids)])
 }
+
+# vulnerabilities counts them in words: "1 vulnerability", "2 vulnerabilities".
+vulnerabilities(1) := "1 vulnerability"
+
+vulnerabilities(n) := sprintf("%d vulnerabilities", [n]) if n != 1
