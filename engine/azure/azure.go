@@ -13,6 +13,8 @@ package azure
 
 import (
 	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
 )
 
 // Identity of normalised objects.
@@ -74,7 +76,12 @@ type Resource struct {
 
 // Normalize returns the AKS clusters and registries a decoded JSON or YAML
 // document holds, or nil when it is not an Azure resource document.
-func Normalize(doc any) []Resource {
+func Normalize(doc any) []Resource { return NormalizeWith(doc, nil) }
+
+// NormalizeWith is Normalize with the values of an ARM template's
+// parameters (a parameters file's "parameters" object: name → {value}),
+// which win over the template's defaults.
+func NormalizeWith(doc any, parameters map[string]any) []Resource {
 	switch v := doc.(type) {
 	case map[string]any:
 		switch {
@@ -82,8 +89,8 @@ func Normalize(doc any) []Resource {
 			return terraformPlan(v)
 		case isARMTemplate(v):
 			var out []Resource
-			armResources(v["resources"], []any{"resources"}, &out)
-			return out
+			armResources(v["resources"], []any{"resources"}, templateContext(v, parameters), &out)
+			return attachAgentPools(out)
 		case armKind(str(v["type"])) != "":
 			if r, ok := resourceJSON(v, nil); ok {
 				return []Resource{r}
@@ -110,35 +117,151 @@ func isARMTemplate(m map[string]any) bool {
 	return hasResources && (strings.Contains(schema, "deploymenttemplate") || m["contentVersion"] != nil)
 }
 
+// templateContext is what a template's expressions read: its parameters
+// (the given values, else the defaults, themselves evaluated) and its
+// variables.
+func templateContext(tmpl map[string]any, given map[string]any) *armexpr.Context {
+	ctx := &armexpr.Context{Parameters: map[string]any{}}
+	ctx.Variables, _ = tmpl["variables"].(map[string]any)
+	declared, _ := tmpl["parameters"].(map[string]any)
+	for name, decl := range declared {
+		d, _ := decl.(map[string]any)
+		if g, ok := lookupFold(given, name); ok {
+			if gm, ok := g.(map[string]any); ok {
+				if v, ok := gm["value"]; ok {
+					ctx.Parameters[name] = v
+					continue
+				}
+			}
+		}
+		if def, ok := d["defaultValue"]; ok {
+			ctx.Parameters[name] = ctx.Eval(def)
+			continue
+		}
+		ctx.Parameters[name] = armexpr.Unresolved{Expr: "[parameters('" + name + "')]"}
+	}
+	return ctx
+}
+
+func lookupFold(m map[string]any, key string) (any, bool) {
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
 // armResources walks a template's resources, their child resources and
 // nested deployments (Microsoft.Resources/deployments with an inline
-// template).
-func armResources(list any, at []any, out *[]Resource) {
+// template), evaluating their expressions. A resource whose condition is
+// false is not deployed, so it is left out with its children; one whose
+// condition cannot be decided is kept, and says so (spec.unresolved).
+func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 	items, _ := list.([]any)
 	for i, item := range items {
-		m, ok := item.(map[string]any)
+		raw, ok := item.(map[string]any)
 		if !ok {
 			continue
 		}
 		path := append(append([]any{}, at...), i)
+		var unresolved []any
+		if cond, has := raw["condition"]; has {
+			switch c := ctx.Eval(cond).(type) {
+			case bool:
+				if !c {
+					continue
+				}
+			case armexpr.Unresolved:
+				unresolved = append(unresolved, map[string]any{"path": []any{"condition"}, "expression": c.Expr})
+			}
+		}
+		m := evalResource(raw, ctx)
+		if u, ok := m["properties"].(armexpr.Unresolved); ok {
+			// Every property hides behind one expression (union(...) in
+			// Bicep output): said, never read as "no properties".
+			unresolved = append(unresolved, map[string]any{"path": []any{"spec"}, "expression": u.Expr})
+		}
 		typ := str(m["type"])
 		if kind := armKind(typ); kind != "" {
-			*out = append(*out, fromProperties(m, path, kind, FormatARM))
+			r := fromProperties(m, path, kind, FormatARM)
+			spec := r.Value["spec"].(map[string]any)
+			unresolved = append(unresolved, takeUnresolved(spec, []any{"spec"})...)
+			if len(unresolved) > 0 {
+				spec["unresolved"] = unresolved
+			}
+			*out = append(*out, r)
 		}
 		if strings.EqualFold(typ, replicationType) || strings.EqualFold(typ, "replications") {
 			attachReplication(*out, m)
 		}
+		if isAgentPool(typ) {
+			*out = append(*out, agentPoolResource(m, path))
+		}
 		if strings.EqualFold(typ, "Microsoft.Resources/deployments") {
-			if props, ok := m["properties"].(map[string]any); ok {
-				if tmpl, ok := props["template"].(map[string]any); ok {
-					armResources(tmpl["resources"], append(append([]any{}, path...), "properties", "template", "resources"), out)
+			props, _ := raw["properties"].(map[string]any)
+			if tmpl, ok := props["template"].(map[string]any); ok {
+				nested := ctx
+				if opts, _ := props["expressionEvaluationOptions"].(map[string]any); strings.EqualFold(str(opts["scope"]), "inner") {
+					values, _ := ctx.Eval(props["parameters"]).(map[string]any)
+					nested = templateContext(tmpl, values)
 				}
+				armResources(tmpl["resources"], append(append([]any{}, path...), "properties", "template", "resources"), nested, out)
 			}
 		}
-		if children, ok := m["resources"]; ok {
-			armResources(children, append(append([]any{}, path...), "resources"), out)
+		if children, ok := raw["resources"]; ok {
+			armResources(children, append(append([]any{}, path...), "resources"), ctx, out)
 		}
 	}
+}
+
+// evalResource evaluates a resource's expressions, except its child
+// resources and a nested deployment's template, which are evaluated where
+// they are walked (in their own scope).
+func evalResource(raw map[string]any, ctx *armexpr.Context) map[string]any {
+	shallow := make(map[string]any, len(raw))
+	for k, v := range raw {
+		if k == "resources" || k == "condition" {
+			continue
+		}
+		if k == "properties" && strings.EqualFold(str(raw["type"]), "Microsoft.Resources/deployments") {
+			continue
+		}
+		shallow[k] = v
+	}
+	m, _ := ctx.Eval(shallow).(map[string]any)
+	return m
+}
+
+// takeUnresolved lists the values of a normalised spec that could not be
+// evaluated as {path, expression}, for SS-AKS-023 to report each, and puts
+// the expression's text in their place: a control that needs a literal
+// (adminUserEnabled false) still sees that it has none.
+func takeUnresolved(v any, at []any) []any {
+	var out []any
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			p := append(append([]any{}, at...), k)
+			if u, ok := e.(armexpr.Unresolved); ok {
+				t[k] = u.Expr
+				out = append(out, map[string]any{"path": p, "expression": u.Expr})
+				continue
+			}
+			out = append(out, takeUnresolved(e, p)...)
+		}
+	case []any:
+		for i, e := range t {
+			p := append(append([]any{}, at...), i)
+			if u, ok := e.(armexpr.Unresolved); ok {
+				t[i] = u.Expr
+				out = append(out, map[string]any{"path": p, "expression": u.Expr})
+				continue
+			}
+			out = append(out, takeUnresolved(e, p)...)
+		}
+	}
+	return out
 }
 
 // topLevel are resource fields that sit beside `properties` in ARM and
@@ -173,8 +296,11 @@ func fromProperties(m map[string]any, at []any, kind, format string) Resource {
 		spec["target"] = target
 	}
 	spec["resourcetype"] = strings.ToLower(str(m["type"]))
-	value := object(kind, str(m["name"]), format, spec)
+	value := object(kind, nameOf(m["name"]), format, spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
+		if len(path) == 1 && path[0] == "condition" {
+			return append(append([]any{}, at...), "condition")
+		}
 		if len(path) < 2 || path[0] != "spec" {
 			return at
 		}
@@ -297,6 +423,15 @@ func attachReplication(out []Resource, m map[string]any) {
 	}
 }
 
+// nameOf is a resource's name: the evaluated string, or the expression it
+// could not be evaluated from.
+func nameOf(v any) string {
+	if u, ok := v.(armexpr.Unresolved); ok {
+		return u.Expr
+	}
+	return str(v)
+}
+
 func object(kind, name, format string, spec map[string]any) map[string]any {
 	return map[string]any{
 		"apiVersion": APIVersion,
@@ -389,4 +524,79 @@ func index(seg any) (int, bool) {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// agentPoolKind marks a separate agent pool resource until it is merged
+// into its cluster.
+const agentPoolKind = "agentPool"
+
+func isAgentPool(typ string) bool {
+	t := strings.ToLower(typ)
+	return t == "microsoft.containerservice/managedclusters/agentpools" || t == "agentpools"
+}
+
+// agentPoolResource reads a Microsoft.ContainerService/managedClusters/
+// agentPools resource ("<cluster>/<pool>", or "<pool>" as a child), to be
+// merged into its cluster's agentPoolProfiles.
+func agentPoolResource(m map[string]any, at []any) Resource {
+	r := fromProperties(m, at, agentPoolKind, FormatARM)
+	name := nameOf(m["name"])
+	cluster, pool, found := strings.Cut(name, "/")
+	if !found {
+		cluster, pool = "", name
+	}
+	spec := r.Value["spec"].(map[string]any)
+	delete(spec, "resourcetype")
+	spec[poolUnresolvedKey] = takeUnresolved(spec, nil)
+	spec["name"] = pool
+	spec["cluster"] = cluster
+	return r
+}
+
+// poolUnresolvedKey holds a separate pool's unevaluated values until the
+// pool is merged into its cluster.
+const poolUnresolvedKey = "\x00unresolved"
+
+// attachAgentPools merges separate agent pool resources into the
+// agentPoolProfiles of the cluster they name (or the cluster they are
+// declared under), so node-pool controls judge them.
+func attachAgentPools(out []Resource) []Resource {
+	var clusters []map[string]any
+	kept := out[:0]
+	var pools []map[string]any
+	for _, r := range out {
+		switch r.Value["kind"] {
+		case KindManagedCluster:
+			clusters = append(clusters, r.Value)
+		case agentPoolKind:
+			pools = append(pools, r.Value["spec"].(map[string]any))
+			continue
+		}
+		kept = append(kept, r)
+	}
+	for _, pool := range pools {
+		cluster := str(pool["cluster"])
+		pending, _ := pool[poolUnresolvedKey].([]any)
+		delete(pool, "cluster")
+		delete(pool, poolUnresolvedKey)
+		for i := len(clusters) - 1; i >= 0; i-- {
+			meta, _ := clusters[i]["metadata"].(map[string]any)
+			if cluster != "" && !strings.EqualFold(str(meta["name"]), cluster) {
+				continue
+			}
+			spec := clusters[i]["spec"].(map[string]any)
+			list, _ := spec["agentpoolprofiles"].([]any)
+			at := []any{"spec", "agentpoolprofiles", len(list)}
+			spec["agentpoolprofiles"] = append(list, pool)
+			for _, e := range pending {
+				entry := e.(map[string]any)
+				rel, _ := entry["path"].([]any)
+				entry["path"] = append(append([]any{}, at...), rel...)
+				existing, _ := spec["unresolved"].([]any)
+				spec["unresolved"] = append(existing, entry)
+			}
+			break
+		}
+	}
+	return kept
 }

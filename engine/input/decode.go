@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -220,7 +222,7 @@ func (f *File) addValue(value any, src Source, doc *document, prefix []any, dept
 // mapping its fields back to the document's lines. It reports whether the
 // document was one.
 func (f *File) addAzure(value any, src Source, doc *document) bool {
-	resources := azure.Normalize(value)
+	resources := azure.NormalizeWith(value, armParameters(f.Name))
 	for i, r := range resources {
 		locate := r.Locate
 		o := &Object{Source: src, Value: r.Value}
@@ -347,4 +349,25 @@ func DecodeDocument(name string, data []byte) (*Document, error) {
 		return nil, perr
 	}
 	return &Document{Value: value, doc: doc}, nil
+}
+
+// armParameters reads the parameters file beside an ARM template, as the
+// quickstarts ship them (azuredeploy.json and azuredeploy.parameters.json,
+// main.json and main.parameters.json): its "parameters" object, or nil.
+func armParameters(template string) map[string]any {
+	ext := filepath.Ext(template)
+	if !strings.EqualFold(ext, ".json") || strings.HasSuffix(strings.ToLower(template), ".parameters.json") {
+		return nil
+	}
+	data, err := os.ReadFile(strings.TrimSuffix(template, ext) + ".parameters" + ext)
+	if err != nil || len(data) > 8<<20 {
+		return nil
+	}
+	var doc struct {
+		Parameters map[string]any `json:"parameters"`
+	}
+	if json.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	return doc.Parameters
 }

@@ -372,3 +372,19 @@ func TestInfrastructureSourcesAreNamed(t *testing.T) {
 		assert.NotContains(t, stderr, "YAML syntax error", tt.path)
 	}
 }
+
+// TestARMParametersFileBesideTheTemplate: the quickstart's diagnostic
+// setting is deployed only when enableDiagnostics is true (default false);
+// a parameters file beside the template turns it on and names the registry.
+func TestARMParametersFileBesideTheTemplate(t *testing.T) {
+	r, _ := scanJSON(t, testdata+"azure-params/azuredeploy.json")
+	var names []string
+	for _, res := range r.Results {
+		names = append(names, res.Name)
+		assert.NotEqual(t, "SS-ACR-005", res.Control, "the parameters file deploys the diagnostic setting: %s", res.Message)
+	}
+	assert.Contains(t, names, "contosoprod", "the name comes from the parameters file")
+
+	r, _ = scanJSON(t, "library/testdata/azure/acr-quickstart.arm.json")
+	assert.Len(t, findings(r, "SS-ACR-005"), 2, "without it, the default false condition leaves the registry without logs")
+}
