@@ -244,7 +244,12 @@ func TestControls(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	var controls []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &controls))
-	require.Len(t, controls, 105)
+	// One control per policy.rego under library/<area>/<name>/: the count
+	// follows the library instead of being written down here.
+	policies, err := filepath.Glob(filepath.Join(testbin.RepoRoot(), "library", "*", "*", "policy.rego"))
+	require.NoError(t, err)
+	require.NotEmpty(t, policies)
+	require.Len(t, controls, len(policies))
 	for _, c := range controls {
 		for _, key := range []string{"id", "title", "severity", "requirements", "frameworks", "kinds", "admission", "referential"} {
 			assert.Contains(t, c, key, c["id"])
