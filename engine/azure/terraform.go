@@ -46,15 +46,19 @@ func walkModule(mod any, at []any, out *[]Resource) {
 		if name == "" {
 			name = str(res["address"])
 		}
+		address := str(res["address"])
 		switch str(res["type"]) {
 		case "azurerm_kubernetes_cluster":
 			t := translate(KindManagedCluster, name, values, src, clusterFields)
+			t.address = address
 			clusters = append(clusters, t)
 			*out = append(*out, t.resource())
 		case "azurerm_kubernetes_cluster_node_pool":
 			pools = append(pools, translate("", name, values, src, poolFields))
 		case "azurerm_container_registry":
-			*out = append(*out, translate(KindContainerRegistry, name, values, src, registryFields).resource())
+			t := translate(KindContainerRegistry, name, values, src, registryFields)
+			t.address = address
+			*out = append(*out, t.resource())
 		case "azurerm_private_endpoint":
 			*out = append(*out, translate(KindPrivateEndpoint, name, values, src, endpointFields).resource())
 		case "azurerm_monitor_diagnostic_setting":
@@ -301,6 +305,7 @@ func lowerString(v any) any {
 // source path of every field it set.
 type translated struct {
 	kind, name string
+	address    string // the Terraform resource address, for messages
 	spec       map[string]any
 	origins    map[string][]any
 	src        []any
@@ -355,6 +360,11 @@ func (t *translated) addPools(pools []*translated) {
 
 func (t *translated) resource() Resource {
 	value := object(t.kind, t.name, FormatTerraform, t.spec)
+	if t.address != "" {
+		// A plan is often one line: the resource address is what tells
+		// the reader which resource a finding is about.
+		value["address"] = t.address
+	}
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 1 || path[0] != "spec" {
 			return t.src[:len(t.src)-1]

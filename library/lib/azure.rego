@@ -31,8 +31,12 @@ enabled(path) if setting(path, false) == true
 # field is the finding path of a setting.
 field(path) := array.concat(["spec"], path)
 
-# label names the resource in messages, e.g. `ManagedCluster "aks-prod" (arm)`.
-label := sprintf("%s %q (%s)", [k8s.resource.kind, k8s.name, k8s.get(k8s.resource, "format", "unknown format")])
+# label names the resource in messages, e.g. `ManagedCluster "aks-prod" (arm)`,
+# or with its address for a Terraform plan (`(terraform azurerm_kubernetes_cluster.main)`),
+# which is often one line long.
+label := sprintf("%s %q (%s %s)", [k8s.resource.kind, k8s.name, k8s.resource.format, k8s.resource.address]) if {
+	is_string(k8s.resource.address)
+} else := sprintf("%s %q (%s)", [k8s.resource.kind, k8s.name, k8s.get(k8s.resource, "format", "unknown format")])
 
 # shown renders a setting's value for messages ("unset" when absent).
 shown(path) := json.marshal(v) if {
