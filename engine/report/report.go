@@ -310,7 +310,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		res := Result{
 			RenderedLine: loc.Rendered,
 			Control:      f.Control.ID,
-			Severity:     string(f.Control.Severity),
+			Severity:     string(severityOf(f)),
 			Title:        f.Control.Title,
 			Message:      f.Message,
 			File:         cmp.Or(loc.File, obj.File),
@@ -333,6 +333,19 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		results = append(results, res)
 	}
 	p.results = append(p.results, results...)
+}
+
+// severityOf is a finding's severity: the control's, unless the finding
+// names a valid one in details.severity (one check of a control may be
+// worse than the rest: Kubernetes RBAC turned off makes every user cluster
+// admin, where Azure RBAC left off is a medium gap).
+func severityOf(f eval.Finding) policy.Severity {
+	if s, ok := f.Details["severity"].(string); ok {
+		if sev, err := policy.ParseSeverity(s); err == nil {
+			return sev
+		}
+	}
+	return f.Control.Severity
 }
 
 // notJudgedReason says why no control judged an object.

@@ -352,3 +352,10 @@ func TestAddAllKeepsOrderReleasesPartsAndFiltersExemptions(t *testing.T) {
 	r.Results[0].Requirements = append(r.Results[0].Requirements, "X")
 	assert.Equal(t, []string{"POD-08"}, privileged.Requirements, "results share the control's requirements read-only")
 }
+
+func TestFindingSeverityOverride(t *testing.T) {
+	c := &policy.Control{ID: "SS-AKS-002", Severity: policy.Medium}
+	assert.Equal(t, policy.Critical, severityOf(eval.Finding{Control: c, Details: map[string]any{"severity": "critical"}}), "one check of a control may be worse than the rest")
+	assert.Equal(t, policy.Medium, severityOf(eval.Finding{Control: c, Details: map[string]any{"severity": "catastrophic"}}), "an unknown severity keeps the control's")
+	assert.Equal(t, policy.Medium, severityOf(eval.Finding{Control: c}))
+}

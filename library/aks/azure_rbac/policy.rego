@@ -27,7 +27,9 @@ violation contains {"msg": msg, "details": {"field": azure.field(["aadprofile", 
 	msg := sprintf("%s does not enable Azure RBAC for Kubernetes (aadProfile.enableAzureRBAC is %s); enable it", [azure.label, azure.shown(["aadprofile", "enableazurerbac"])])
 }
 
-violation contains {"msg": msg, "details": {"field": azure.field(["enablerbac"])}} if {
+# With Kubernetes RBAC off every authenticated user is cluster admin: the
+# finding is critical, whatever the control's severity for Azure RBAC.
+violation contains {"msg": msg, "details": {"field": azure.field(["enablerbac"]), "severity": "critical"}} if {
 	azure.is_cluster
 	azure.setting(["enablerbac"], true) != true
 	msg := sprintf("%s turns Kubernetes RBAC off (enableRBAC is %s); every authenticated user would be cluster admin", [azure.label, azure.shown(["enablerbac"])])
