@@ -85,6 +85,9 @@ type Result struct {
 	// Baseline marks a finding the --baseline report already had; it does
 	// not fail the scan.
 	Baseline bool `json:"baseline,omitempty"`
+	// Address is the Terraform resource address of a finding on a plan
+	// (module.aks.azurerm_kubernetes_cluster.this).
+	Address string `json:"address,omitempty"`
 	// RenderedLine is true when Line counts in the rendered output of File
 	// (a chart template or a kustomization's source that does not hold
 	// the field as rendered), not in File itself.
@@ -307,7 +310,9 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			requirements = []string{}
 		}
 		loc := obj.Locate(f.Field)
+		address, _ := obj.Value["address"].(string)
 		res := Result{
+			Address:      address,
 			RenderedLine: loc.Rendered,
 			Control:      f.Control.ID,
 			Severity:     string(severityOf(f)),

@@ -185,7 +185,7 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 					ArtifactLocation: sarifArtifact{URI: artifactURI(res.File)},
 					Region:           sarifRegion{StartLine: max(res.Line, 1)},
 				},
-				LogicalLocations: []sarifLogical{{Name: res.Name, FullyQualifiedName: name, Kind: "object"}},
+				LogicalLocations: []sarifLogical{logicalLocation(res, name)},
 			})
 		}
 		var suppressions []sarifSuppression
@@ -276,3 +276,13 @@ func artifactURI(file string) string {
 
 // fingerprint identifies a result across runs without its line, which moves
 // as files change: control, file, object identity and field.
+
+// logicalLocation names the object a result is about: its Terraform
+// resource address when it has one (a plan is often a single line, so the
+// address is what locates it), else kind, namespace and name.
+func logicalLocation(res Result, label string) sarifLogical {
+	if res.Address != "" {
+		return sarifLogical{Name: res.Name, FullyQualifiedName: res.Address, Kind: "resource"}
+	}
+	return sarifLogical{Name: res.Name, FullyQualifiedName: label, Kind: "object"}
+}

@@ -388,3 +388,21 @@ func TestARMParametersFileBesideTheTemplate(t *testing.T) {
 	r, _ = scanJSON(t, "library/testdata/azure/acr-quickstart.arm.json")
 	assert.Len(t, findings(r, "SS-ACR-005"), 2, "without it, the default false condition leaves the registry without logs")
 }
+
+// TestSingleLinePlanNamesTheResource: `terraform show -json` writes one
+// line, so every finding was at line 1 with nothing else to tell resources
+// apart; each finding names the resource address, and SARIF's logical
+// location carries it.
+func TestSingleLinePlanNamesTheResource(t *testing.T) {
+	plan := testdata + "terraform-plan/plan.json"
+	r, code := scanJSON(t, plan)
+	assert.Equal(t, 1, code)
+	require.NotEmpty(t, r.Results)
+	for _, res := range r.Results {
+		if res.Kind == "ManagedCluster" {
+			assert.Contains(t, res.Message, "(terraform module.aks.azurerm_kubernetes_cluster.this)", res.Control)
+		}
+	}
+	out, _, _ := run(t, "", "scan", "-o", "sarif", plan)
+	assert.Contains(t, out, `"fullyQualifiedName": "module.aks.azurerm_kubernetes_cluster.this"`)
+}
