@@ -22,6 +22,7 @@ import (
 	"github.com/distribution/reference"
 
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/internal/jsonvalue"
 )
 
 // Identity of evidence objects.
@@ -208,7 +209,7 @@ func trivy(name string, v map[string]any) ([]*input.Object, error) {
 		images = append(images, parseImage(artifact))
 	}
 	if meta, ok := v["Metadata"].(map[string]any); ok {
-		images = append(images, repoImages(stringsOf(meta["RepoTags"]), stringsOf(meta["RepoDigests"]))...)
+		images = append(images, repoImages(jsonvalue.Strings(meta["RepoTags"]), jsonvalue.Strings(meta["RepoDigests"]))...)
 	}
 	if len(dedupe(images)) == 0 {
 		return nil, fmt.Errorf("Trivy report of %q names no image (no RepoTags or RepoDigests), so no workload can be matched to it", artifact)
@@ -335,7 +336,7 @@ func spdxImages(v map[string]any) []image {
 			out = append(out, img)
 		}
 		pairs := map[string][]string{}
-		for _, text := range stringsOf(pm["attributionTexts"]) {
+		for _, text := range jsonvalue.Strings(pm["attributionTexts"]) {
 			if k, val, ok := strings.Cut(text, ": "); ok {
 				pairs[k] = append(pairs[k], val)
 			}
@@ -451,17 +452,6 @@ func dedupe(images []image) []image {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-func stringsOf(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, e := range list {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // Image is an image identity evidence is about: its normalised reference

@@ -18,6 +18,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/internal/jsonvalue"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/schema"
 )
@@ -210,7 +211,7 @@ type Selection struct {
 
 // SystemNamespaces returns the systemNamespaces setting.
 func (s *Selection) SystemNamespaces() []string {
-	return stringsOf(s.Settings["systemNamespaces"])
+	return jsonvalue.Strings(s.Settings["systemNamespaces"])
 }
 
 // Select resolves a profile against the library: the profile's controls
@@ -275,7 +276,7 @@ func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selecti
 	if cfg != nil {
 		sel.Scope = cfg.Scope
 	}
-	system := stringsOf(settings["systemNamespaces"])
+	system := jsonvalue.Strings(settings["systemNamespaces"])
 	ids := make([]string, 0, len(chosen))
 	for id := range chosen {
 		ids = append(ids, id)
@@ -313,15 +314,4 @@ func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selecti
 		return nil, errors.Join(errs...)
 	}
 	return sel, nil
-}
-
-func stringsOf(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, e := range list {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
