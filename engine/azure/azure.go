@@ -12,6 +12,7 @@
 package azure
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
@@ -121,7 +122,7 @@ func isARMTemplate(m map[string]any) bool {
 // (the given values, else the defaults, themselves evaluated) and its
 // variables.
 func templateContext(tmpl map[string]any, given map[string]any) *armexpr.Context {
-	ctx := &armexpr.Context{Parameters: map[string]any{}}
+	ctx := &armexpr.Context{Parameters: map[string]any{}, AllowedValues: map[string][]any{}}
 	ctx.Variables, _ = tmpl["variables"].(map[string]any)
 	declared, _ := tmpl["parameters"].(map[string]any)
 	for name, decl := range declared {
@@ -129,10 +130,13 @@ func templateContext(tmpl map[string]any, given map[string]any) *armexpr.Context
 		if g, ok := lookupFold(given, name); ok {
 			if gm, ok := g.(map[string]any); ok {
 				if v, ok := gm["value"]; ok {
-					ctx.Parameters[name] = v
+					ctx.Parameters[name] = v // a value given: the choice is made
 					continue
 				}
 			}
+		}
+		if allowed, ok := d["allowedValues"].([]any); ok {
+			ctx.AllowedValues[name] = allowed
 		}
 		if def, ok := d["defaultValue"]; ok {
 			ctx.Parameters[name] = ctx.Eval(def)
@@ -177,6 +181,7 @@ func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 			}
 		}
 		m := evalResource(raw, ctx)
+		choices := parameterChoices(raw, ctx)
 		if u, ok := m["properties"].(armexpr.Unresolved); ok {
 			// Every property hides behind one expression (union(...) in
 			// Bicep output): said, never read as "no properties".
@@ -189,6 +194,9 @@ func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 			unresolved = append(unresolved, takeUnresolved(spec, []any{"spec"})...)
 			if len(unresolved) > 0 {
 				spec["unresolved"] = unresolved
+			}
+			if len(choices) > 0 {
+				r.Value[ParameterizedKey] = choices
 			}
 			*out = append(*out, r)
 		}
@@ -213,6 +221,58 @@ func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 			armResources(children, append(append([]any{}, path...), "resources"), ctx, out)
 		}
 	}
+}
+
+// ParameterizedKey names the list, beside spec, of the settings that are a
+// template parameter with allowedValues: {path, parameter, value, allowed}.
+// The scan judges the object once for each allowed value, so a setting
+// whose default is compliant but whose other allowed values are not is
+// still reported.
+const ParameterizedKey = "parameterized"
+
+// directParameter matches a value that is exactly one parameter.
+var directParameter = regexp.MustCompile(`^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$`)
+
+// parameterChoices finds the resource's settings that are exactly a
+// parameter with allowedValues, as normalised paths (lower-cased, under
+// spec).
+func parameterChoices(raw map[string]any, ctx *armexpr.Context) []any {
+	var out []any
+	var walk func(v any, path []any)
+	walk = func(v any, path []any) {
+		switch t := v.(type) {
+		case string:
+			m := directParameter.FindStringSubmatch(t)
+			if m == nil {
+				return
+			}
+			allowed := ctx.Allowed(m[1])
+			if len(allowed) < 2 {
+				return
+			}
+			value := ctx.Eval(t)
+			if u, ok := value.(armexpr.Unresolved); ok {
+				value = u.Expr
+			}
+			out = append(out, map[string]any{"path": path, "parameter": m[1], "value": value, "allowed": allowed})
+		case map[string]any:
+			for k, e := range t {
+				walk(e, append(append([]any{}, path...), strings.ToLower(k)))
+			}
+		case []any:
+			for i, e := range t {
+				walk(e, append(append([]any{}, path...), i))
+			}
+		}
+	}
+	props, _ := raw["properties"].(map[string]any)
+	walk(props, []any{"spec"})
+	for k, v := range raw {
+		if isTopLevel(k) {
+			walk(v, []any{"spec", strings.ToLower(k)})
+		}
+	}
+	return out
 }
 
 // evalResource evaluates a resource's expressions, except its child

@@ -169,8 +169,16 @@ func NeedsInventory(bindings []Binding) bool {
 	return slices.ContainsFunc(bindings, func(b Binding) bool { return b.Control.Referential })
 }
 
-// Judge evaluates every applicable control against one object.
+// Judge evaluates every applicable control against one object. An Azure
+// object whose settings are template parameters with allowedValues is also
+// judged for each other allowed value (judgeChoices).
 func (e *Evaluator) Judge(ctx context.Context, obj *input.Object) Judgement {
+	j := e.judge(ctx, obj)
+	e.judgeChoices(ctx, &j)
+	return j
+}
+
+func (e *Evaluator) judge(ctx context.Context, obj *input.Object) Judgement {
 	j := Judgement{Object: obj}
 	ns := obj.EffectiveNamespace()
 	if obj.Kind() == "Namespace" && obj.Group() == "" {

@@ -75,6 +75,15 @@ func NewObject(src Source, value map[string]any) *Object {
 	return &Object{Source: src, Value: value}
 }
 
+// WithValue returns a copy of the object with another value: the same
+// source, lines and field locations (a variant of the object judged for a
+// template parameter's other allowed values).
+func (o *Object) WithValue(value map[string]any) *Object {
+	c := *o
+	c.Value = value
+	return &c
+}
+
 // Kind returns the object's kind ("" when absent or not a string).
 func (o *Object) Kind() string { return stringField(o.Value, "kind") }
 

@@ -37,6 +37,7 @@ type finding struct {
 type report struct {
 	Results []struct {
 		Control      string `json:"control"`
+		Severity     string `json:"severity"`
 		File         string `json:"file"`
 		Line         int    `json:"line"`
 		Field        string `json:"field"`
@@ -387,6 +388,17 @@ func TestARMParametersFileBesideTheTemplate(t *testing.T) {
 
 	r, _ = scanJSON(t, "library/testdata/azure/acr-quickstart.arm.json")
 	assert.Len(t, findings(r, "SS-ACR-005"), 2, "without it, the default false condition leaves the registry without logs")
+
+	// acrSku defaults to Premium but allows Basic and Standard: each
+	// allowed value that would fail is a low-severity note.
+	var notes []string
+	for _, res := range r.Results {
+		if res.Control == "SS-ACR-004" {
+			assert.Equal(t, "low", res.Severity)
+			notes = append(notes, res.Message)
+		}
+	}
+	assert.Len(t, notes, 2)
 }
 
 // TestSingleLinePlanNamesTheResource: `terraform show -json` writes one

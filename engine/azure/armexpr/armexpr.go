@@ -43,10 +43,24 @@ type Context struct {
 	Parameters map[string]any
 	// Variables are the template's variables, unevaluated.
 	Variables map[string]any
+	// AllowedValues are the values a parameter without a given value may
+	// take (its allowedValues).
+	AllowedValues map[string][]any
 
 	steps     int
 	evaluated map[string]any
 	active    map[string]bool
+}
+
+// Allowed returns the allowed values of a parameter (nil when it has a
+// given value or no allowedValues).
+func (c *Context) Allowed(name string) []any {
+	for k, v := range c.AllowedValues {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return nil
 }
 
 // Limits of one evaluation context.
