@@ -13,6 +13,7 @@ package azure
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
@@ -162,13 +163,13 @@ func lookupFold(m map[string]any, key string) (any, bool) {
 // false is not deployed, so it is left out with its children; one whose
 // condition cannot be decided is kept, and says so (spec.unresolved).
 func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
-	items, _ := list.([]any)
+	items, keys := resourceList(list)
 	for i, item := range items {
 		raw, ok := item.(map[string]any)
 		if !ok {
 			continue
 		}
-		path := append(append([]any{}, at...), i)
+		path := append(append([]any{}, at...), keys[i])
 		var unresolved []any
 		if cond, has := raw["condition"]; has {
 			switch c := ctx.Eval(cond).(type) {
@@ -273,6 +274,32 @@ func parameterChoices(raw map[string]any, ctx *armexpr.Context) []any {
 		}
 	}
 	return out
+}
+
+// resourceList returns a template's resources and the path key of each:
+// the index in an array, or the symbolic name in the object that templates
+// with languageVersion 2.0 (Bicep with symbolic names) use, in name order.
+func resourceList(list any) ([]any, []any) {
+	switch t := list.(type) {
+	case []any:
+		keys := make([]any, len(t))
+		for i := range t {
+			keys[i] = i
+		}
+		return t, keys
+	case map[string]any:
+		names := make([]string, 0, len(t))
+		for name := range t {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		items, keys := make([]any, len(names)), make([]any, len(names))
+		for i, name := range names {
+			items[i], keys[i] = t[name], name
+		}
+		return items, keys
+	}
+	return nil, nil
 }
 
 // evalResource evaluates a resource's expressions, except its child
