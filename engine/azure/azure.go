@@ -326,26 +326,25 @@ func evalResource(raw map[string]any, ctx *armexpr.Context) map[string]any {
 // (adminUserEnabled false) still sees that it has none.
 func takeUnresolved(v any, at []any) []any {
 	var out []any
+	// visit handles one member: an unresolved value is listed and replaced
+	// by its text (set), anything else is searched in turn.
+	visit := func(key any, e any, set func(string)) {
+		p := append(append([]any{}, at...), key)
+		if u, ok := e.(armexpr.Unresolved); ok {
+			set(u.Expr)
+			out = append(out, map[string]any{"path": p, "expression": u.Expr})
+			return
+		}
+		out = append(out, takeUnresolved(e, p)...)
+	}
 	switch t := v.(type) {
 	case map[string]any:
 		for k, e := range t {
-			p := append(append([]any{}, at...), k)
-			if u, ok := e.(armexpr.Unresolved); ok {
-				t[k] = u.Expr
-				out = append(out, map[string]any{"path": p, "expression": u.Expr})
-				continue
-			}
-			out = append(out, takeUnresolved(e, p)...)
+			visit(k, e, func(s string) { t[k] = s })
 		}
 	case []any:
 		for i, e := range t {
-			p := append(append([]any{}, at...), i)
-			if u, ok := e.(armexpr.Unresolved); ok {
-				t[i] = u.Expr
-				out = append(out, map[string]any{"path": p, "expression": u.Expr})
-				continue
-			}
-			out = append(out, takeUnresolved(e, p)...)
+			visit(i, e, func(s string) { t[i] = s })
 		}
 	}
 	return out
