@@ -93,6 +93,13 @@ func Helm(dir string, opts HelmOptions) ([]Document, error) {
 			return nil, fmt.Errorf("--set %s: %w", s, err)
 		}
 	}
+	// As helm install and helm template do: conditions and tags disable
+	// subcharts, aliases rename them (with their own values), and
+	// import-values lift child values into the parent.
+	aliases := aliasesOf(ch, map[string]string{})
+	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		return nil, fmt.Errorf("chart dependencies: %w", err)
+	}
 	release, ns := opts.Release, opts.Namespace
 	if release == "" {
 		release = "release"
@@ -125,10 +132,39 @@ func Helm(dir string, opts HelmOptions) ([]Document, error) {
 		if i := strings.Index(name, "/"); i >= 0 {
 			rel = name[i+1:]
 		}
-		file := filepath.Join(dir, filepath.FromSlash(rel))
+		file := filepath.Join(dir, filepath.FromSlash(unalias(rel, aliases)))
 		out = append(out, Document{File: file, Data: []byte(rendered[name]), Template: true, Values: valuesFor(dir, file, opts.ValuesFiles)})
 	}
 	return out, nil
+}
+
+// aliasesOf maps each dependency alias to the chart it renames, at every
+// level: an aliased subchart renders under charts/<alias>/, but its
+// templates are in the vendored chart's folder.
+func aliasesOf(ch *chart.Chart, out map[string]string) map[string]string {
+	for _, d := range ch.Metadata.Dependencies {
+		if d.Alias != "" {
+			out[d.Alias] = d.Name
+		}
+	}
+	for _, sub := range ch.Dependencies() {
+		aliasesOf(sub, out)
+	}
+	return out
+}
+
+// unalias turns "charts/<alias>/templates/x.yaml" into the vendored
+// chart's path.
+func unalias(rel string, aliases map[string]string) string {
+	parts := strings.Split(rel, "/")
+	for i := 1; i < len(parts); i++ {
+		if parts[i-1] == "charts" {
+			if name, ok := aliases[parts[i]]; ok {
+				parts[i] = name
+			}
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // valuesFor lists the values files a template's fields may come from: the

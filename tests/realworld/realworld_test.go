@@ -418,3 +418,19 @@ func TestSingleLinePlanNamesTheResource(t *testing.T) {
 	out, _, _ := run(t, "", "scan", "-o", "sarif", plan)
 	assert.Contains(t, out, `"fullyQualifiedName": "module.aks.azurerm_kubernetes_cluster.this"`)
 }
+
+// TestHelmDependenciesAsHelmProcessesThem: an aliased subchart rendered
+// with the original chart's defaults, so its hostNetwork was never judged,
+// and disabled subcharts (condition, tags) were rendered anyway.
+func TestHelmDependenciesAsHelmProcessesThem(t *testing.T) {
+	dir := testdata + "platform"
+	r, code := scanJSON(t, "--profile", "pss-baseline", dir)
+	assert.Equal(t, 1, code)
+	ds := dir + "/charts/exporter/templates/daemonset.yaml"
+	assert.Equal(t, []finding{
+		{"SS-PSS-002", ds, 14, "spec.template.spec.hostNetwork"},
+		{"SS-PSS-002", ds, 15, "spec.template.spec.hostPID"},
+		{"SS-PSS-002", ds, 15, "spec.template.spec.hostPID"},
+	}, findings(r, "SS-PSS-002", "SS-PSS-003"), "metrics-a takes its own hostNetwork: true, metrics-b keeps the default; the disabled redis (condition) and debugger (tag) render nothing")
+	assert.Equal(t, 3, r.Summary.Objects, "the ConfigMap and the two aliased DaemonSets")
+}
