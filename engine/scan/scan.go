@@ -154,6 +154,9 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		files = append(files, found...)
 	}
+	for _, err := range helmOptionErrors(opts.Helm, files) {
+		builder.AddError(err)
+	}
 	readOpts := input.Options{Stdin: opts.Stdin, Limits: opts.Limits, Workers: opts.workers(), Helm: opts.Helm}
 	if opts.Progress != nil {
 		var done atomic.Int64
@@ -517,4 +520,14 @@ func dirHint(dir string) string {
 		}
 	}
 	return ""
+}
+
+// helmOptionErrors refuses --values and --set given with no chart among
+// the paths, where they would be ignored. (A missing values file is the
+// chart's render error.)
+func helmOptionErrors(helm render.HelmOptions, files []string) []error {
+	if len(helm.ValuesFiles) == 0 && len(helm.Set) == 0 || slices.ContainsFunc(files, render.IsChart) {
+		return nil
+	}
+	return []error{errors.New("--values and --set apply to Helm charts, and no path is a chart directory (one with Chart.yaml); name the chart's directory")}
 }

@@ -434,3 +434,14 @@ func TestHelmDependenciesAsHelmProcessesThem(t *testing.T) {
 	}, findings(r, "SS-PSS-002", "SS-PSS-003"), "metrics-a takes its own hostNetwork: true, metrics-b keeps the default; the disabled redis (condition) and debugger (tag) render nothing")
 	assert.Equal(t, 3, r.Summary.Objects, "the ConfigMap and the two aliased DaemonSets")
 }
+
+// TestHelmOptionsWithoutAChart: -f and --set given with no chart among the
+// paths were silently ignored.
+func TestHelmOptionsWithoutAChart(t *testing.T) {
+	_, stderr, code := run(t, "", "scan", "--set", "image.tag=1.2", testdata+"netpol.yaml")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--values and --set apply to Helm charts, and no path is a chart directory")
+	_, stderr, code = run(t, "", "scan", "-f", "missing-values.yaml", testdata+"monitoring")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "values file missing-values.yaml")
+}
