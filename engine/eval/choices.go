@@ -16,45 +16,49 @@ import (
 // it alone would make a control report is added as a low-severity note:
 // the template lets a deployment choose it.
 func (e *Evaluator) judgeChoices(ctx context.Context, j *Judgement) {
-	{
-		choices, _ := j.Object.Value[azure.ParameterizedKey].([]any)
-		if len(choices) == 0 {
-			return
+	choices, _ := j.Object.Value[azure.ParameterizedKey].([]any)
+	if len(choices) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	for _, f := range j.Findings {
+		seen[f.Control.ID+"\x00"+f.Message] = true
+	}
+	for _, c := range choices {
+		choice, _ := c.(map[string]any)
+		e.judgeChoice(ctx, j, choice, seen)
+	}
+}
+
+// judgeChoice names the parameter in the findings on one parameterised
+// setting and adds a note for each other allowed value that fails.
+func (e *Evaluator) judgeChoice(ctx context.Context, j *Judgement, choice map[string]any, seen map[string]bool) {
+	path, _ := choice["path"].([]any)
+	param, _ := choice["parameter"].(string)
+	allowed, _ := choice["allowed"].([]any)
+	for k := range j.Findings {
+		if on(j.Findings[k].Field, path) {
+			j.Findings[k].Message += fmt.Sprintf(" (the value is parameter %q, allowed: %s)", param, listed(allowed))
 		}
-		seen := map[string]bool{}
-		for _, f := range j.Findings {
-			seen[f.Control.ID+"\x00"+f.Message] = true
+	}
+	for _, a := range allowed {
+		if reflect.DeepEqual(a, choice["value"]) {
+			continue
 		}
-		for _, c := range choices {
-			choice, _ := c.(map[string]any)
-			path, _ := choice["path"].([]any)
-			param, _ := choice["parameter"].(string)
-			allowed, _ := choice["allowed"].([]any)
-			for k := range j.Findings {
-				if on(j.Findings[k].Field, path) {
-					j.Findings[k].Message += fmt.Sprintf(" (the value is parameter %q, allowed: %s)", param, listed(allowed))
-				}
+		value := withSetting(j.Object.Value, path, a)
+		delete(value, azure.ParameterizedKey) // one choice at a time
+		for _, f := range e.judge(ctx, j.Object.WithValue(value)).Findings {
+			key := f.Control.ID + "\x00" + f.Message
+			if seen[key] || !on(f.Field, path) {
+				continue
 			}
-			for _, a := range allowed {
-				if reflect.DeepEqual(a, choice["value"]) {
-					continue
-				}
-				value := withSetting(j.Object.Value, path, a)
-				delete(value, azure.ParameterizedKey) // one choice at a time
-				for _, f := range e.judge(ctx, j.Object.WithValue(value)).Findings {
-					key := f.Control.ID + "\x00" + f.Message
-					if seen[key] || !on(f.Field, path) {
-						continue
-					}
-					seen[key] = true
-					j.Findings = append(j.Findings, Finding{
-						Control: f.Control,
-						Message: fmt.Sprintf("if parameter %q is set to %s, one of its allowed values: %s", param, shown(a), f.Message),
-						Details: map[string]any{"field": f.Field, "severity": "low"},
-						Field:   f.Field,
-					})
-				}
-			}
+			seen[key] = true
+			j.Findings = append(j.Findings, Finding{
+				Control: f.Control,
+				Message: fmt.Sprintf("if parameter %q is set to %s, one of its allowed values: %s", param, shown(a), f.Message),
+				Details: map[string]any{"field": f.Field, "severity": "low"},
+				Field:   f.Field,
+			})
 		}
 	}
 }

@@ -7,6 +7,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -486,7 +487,7 @@ func unusedEvidence(objects []*input.Object, images *imageSet) []input.Ignored {
 			about[o.File] = nil
 		}
 		ev := evidence.About(o)
-		about[o.File] = append(about[o.File], cmpOr(ev.Reference, ev.Digest))
+		about[o.File] = append(about[o.File], cmp.Or(ev.Reference, ev.Digest))
 		for _, img := range images.images {
 			if ev.Matches(img) {
 				used[o.File] = true
@@ -501,13 +502,6 @@ func unusedEvidence(objects []*input.Object, images *imageSet) []input.Ignored {
 		}
 	}
 	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // dirHint explains a directory with no manifests that holds Terraform or
