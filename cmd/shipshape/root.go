@@ -55,6 +55,8 @@ func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Libra
 type profileFlags struct {
 	profile string
 	config  string
+	// settings override the config's (flags such as --kube-version).
+	settings map[string]any
 }
 
 func (f *profileFlags) register(cmd *cobra.Command) {
@@ -106,6 +108,18 @@ func (f *profileFlags) selection(lib *policy.Library) (*profile.Selection, error
 	p, ok := profiles[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown profile %q (available: %s)", name, profileNames(profiles))
+	}
+	if len(f.settings) > 0 {
+		merged := profile.Config{Settings: map[string]any{}}
+		if cfg != nil {
+			merged = *cfg
+			merged.Settings = maps.Clone(cfg.Settings)
+			if merged.Settings == nil {
+				merged.Settings = map[string]any{}
+			}
+		}
+		maps.Copy(merged.Settings, f.settings)
+		cfg = &merged
 	}
 	return schemas.Select(lib, p, cfg)
 }

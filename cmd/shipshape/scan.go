@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,8 @@ func newScanCommand(e *env) *cobra.Command {
 		allowEmpty bool
 		scope      string
 		helm       render.HelmOptions
+		renderOut  string
+		kube       string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -48,9 +51,11 @@ func newScanCommand(e *env) *cobra.Command {
 every object with the controls of the chosen profile, and reports each
 violation with the line of the offending field.
 
-Documents that hold no Kubernetes object are listed as skipped. Objects in
-settings.systemNamespaces are not judged by admission controls, as
-Gatekeeper's excludedNamespaces would; the report lists them.
+Documents that hold no Kubernetes object are listed as skipped. Every
+namespace is judged, kube-system included: settings.systemNamespaces are
+excluded from what is exported for admission (as Gatekeeper's
+excludedNamespaces), and from scans only with settings.scanSystemNamespaces
+false, when the report lists the objects excluded.
 
 Cross-resource controls (default-deny NetworkPolicies, PodDisruptionBudgets,
 ServiceAccounts, production namespaces) see every scanned object, as
@@ -58,8 +63,10 @@ Gatekeeper's synced data.inventory. Cluster-level controls (a runtime
 detection agent, alert rules, backups, GitOps) judge the scanned objects as
 a whole when they describe a cluster; their results have no file.
 
-Directories with a Chart.yaml are rendered with Helm's packages (--values,
---set, vendored subcharts) and directories with a kustomization.yaml are
+Directories with a Chart.yaml and packaged charts (.tgz) are rendered as
+helm template renders them, with Helm's packages (--values, --set,
+--namespace, --kube-version, --api-versions; vendored subcharts with their
+conditions, tags and aliases), and directories with a kustomization.yaml are
 built with kustomize's API, offline; findings name the template or source
 file. ARM templates, az CLI JSON and Terraform plans (AKS clusters, registries,
 diagnostic settings) and Dockerfiles are recognised by content and name and
@@ -76,6 +83,12 @@ signature verifications for the image controls.`,
 					return fmt.Errorf("--fail-on: %w", err)
 				}
 			}
+			if cmd.Flags().Changed("kube-version") {
+				if !kubeVersionPattern.MatchString(kube) {
+					return fmt.Errorf("--kube-version: %q is not a Kubernetes release (want 1.MINOR or 1.MINOR.PATCH, e.g. 1.31)", kube)
+				}
+				prof.settings = map[string]any{"kubernetesVersion": kube}
+			}
 			mode, err := clusterMode(cmd, scope, cluster)
 			if err != nil {
 				return err
@@ -85,6 +98,7 @@ signature verifications for the image controls.`,
 			}
 			scanOpts := scan.Options{
 				Helm:          helm,
+				RenderOut:     renderOut,
 				Progress:      progressBar(e.stderr),
 				Paths:         args,
 				Stdin:         e.stdin,
@@ -145,6 +159,10 @@ signature verifications for the image controls.`,
 	f.StringArrayVarP(&helm.ValuesFiles, "values", "f", nil, "Helm charts among the paths: merge the values in `FILE`; repeatable")
 	f.StringArrayVar(&helm.Set, "set", nil, "Helm charts among the paths: set `KEY=VALUE` as helm --set does; repeatable")
 	f.StringVar(&helm.Release, "release", "release", "Helm charts among the paths: the release `NAME`")
+	f.StringVarP(&helm.Namespace, "namespace", "n", "default", "Helm charts among the paths: the release `NAMESPACE` (.Release.Namespace)")
+	f.StringVar(&kube, "kube-version", "", "the Kubernetes release the input targets (`VERSION`, e.g. 1.31): Helm's .Capabilities.KubeVersion, the check of a chart's kubeVersion, and the removed-API control's target; default: the config's kubernetesVersion setting, else the newest release shipshape supports")
+	f.StringSliceVarP(&helm.APIVersions, "api-versions", "a", nil, "Helm charts among the paths: add `GROUP/VERSION[/KIND]` to .Capabilities.APIVersions, as helm template --api-versions does; repeatable or comma-separated")
+	f.StringVar(&renderOut, "render-out", "", "write the manifests rendered from charts and kustomizations under `DIR`, at their source files' paths, to read what was judged (a finding's rendered line counts in these files)")
 	f.StringVar(&baseline, "baseline", "",
 		"fail only on findings that the JSON report in `FILE` (from an earlier scan -o json) does not have; matched by fingerprint, not line")
 	f.StringVar(&exceptFile, "exceptions", "",
@@ -201,14 +219,19 @@ func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFil
 		return nil, nil, err
 	}
 	opts.Profile = sel.Profile.Name
+	opts.Helm.KubeVersion = sel.KubernetesVersion()
 	if opts.ClusterChecks == "" {
 		if opts.ClusterChecks, err = scan.ModeOfScope(sel.Scope); err != nil {
 			return nil, nil, fmt.Errorf("config: %w", err)
 		}
 	}
-	r, err := scan.Run(ctx, library, sel.Bindings, opts)
+	r, err := scan.Run(ctx, library, sel.ScanBindings(), opts)
 	return r, sel, err
 }
+
+// kubeVersionPattern matches what --kube-version takes (the
+// kubernetesVersion setting's pattern).
+var kubeVersionPattern = regexp.MustCompile(`^v?1\.[0-9]+(\.[0-9]+)?$`)
 
 // parseFailOn reads a fail threshold: a severity, or none ("" severity:
 // never fail).

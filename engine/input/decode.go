@@ -214,6 +214,7 @@ func (f *File) addValue(value any, src Source, doc *document, prefix []any, dept
 		}
 		return
 	}
+	dropGeneratedAnnotation(m)
 	f.Objects = append(f.Objects, &Object{Source: src, Value: m, doc: doc, prefix: prefix})
 }
 

@@ -28,6 +28,10 @@ type Options struct {
 	Workers int
 	// Helm tunes how charts found among the paths are rendered.
 	Helm render.HelmOptions
+	// RenderOut, when set, is a directory where the manifests rendered
+	// from charts and kustomizations are written, one file per source file,
+	// so a user can read what was judged.
+	RenderOut string
 	// FileRead, when set, is called after each file is read; it must be
 	// safe for concurrent use.
 	FileRead func()
@@ -95,7 +99,7 @@ func Discover(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if isManifest(path) {
+			if isManifest(path) || render.IsChartArchive(path) {
 				add(path)
 			}
 			return nil
@@ -119,7 +123,7 @@ func ReadFile(name string, opts Options) *File {
 	if name == Stdin {
 		display = StdinName
 	}
-	if info, err := os.Stat(name); err == nil && info.IsDir() {
+	if info, err := os.Stat(name); err == nil && (info.IsDir() || render.IsChartArchive(name)) {
 		return renderDir(name, opts)
 	}
 	if hint := SourceFormatHint(name); hint != "" {
@@ -145,24 +149,36 @@ func SourceFormatHint(name string) string {
 	return ""
 }
 
-// renderDir renders a chart or kustomization; each produced document is
-// attributed to the template or source file that made it.
+// renderDir renders a chart (a directory or a packaged archive) or a
+// kustomization; each produced document is attributed to the template or
+// source file that made it.
 func renderDir(dir string, opts Options) *File {
 	var (
 		docs []render.Document
 		err  error
 	)
-	if render.IsChart(dir) {
+	chart := render.IsChart(dir) || render.IsChartArchive(dir)
+	if chart {
 		docs, err = render.Helm(dir, opts.Helm)
 	} else {
 		docs, err = render.Kustomize(dir)
 	}
 	f := &File{Name: dir}
-	if err != nil {
+	var library *render.LibraryChartError
+	switch {
+	case errors.As(err, &library):
+		f.Ignored = append(f.Ignored, Ignored{Path: dir, Reason: library.Error()})
+		return f
+	case err != nil:
 		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
 		return f
 	}
-	if !render.IsChart(dir) {
+	if opts.RenderOut != "" {
+		if err := writeRendered(opts.RenderOut, docs); err != nil {
+			f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: fmt.Errorf("--render-out: %w", err)})
+		}
+	}
+	if !chart {
 		for _, p := range render.KustomizeUnread(dir) {
 			f.Ignored = append(f.Ignored, Ignored{Path: p, Reason: "not referenced by " + filepath.Join(dir, "kustomization.yaml") + " (scan it by its own path to judge it)"})
 		}
@@ -179,12 +195,15 @@ func renderDir(dir string, opts Options) *File {
 	for _, d := range docs {
 		part := decodeFile(d.File, d.Data, opts.Limits.WithDefaults())
 		if _, read := sources[d.File]; !read {
-			sources[d.File], _ = os.ReadFile(d.File) // nil when the source is not a file: lines stay rendered
+			sources[d.File] = d.Source
+			if d.Source == nil {
+				sources[d.File], _ = os.ReadFile(d.File) // nil when the source is not a file: lines stay rendered
+			}
 		}
 		if sources[d.File] != nil {
-			attachOrigins(part.Objects, sources[d.File], d.Template, patches, readValues(d.Values), opts.Limits.WithDefaults())
+			attachOrigins(part.Objects, sources[d.File], d.Template, patches, valuesLines(d.Values), valuesLines(d.Files), opts.Limits.WithDefaults())
 		} else {
-			attachOrigins(part.Objects, nil, false, nil, nil, opts.Limits.WithDefaults())
+			attachOrigins(part.Objects, nil, false, nil, nil, nil, opts.Limits.WithDefaults())
 		}
 		f.Documents += part.Documents
 		f.Objects = append(f.Objects, part.Objects...)
@@ -192,6 +211,28 @@ func renderDir(dir string, opts Options) *File {
 		f.Errors = append(f.Errors, part.Errors...)
 	}
 	return f
+}
+
+// writeRendered writes each rendered document under dir at its source
+// file's path (made relative), so the findings' files and the rendered
+// text line up.
+func writeRendered(dir string, docs []render.Document) error {
+	for _, d := range docs {
+		rel := filepath.Clean(d.File)
+		if filepath.IsAbs(rel) {
+			rel = strings.TrimPrefix(rel, filepath.VolumeName(rel))
+		}
+		rel = strings.TrimLeft(strings.ReplaceAll(rel, ".."+string(filepath.Separator), ""), string(filepath.Separator))
+		out := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		// No header: a finding's rendered line counts in this text.
+		if err := os.WriteFile(out, d.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReadAll reads files in parallel and returns them in the given order.

@@ -2,10 +2,12 @@ package input
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/render"
 )
 
 // Location is where a field of an object is reported: a line of the
@@ -82,15 +84,19 @@ func (o *Object) Locate(path []any) Location {
 		}
 		// The field, or its nearest rendered ancestor, by a key that only
 		// one line of the template holds.
+		first := true
 		for end := len(path); end > 0; end-- {
 			key, ok := path[end-1].(string)
 			if !ok || valueAt(o.Value, path[:end]) == nil {
 				continue
 			}
+			if !first {
+				break
+			}
+			first = false
 			if line := templateLine(o.origin.template, key+":", ""); line > 0 {
 				return Location{Line: line}
 			}
-			break
 		}
 		// A scalar the template copied from the values (toYaml): the one
 		// line of the most specific values file that sets the key to it.
@@ -100,6 +106,16 @@ func (o *Object) Locate(path []any) Location {
 					if line := templateLine(v.lines, key+": "+want, ""); line > 0 {
 						return Location{File: v.name, Line: line}
 					}
+				}
+			}
+		}
+		// Else, for a field the object has, the nearest ancestor whose key
+		// one template line holds (a common key such as type: under a block
+		// the template writes once). An absent field gets no such guess.
+		for end := len(path) - 1; end > 0 && valueAt(o.Value, path) != nil; end-- {
+			if key, ok := path[end-1].(string); ok {
+				if line := templateLine(o.origin.template, key+":", ""); line > 0 {
+					return Location{Line: line}
 				}
 			}
 		}
@@ -230,10 +246,17 @@ func valueAt(v any, path []any) any {
 // attachOrigins ties rendered objects to their source: for a kustomization,
 // the object of the source file with the same kind and name (kustomize may
 // add a prefix or suffix to the name); for a chart, the template's lines.
-func attachOrigins(objects []*Object, sourceData []byte, template bool, patches []*File, values []valuesFile, limits Limits) {
+// A chart's other files (chartFiles) are searched, with the template and
+// the values, for the data of a rendered Secret.
+func attachOrigins(objects []*Object, sourceData []byte, template bool, patches []*File, values, chartFiles []valuesFile, limits Limits) {
 	if template {
 		lines := strings.Split(string(sourceData), "\n")
+		sources := [][]string{lines}
+		for _, v := range append(slices.Clone(values), chartFiles...) {
+			sources = append(sources, v.lines)
+		}
 		for _, o := range objects {
+			markGeneratedData(o, sources)
 			o.origin = &origin{template: lines, values: values}
 			if loc := o.Locate(nil); !loc.Rendered {
 				o.Line = loc.Line
@@ -252,13 +275,11 @@ func attachOrigins(objects []*Object, sourceData []byte, template bool, patches 
 	}
 }
 
-// readValues reads values files (those that cannot be read are left out).
-func readValues(files []string) []valuesFile {
+// valuesLines splits values files into lines.
+func valuesLines(files []render.SourceFile) []valuesFile {
 	out := make([]valuesFile, 0, len(files))
 	for _, f := range files {
-		if data, err := os.ReadFile(f); err == nil {
-			out = append(out, valuesFile{name: f, lines: strings.Split(string(data), "\n")})
-		}
+		out = append(out, valuesFile{name: f.Name, lines: strings.Split(string(f.Data), "\n")})
 	}
 	return out
 }

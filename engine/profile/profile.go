@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -212,6 +213,25 @@ type Selection struct {
 // SystemNamespaces returns the systemNamespaces setting.
 func (s *Selection) SystemNamespaces() []string {
 	return jsonvalue.Strings(s.Settings["systemNamespaces"])
+}
+
+// ScanBindings are the bindings an offline scan enforces: admission
+// controls judge systemNamespaces too unless scanSystemNamespaces is false.
+func (s *Selection) ScanBindings() []eval.Binding {
+	if judge, ok := s.Settings["scanSystemNamespaces"].(bool); ok && !judge {
+		return s.Bindings
+	}
+	out := slices.Clone(s.Bindings)
+	for i := range out {
+		out[i].ExcludedNamespaces = nil
+	}
+	return out
+}
+
+// KubernetesVersion returns the kubernetesVersion setting.
+func (s *Selection) KubernetesVersion() string {
+	v, _ := s.Settings["kubernetesVersion"].(string)
+	return v
 }
 
 // Select resolves a profile against the library: the profile's controls

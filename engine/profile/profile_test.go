@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/render"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
 )
@@ -170,4 +172,59 @@ func TestProfileFilesAreValidated(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `bundles/x.yaml: profile name "other" must match the file name "x"`)
 	assert.Contains(t, err.Error(), "bundles/z.yaml:3: enforcementAction")
+}
+
+// TestSettingsAndParametersShareDefaults: a setting is the parameter of the
+// same name, so a control used without a profile (casetest, exports) and a
+// scan agree.
+func TestSettingsAndParametersShareDefaults(t *testing.T) {
+	settings := schemas(t).DefaultSettings()
+	shared := 0
+	for _, c := range builtinLibrary(t).Controls() {
+		defaults := c.Defaults()
+		for _, name := range c.ParameterNames() {
+			if want, ok := settings[name]; ok {
+				shared++
+				assert.Equal(t, want, defaults[name], "%s parameter %s", c.ID, name)
+			}
+		}
+	}
+	assert.Positive(t, shared)
+}
+
+func TestScanBindingsJudgeSystemNamespacesUnlessConfigured(t *testing.T) {
+	s := schemas(t)
+	profiles, err := s.LoadProfiles(bundles.FS, "bundles")
+	require.NoError(t, err)
+	lib := builtinLibrary(t)
+	sel, err := s.Select(lib, profiles["all"], nil)
+	require.NoError(t, err)
+	excluded := func(bindings []eval.Binding) int {
+		n := 0
+		for _, b := range bindings {
+			if len(b.ExcludedNamespaces) > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	assert.Positive(t, excluded(sel.Bindings), "exports exclude systemNamespaces")
+	assert.Zero(t, excluded(sel.ScanBindings()), "scans judge them by default")
+	assert.Equal(t, "1.37", sel.KubernetesVersion())
+
+	cfg, err := s.ParseConfig("c.yaml", []byte("settings:\n  scanSystemNamespaces: false\n  kubernetesVersion: v1.30.2\n"))
+	require.NoError(t, err)
+	sel, err = s.Select(lib, profiles["all"], cfg)
+	require.NoError(t, err)
+	assert.Equal(t, excluded(sel.Bindings), excluded(sel.ScanBindings()))
+	assert.Equal(t, "v1.30.2", sel.KubernetesVersion())
+	for _, b := range sel.Bindings {
+		if b.Control.ID == "SS-K8S-002" {
+			assert.Equal(t, "v1.30.2", b.Parameters["kubernetesVersion"], "the setting is the control's parameter")
+		}
+	}
+}
+
+func TestKubernetesVersionDefaultIsTheRenderDefault(t *testing.T) {
+	assert.Equal(t, render.DefaultKubeVersion, schemas(t).DefaultSettings()["kubernetesVersion"])
 }

@@ -5,11 +5,15 @@
 package render
 
 import (
+	"archive/tar"
 	"bytes"
+	"cmp"
+	"compress/gzip"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -30,6 +34,9 @@ type Document struct {
 	// Template is true when File is a chart template (Go templates, not
 	// YAML) rather than a manifest a kustomization read.
 	Template bool
+	// Source is the template's text when File is a chart template (read
+	// from the chart, so a packaged chart's templates are found too).
+	Source []byte
 	// Patches are the patch files of the kustomization and its bases: a
 	// field a patch set is found there, not in File.
 	Patches []string
@@ -37,7 +44,16 @@ type Document struct {
 	// first (--values files, last given first, then the chart's own
 	// values.yaml and its parents'): a field a template copied from the
 	// values (toYaml) is found there.
-	Values []string
+	Values []SourceFile
+	// Files are the other files of the template's chart (.Files), which a
+	// template may copy into an object.
+	Files []SourceFile
+}
+
+// SourceFile is a file's name and content.
+type SourceFile struct {
+	Name string
+	Data []byte
 }
 
 // HelmOptions are what `helm template` takes.
@@ -48,6 +64,45 @@ type HelmOptions struct {
 	Set []string
 	// Release and Namespace name the release ("release", "default").
 	Release, Namespace string
+	// KubeVersion is .Capabilities.KubeVersion ("1.37" or "v1.37.0"; empty:
+	// DefaultKubeVersion, not the 1.20 Helm's packages default to). A
+	// chart's kubeVersion constraint is checked against it, as helm
+	// template --kube-version does.
+	KubeVersion string
+	// APIVersions are added to .Capabilities.APIVersions, as helm template
+	// --api-versions adds them ("monitoring.coreos.com/v1" or
+	// "monitoring.coreos.com/v1/ServiceMonitor").
+	APIVersions []string
+}
+
+// DefaultKubeVersion is the newest Kubernetes release shipshape supports
+// (the Kubernetes libraries it is built with, k8s.io/* v0.37); the
+// kubernetesVersion setting defaults to it.
+const DefaultKubeVersion = "1.37"
+
+// Capabilities returns what templates see as .Capabilities: Helm's
+// defaults, with the options' Kubernetes version and API versions.
+func (o HelmOptions) Capabilities() (*chartutil.Capabilities, error) {
+	caps := chartutil.DefaultCapabilities.Copy()
+	version := cmp.Or(o.KubeVersion, DefaultKubeVersion)
+	if strings.Count(version, ".") == 1 {
+		version += ".0" // "1.37" is v1.37.0, as helm --kube-version reads it
+	}
+	kv, err := chartutil.ParseKubeVersion(version)
+	if err != nil {
+		return nil, fmt.Errorf("kube version %q: %w", version, err)
+	}
+	caps.KubeVersion = *kv
+	caps.APIVersions = append(slices.Clone(caps.APIVersions), o.APIVersions...)
+	return caps, nil
+}
+
+// LibraryChartError is returned for a library chart: it holds helpers for
+// other charts and renders nothing by itself.
+type LibraryChartError struct{ Chart string }
+
+func (e *LibraryChartError) Error() string {
+	return fmt.Sprintf("%s is a library chart: it renders no objects by itself (its templates are judged in the charts that depend on it)", e.Chart)
 }
 
 var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
@@ -55,14 +110,49 @@ var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // IsChart reports whether dir is a Helm chart.
 func IsChart(dir string) bool { return exists(filepath.Join(dir, "Chart.yaml")) }
 
-// IsKustomization reports whether dir holds a kustomization.
-func IsKustomization(dir string) bool {
-	for _, n := range kustomizationNames {
-		if exists(filepath.Join(dir, n)) {
+// IsChartArchive reports whether file is a packaged chart (helm package):
+// a gzipped tar whose first folder holds a Chart.yaml.
+func IsChartArchive(file string) bool {
+	lower := strings.ToLower(file)
+	if !strings.HasSuffix(lower, ".tgz") && !strings.HasSuffix(lower, ".tar.gz") {
+		return false
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return false
+	}
+	tr := tar.NewReader(gz)
+	// Chart.yaml comes first in archives helm package writes; a few more
+	// entries allow for other packagers.
+	for range 64 {
+		h, err := tr.Next()
+		if err != nil {
+			return false
+		}
+		parts := strings.Split(strings.TrimPrefix(h.Name, "./"), "/")
+		if len(parts) == 2 && parts[1] == "Chart.yaml" {
 			return true
 		}
 	}
 	return false
+}
+
+// IsKustomization reports whether dir holds a kustomization.
+func IsKustomization(dir string) bool { return KustomizationFile(dir) != "" }
+
+// KustomizationFile is the kustomization file in dir ("" when none).
+func KustomizationFile(dir string) string {
+	for _, n := range kustomizationNames {
+		if p := filepath.Join(dir, n); exists(p) {
+			return p
+		}
+	}
+	return ""
 }
 
 func exists(p string) bool {
@@ -70,16 +160,74 @@ func exists(p string) bool {
 	return err == nil && !info.IsDir()
 }
 
-// Helm renders a chart as `helm template` would, with the default
-// capabilities and no cluster. Dependencies must be vendored in charts/.
-func Helm(dir string, opts HelmOptions) ([]Document, error) {
-	ch, err := loader.Load(dir)
+// Helm renders a chart (a directory or a packaged .tgz) as `helm template`
+// does, offline: dependencies processed as helm install processes them
+// (conditions, tags, aliases, import-values), values validated against
+// values.schema.json, the chart's kubeVersion checked against the
+// capabilities, and templates rendered. Dependencies must be vendored in
+// charts/ (as folders or archives).
+func Helm(path string, opts HelmOptions) ([]Document, error) {
+	ch, err := loader.Load(path)
 	if err != nil {
 		return nil, fmt.Errorf("loading the chart: %w", err)
+	}
+	if ch.Metadata.Type == "library" {
+		return nil, &LibraryChartError{Chart: ch.Name()}
 	}
 	if err := vendored(ch); err != nil {
 		return nil, err
 	}
+	vals, err := userValues(opts)
+	if err != nil {
+		return nil, err
+	}
+	aliases := aliasesOf(ch, map[string]string{})
+	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		return nil, fmt.Errorf("chart dependencies: %w", err)
+	}
+	caps, err := opts.Capabilities()
+	if err != nil {
+		return nil, err
+	}
+	if c := ch.Metadata.KubeVersion; c != "" && !chartutil.IsCompatibleRange(c, caps.KubeVersion.String()) {
+		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s; pass the release your clusters run with --kube-version", c, caps.KubeVersion.String())
+	}
+	release := cmp.Or(opts.Release, "release")
+	ns := cmp.Or(opts.Namespace, "default")
+	values, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, caps, false)
+	if err != nil {
+		return nil, fmt.Errorf("chart values: %w", err)
+	}
+	rendered, err := engine.Render(ch, values)
+	if err != nil {
+		return nil, fmt.Errorf("rendering the chart: %w", err)
+	}
+	onDisk := func(name string) string {
+		// "mychart/charts/<alias>/x" is <path>/charts/<vendored name>/x.
+		_, rel, _ := strings.Cut(name, "/")
+		return filepath.Join(path, filepath.FromSlash(unalias(rel, aliases)))
+	}
+	sources := templateSources(ch, ch.Name(), onDisk, nil, map[string]chartFile{})
+	user := make([]SourceFile, 0, len(opts.ValuesFiles))
+	for i := len(opts.ValuesFiles) - 1; i >= 0; i-- {
+		data, _ := os.ReadFile(opts.ValuesFiles[i]) // read without error by userValues
+		user = append(user, SourceFile{Name: opts.ValuesFiles[i], Data: data})
+	}
+	names := slices.Sorted(maps.Keys(rendered))
+	var out []Document
+	for _, name := range names {
+		base := filepath.Base(name)
+		if strings.HasPrefix(base, "_") || strings.EqualFold(filepath.Ext(name), ".txt") || strings.TrimSpace(rendered[name]) == "" {
+			continue
+		}
+		src := sources[name]
+		out = append(out, Document{File: onDisk(name), Data: []byte(rendered[name]), Template: true, Source: src.data, Values: append(slices.Clone(user), src.values...), Files: src.files})
+	}
+	return out, nil
+}
+
+// userValues merges the --values files and --set overrides as helm does.
+func userValues(opts HelmOptions) (map[string]any, error) {
 	vals := map[string]any{}
 	for _, f := range opts.ValuesFiles {
 		v, err := chartutil.ReadValuesFile(f)
@@ -93,49 +241,39 @@ func Helm(dir string, opts HelmOptions) ([]Document, error) {
 			return nil, fmt.Errorf("--set %s: %w", s, err)
 		}
 	}
-	// As helm install and helm template do: conditions and tags disable
-	// subcharts, aliases rename them (with their own values), and
-	// import-values lift child values into the parent.
-	aliases := aliasesOf(ch, map[string]string{})
-	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
-		return nil, fmt.Errorf("chart dependencies: %w", err)
-	}
-	release, ns := opts.Release, opts.Namespace
-	if release == "" {
-		release = "release"
-	}
-	if ns == "" {
-		ns = "default"
-	}
-	values, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
-	if err != nil {
-		return nil, fmt.Errorf("chart values: %w", err)
-	}
-	rendered, err := engine.Render(ch, values)
-	if err != nil {
-		return nil, fmt.Errorf("rendering the chart: %w", err)
-	}
-	names := make([]string, 0, len(rendered))
-	for name := range rendered {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var out []Document
-	for _, name := range names {
-		base := filepath.Base(name)
-		if strings.HasPrefix(base, "_") || strings.EqualFold(filepath.Ext(name), ".txt") || strings.TrimSpace(rendered[name]) == "" {
-			continue
+	return vals, nil
+}
+
+// chartFile is a template's text and the values files of its chart and
+// the charts above it, nearest first.
+type chartFile struct {
+	data   []byte
+	values []SourceFile
+	files  []SourceFile
+}
+
+// templateSources maps each template, by the name the engine renders it
+// under ("parent/charts/<alias>/templates/x.yaml"), to its text and the
+// values files of its chart and the charts above it (parents).
+func templateSources(ch *chart.Chart, prefix string, onDisk func(string) string, parents []SourceFile, out map[string]chartFile) map[string]chartFile {
+	values := parents
+	for _, f := range ch.Raw {
+		if f.Name == chartutil.ValuesfileName {
+			values = append([]SourceFile{{Name: onDisk(prefix + "/" + f.Name), Data: f.Data}}, parents...)
+			break
 		}
-		// "mychart/templates/x.yaml" (or "mychart/charts/sub/templates/x.yaml")
-		// is the template under the chart directory.
-		rel := name
-		if i := strings.Index(name, "/"); i >= 0 {
-			rel = name[i+1:]
-		}
-		file := filepath.Join(dir, filepath.FromSlash(unalias(rel, aliases)))
-		out = append(out, Document{File: file, Data: []byte(rendered[name]), Template: true, Values: valuesFor(dir, file, opts.ValuesFiles)})
 	}
-	return out, nil
+	files := make([]SourceFile, 0, len(ch.Files))
+	for _, f := range ch.Files {
+		files = append(files, SourceFile{Name: onDisk(prefix + "/" + f.Name), Data: f.Data})
+	}
+	for _, t := range ch.Templates {
+		out[prefix+"/"+t.Name] = chartFile{data: t.Data, values: values, files: files}
+	}
+	for _, sub := range ch.Dependencies() {
+		templateSources(sub, prefix+"/charts/"+sub.Name(), onDisk, values, out)
+	}
+	return out
 }
 
 // aliasesOf maps each dependency alias to the chart it renames, at every
@@ -165,28 +303,6 @@ func unalias(rel string, aliases map[string]string) string {
 		}
 	}
 	return strings.Join(parts, "/")
-}
-
-// valuesFor lists the values files a template's fields may come from: the
-// user's, last first, then values.yaml of the template's chart and of each
-// chart above it up to dir.
-func valuesFor(dir, template string, user []string) []string {
-	out := make([]string, 0, len(user)+2)
-	for i := len(user) - 1; i >= 0; i-- {
-		out = append(out, user[i])
-	}
-	chart := filepath.Dir(filepath.Dir(template)) // .../<chart>/templates/x.yaml
-	for {
-		if exists(filepath.Join(chart, "values.yaml")) {
-			out = append(out, filepath.Join(chart, "values.yaml"))
-		}
-		rel, err := filepath.Rel(dir, chart)
-		if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-			break
-		}
-		chart = filepath.Dir(filepath.Dir(chart)) // .../<parent>/charts/<chart>
-	}
-	return out
 }
 
 // vendored checks that every declared dependency was loaded from charts/.

@@ -54,6 +54,11 @@ type Report struct {
 	ExpiredExceptions []exceptions.Exception `json:"expired_exceptions,omitempty"`
 	// RefusedExceptions are inline exceptions the settings forbid.
 	RefusedExceptions []exceptions.Exception `json:"refused_exceptions,omitempty"`
+	// ClusterFile is where formats that need a file for every result (SARIF:
+	// GitHub rejects a result without a location) put the results of
+	// cluster-level controls: the scanned chart's Chart.yaml, the
+	// kustomization, or the first file scanned.
+	ClusterFile string `json:"cluster_file,omitempty"`
 
 	controls []*policy.Control
 	objects  []ObjectRef
@@ -530,6 +535,12 @@ func (b *Builder) AddUnusedEvidence(unused []input.Ignored) {
 
 // Objects counts the objects added so far.
 func (b *Builder) Objects() int { return b.r.Summary.Objects }
+
+// SetClusterFile sets Report.ClusterFile.
+func (b *Builder) SetClusterFile(file string) { b.r.ClusterFile = file }
+
+// Ignored lists the paths not read so far, and why.
+func (b *Builder) Ignored() []Ignored { return b.r.Ignored }
 
 // HasErrors reports whether a problem was recorded.
 func (b *Builder) HasErrors() bool { return len(b.r.Errors) > 0 }

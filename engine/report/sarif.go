@@ -71,7 +71,7 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
-	PhysicalLocation sarifPhysical  `json:"physicalLocation"`
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
 }
 
@@ -178,16 +178,24 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 			properties["controls"] = also[i].Controls()
 		}
 		name := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}.Label()
-		locations := []sarifLocation{}
-		if res.File != "" { // cluster-level results have no location
-			locations = append(locations, sarifLocation{
-				PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifact{URI: artifactURI(res.File)},
-					Region:           sarifRegion{StartLine: max(res.Line, 1)},
-				},
-				LogicalLocations: []sarifLogical{logicalLocation(res, name)},
-			})
+		location := sarifLocation{LogicalLocations: []sarifLogical{logicalLocation(res, name)}}
+		switch {
+		case res.File != "":
+			location.PhysicalLocation = &sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: artifactURI(res.File)},
+				Region:           sarifRegion{StartLine: max(res.Line, 1)},
+			}
+		case r.ClusterFile != "":
+			// A cluster-level result is about the scanned input as a whole:
+			// GitHub needs a file, so it is the chart's Chart.yaml, the
+			// kustomization or the first file scanned.
+			location.PhysicalLocation = &sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: artifactURI(r.ClusterFile)},
+				Region:           sarifRegion{StartLine: 1},
+			}
+			location.LogicalLocations = []sarifLogical{{Name: "Cluster", FullyQualifiedName: "the scanned cluster", Kind: "resource"}}
 		}
+		locations := []sarifLocation{location}
 		var suppressions []sarifSuppression
 		if ex.Exception.Source != "" {
 			kind := "external"
@@ -214,7 +222,7 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 	for _, e := range r.Errors {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
 		if e.File != "" {
-			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
+			n.Locations = []sarifLocation{{PhysicalLocation: &sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: artifactURI(e.File)},
 				Region:           sarifRegion{StartLine: max(e.Line, 1)},
 			}}}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -72,6 +73,9 @@ type Options struct {
 	AllowEmpty bool
 	// Helm tunes how charts among the paths are rendered.
 	Helm render.HelmOptions
+	// RenderOut, when set, is a directory the manifests rendered from
+	// charts and kustomizations are written to.
+	RenderOut string
 	// Progress, when set, is told how many of the files have been read;
 	// it is called from several goroutines.
 	Progress func(done, total int)
@@ -155,10 +159,11 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		files = append(files, found...)
 	}
+	builder.SetClusterFile(clusterFile(files))
 	for _, err := range helmOptionErrors(opts.Helm, files) {
 		builder.AddError(err)
 	}
-	readOpts := input.Options{Stdin: opts.Stdin, Limits: opts.Limits, Workers: opts.workers(), Helm: opts.Helm}
+	readOpts := input.Options{Stdin: opts.Stdin, Limits: opts.Limits, Workers: opts.workers(), Helm: opts.Helm, RenderOut: opts.RenderOut}
 	if opts.Progress != nil {
 		var done atomic.Int64
 		total := len(files)
@@ -189,7 +194,12 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		builder.AddUnusedEvidence(unusedEvidence(opts.evidence, opts.images))
 	}
 	if !opts.AllowEmpty && builder.Objects() == 0 && !builder.HasErrors() {
-		builder.AddError(fmt.Errorf("%s: %w", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge))
+		err := fmt.Errorf("%s: %w", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge)
+		if ignored := builder.Ignored(); len(ignored) > 0 {
+			// Say why what was there was not read (a library chart).
+			err = fmt.Errorf("%w (not read: %s: %s)", err, ignored[0].Path, ignored[0].Reason)
+		}
+		builder.AddError(err)
 	}
 	return builder.Finish(), nil
 }
@@ -516,12 +526,36 @@ func dirHint(dir string) string {
 	return ""
 }
 
-// helmOptionErrors refuses --values and --set given with no chart among
-// the paths, where they would be ignored. (A missing values file is the
-// chart's render error.)
+// clusterFile is the file that stands for the scanned input as a whole:
+// the first chart's Chart.yaml, the first kustomization, else the first
+// file read.
+func clusterFile(files []string) string {
+	for _, f := range files {
+		if render.IsChart(f) {
+			return filepath.Join(f, "Chart.yaml")
+		}
+		if k := render.KustomizationFile(f); k != "" {
+			return k
+		}
+	}
+	for _, f := range files {
+		if f != input.Stdin {
+			return f
+		}
+	}
+	if len(files) > 0 {
+		return input.StdinName
+	}
+	return ""
+}
+
+// helmOptionErrors refuses --values, --set and --api-versions given with no
+// chart among the paths, where they would be ignored. (A missing values
+// file is the chart's render error.)
 func helmOptionErrors(helm render.HelmOptions, files []string) []error {
-	if len(helm.ValuesFiles) == 0 && len(helm.Set) == 0 || slices.ContainsFunc(files, render.IsChart) {
+	chart := func(f string) bool { return render.IsChart(f) || render.IsChartArchive(f) }
+	if len(helm.ValuesFiles) == 0 && len(helm.Set) == 0 && len(helm.APIVersions) == 0 || slices.ContainsFunc(files, chart) {
 		return nil
 	}
-	return []error{errors.New("--values and --set apply to Helm charts, and no path is a chart directory (one with Chart.yaml); name the chart's directory")}
+	return []error{errors.New("--values, --set and --api-versions apply to Helm charts, and no path is a chart (a directory with Chart.yaml, or a packaged .tgz); name the chart")}
 }

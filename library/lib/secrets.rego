@@ -41,15 +41,37 @@ secret_name(name) if regex.match(`(?i)(^|[_.-])key($|[_.-])`, name)
 
 # looks_random is true for values that look generated rather than
 # configuration: at least 12 characters of at least three character classes,
-# mostly distinct, and not a reference, a path or a URL without credentials.
+# mostly distinct, and not a reference, a path or a URL without credentials;
+# or a long hexadecimal or base64 token (letters and digits, no word
+# separators).
 looks_random(value) if {
 	is_string(value)
 	count(value) >= 12
-	not regex.match(`^(\$\(|\$\{|<|/|[a-z]+://)`, value)
+	not reference(value)
 	classes := [1 | some class in [`[a-z]`, `[A-Z]`, `[0-9]`, `[^A-Za-z0-9]`]; regex.match(class, value)]
 	count(classes) >= 3
 	count({c | some c in split(value, "")}) * 10 >= count(value) * 6
 }
+
+looks_random(value) if {
+	is_string(value)
+	regex.match(`^(?:[0-9a-f]{32,}|[0-9A-F]{32,}|[A-Za-z0-9+/]{20,}={0,2})$`, value)
+	regex.match(`[0-9]`, value)
+	regex.match(`[A-Za-z]`, value)
+}
+
+# reference is true for values that point at a secret rather than hold
+# one: a variable ($(VAR), ${VAR}), a placeholder, a path or a URL.
+reference(value) if regex.match(`^(\$\(|\$\{|<|/|[a-z]+://)`, value)
+
+# names_an_object is true for flags and variables whose value names a
+# Secret, a namespace, a file or a key rather than holding a credential
+# (--secret-name, --ca-secret-namespace, --password-file, TOKEN_PATH).
+names_an_object(name) if regex.match(`(?i)(name|namespace|ns|ref|file|path|dir|mount|id)$`, name)
+
+# password_name is true for names of human-chosen passwords, which are a
+# credential whatever they look like.
+password_name(name) if regex.match(`(?i)(password|passwd|pwd)$`, name)
 
 # finding explains why a named value looks like a literal secret ("" when
 # it does not).

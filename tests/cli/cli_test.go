@@ -192,9 +192,9 @@ func TestStdin(t *testing.T) {
 func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
 	manifest := filepath.Join(testbin.RepoRoot(), "examples", "bad", "legacy-api.yaml")
-	require.NoError(t, os.WriteFile(filepath.Join(dir, ".shipshape.yaml"), []byte("profile: pss-baseline\nsettings:\n  systemNamespaces: [shop]\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".shipshape.yaml"), []byte("profile: pss-baseline\nsettings:\n  systemNamespaces: [shop]\n  scanSystemNamespaces: false\n"), 0o644))
 	r := shipshape(t, dir, "", "scan", "-o", "json", manifest)
-	assert.Equal(t, 0, r.code, "the config's systemNamespaces excludes namespace shop: %s", r.stdout)
+	assert.Equal(t, 0, r.code, "the config's systemNamespaces excludes namespace shop when scans are told to: %s", r.stdout)
 	assert.Contains(t, r.stdout, `"profile": "pss-baseline"`)
 	assert.Contains(t, r.stdout, `"excluded": 1`)
 

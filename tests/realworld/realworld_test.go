@@ -440,7 +440,7 @@ func TestHelmDependenciesAsHelmProcessesThem(t *testing.T) {
 func TestHelmOptionsWithoutAChart(t *testing.T) {
 	_, stderr, code := run(t, "", "scan", "--set", "image.tag=1.2", testdata+"netpol.yaml")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "--values and --set apply to Helm charts, and no path is a chart directory")
+	assert.Contains(t, stderr, "--values, --set and --api-versions apply to Helm charts, and no path is a chart")
 	_, stderr, code = run(t, "", "scan", "-f", "missing-values.yaml", testdata+"monitoring")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "values file missing-values.yaml")

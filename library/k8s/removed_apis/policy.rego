@@ -61,9 +61,9 @@
 #     additionalProperties: false
 #     properties:
 #       kubernetesVersion:
-#         description: The Kubernetes release the manifests target (major.minor); versions removed in it or earlier are reported.
+#         description: The Kubernetes release the manifests target (1.MINOR, or 1.MINOR.PATCH); versions removed in it or earlier are reported. It is the kubernetesVersion setting (--kube-version).
 #         type: string
-#         pattern: "^1\\.[0-9]+$"
+#         pattern: "^v?1\\.[0-9]+(\\.[0-9]+)?$"
 #         default: "1.37"
 #   remediation: Move the object to the API version that replaces the removed one (kubectl convert, or rewrite the fields that changed), and set kubernetesVersion to the release your clusters run.
 package shipshape.k8s.removed_apis

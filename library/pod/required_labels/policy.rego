@@ -3,7 +3,9 @@
 # description: >-
 #   Labels such as app tie workloads to owners, selectors, network policies
 #   and dashboards. Every workload, and for controllers also its pod
-#   template, carries each label in labels with a non-empty value.
+#   template, carries each label in labels with a non-empty value, or one of
+#   its equivalentLabels (app is satisfied by the recommended
+#   app.kubernetes.io/name that Helm charts set).
 # custom:
 #   id: SS-POD-007
 #   severity: low
@@ -16,6 +18,11 @@
 #     type: object
 #     properties:
 #       labels: {type: array, items: {type: string}, default: [app]}
+#       equivalentLabels:
+#         description: Labels that satisfy a required label, by required label.
+#         type: object
+#         additionalProperties: {type: array, items: {type: string}}
+#         default: {app: [app.kubernetes.io/name]}
 package shipshape.pod.required_labels
 
 import rego.v1
@@ -34,9 +41,19 @@ places contains [pods.metadata_field(["labels"]), pods.labels] if {
 violation contains {"msg": msg, "details": {"field": path}} if {
 	some [path, labels] in places
 	some name in input.parameters.labels
-	not non_empty(labels, name)
-	msg := sprintf("%s is missing label %q in %s; add it", [k8s.label, name, k8s.path_string(path)])
+	accepted := array.concat([name], object.get(object.get(input.parameters, "equivalentLabels", {}), name, []))
+	not any_non_empty(labels, accepted)
+	msg := sprintf("%s is missing label %q%s in %s; add it", [k8s.label, name, alternatives(accepted), k8s.path_string(path)])
 }
+
+any_non_empty(labels, names) if {
+	some name in names
+	non_empty(labels, name)
+}
+
+alternatives(accepted) := "" if count(accepted) == 1
+
+alternatives(accepted) := sprintf(" (or %s)", [concat(", ", array.slice(accepted, 1, count(accepted)))]) if count(accepted) > 1
 
 non_empty(labels, name) if {
 	value := labels[name]

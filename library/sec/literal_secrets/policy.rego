@@ -1,13 +1,13 @@
 # METADATA
 # title: Manifests hold no plain-text secrets
 # description: >-
-#   Credentials written into manifests end up in Git history, CI logs and
-#   every clone. Environment variable values, container commands and
-#   arguments, and ConfigMap data are searched for known credential formats
-#   (Azure storage keys and connection strings, SAS tokens, Service Bus keys,
-#   JWTs, PEM private keys, GitHub, npm, AWS and Slack tokens, passwords in
-#   URLs) and for random-looking values under secret-sounding names
-#   (*PASSWORD*, *SECRET*, *TOKEN*, *KEY*).
+#   Credentials in manifests end up in Git history, CI logs and every clone.
+#   Environment values, container commands and arguments, and ConfigMap data
+#   are searched for known credential formats (Azure storage keys and
+#   connection strings, SAS tokens, Service Bus keys, JWTs, PEM private
+#   keys, GitHub, npm, AWS and Slack tokens, passwords in URLs) and for
+#   random-looking values under secret-sounding names; a flag is judged by
+#   its value (--secret-name=web-tls names a Secret).
 # custom:
 #   id: SS-SEC-002
 #   severity: critical
@@ -50,11 +50,24 @@ violation contains {"msg": msg, "details": {"field": ["data", key]}} if {
 	msg := sprintf("%s key %q holds a value that %s; ConfigMaps are not for secrets, store it in Key Vault", [k8s.label, key, reason])
 }
 
+# argument_finding judges the value a flag sets, not the flag's name alone:
+# a known credential format; a random-looking value under a secret-sounding
+# flag that does not name an object (--secret-name=web-tls names a Secret);
+# or any literal under a password flag.
 argument_finding(arg) := sprintf("looks like %s", [secrets.kind_of(arg)]) if {
 	secrets.kind_of(arg)
-} else := "sets a secret-named flag to a literal value" if {
-	[[_, name, value]] := regex.find_all_string_submatch_n(`^--?([A-Za-z0-9_.-]+)=(.+)$`, arg, 1)
+} else := sprintf("sets --%s to a value that looks generated", [name]) if {
+	[name, value] := flag(arg)
 	secrets.secret_name(name)
-	not startswith(value, "$(")
-	not startswith(value, "/")
+	not secrets.names_an_object(name)
+	secrets.looks_random(value)
+} else := sprintf("sets --%s to a literal password", [name]) if {
+	[name, value] := flag(arg)
+	secrets.password_name(name)
+	not secrets.reference(value)
+}
+
+# flag splits "--name=value" (or "-name=value").
+flag(arg) := [name, value] if {
+	[[_, name, value]] := regex.find_all_string_submatch_n(`^--?([A-Za-z0-9_.-]+)=(.+)$`, arg, 1)
 }
