@@ -19,10 +19,16 @@ var FS embed.FS
 // Load compiles the built-in library, checking requirement IDs against the
 // embedded catalogue, plus any extra sources.
 func Load(ctx context.Context, extra ...policy.Source) (*policy.Library, error) {
+	return LoadKeeping(ctx, nil, extra...)
+}
+
+// LoadKeeping is Load compiling only the built-in controls keep chooses
+// (nil: all) and every helper; the extra sources are compiled whole.
+func LoadKeeping(ctx context.Context, keep func(id string) bool, extra ...policy.Source) (*policy.Library, error) {
 	catalogue, err := requirements.Default()
 	if err != nil {
 		return nil, err
 	}
-	sources := append([]policy.Source{{Name: "library", FS: FS, Builtin: true}}, extra...)
+	sources := append([]policy.Source{{Name: "library", FS: FS, Builtin: true, Keep: keep}}, extra...)
 	return policy.Load(ctx, catalogue, sources...)
 }

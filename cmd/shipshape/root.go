@@ -37,6 +37,11 @@ func (f *libraryFlags) register(cmd *cobra.Command) {
 
 // load compiles the built-in library plus the user's directories.
 func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Library, error) {
+	return f.loadKeeping(ctx, nil, extra...)
+}
+
+// loadKeeping is load compiling only the built-in controls keep chooses.
+func (f *libraryFlags) loadKeeping(ctx context.Context, keep func(id string) bool, extra ...string) (*policy.Library, error) {
 	var sources []policy.Source
 	for _, dir := range append(append([]string{}, f.dirs...), extra...) {
 		info, err := os.Stat(dir)
@@ -48,7 +53,7 @@ func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Libra
 		}
 		sources = append(sources, policy.Source{Name: dir, FS: os.DirFS(dir)})
 	}
-	return library.Load(ctx, sources...)
+	return library.LoadKeeping(ctx, keep, sources...)
 }
 
 // profileFlags are the flags that choose what to enforce.
@@ -81,6 +86,32 @@ func loadProfiles() (*profile.Schemas, map[string]*profile.Profile, error) {
 
 // selection resolves the profile and configuration against the library.
 func (f *profileFlags) selection(lib *policy.Library) (*profile.Selection, error) {
+	r, err := f.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return r.selection(lib)
+}
+
+// resolved is the profile and configuration the flags name, before they
+// meet a library.
+type resolved struct {
+	schemas *profile.Schemas
+	profile *profile.Profile
+	config  *profile.Config
+}
+
+// selection resolves them against the library.
+func (r *resolved) selection(lib *policy.Library) (*profile.Selection, error) {
+	return r.schemas.Select(lib, r.profile, r.config)
+}
+
+// keeps reports whether the profile selects the built-in control id: a
+// scan compiles only those (user libraries are always whole).
+func (r *resolved) keeps(id string) bool { return r.profile.Selects(id) }
+
+// resolve reads the profiles and the configuration and picks the profile.
+func (f *profileFlags) resolve() (*resolved, error) {
 	schemas, profiles, err := loadProfiles()
 	if err != nil {
 		return nil, err
@@ -121,7 +152,7 @@ func (f *profileFlags) selection(lib *policy.Library) (*profile.Selection, error
 		maps.Copy(merged.Settings, f.settings)
 		cfg = &merged
 	}
-	return schemas.Select(lib, p, cfg)
+	return &resolved{schemas: schemas, profile: p, config: cfg}, nil
 }
 
 func profileNames(profiles map[string]*profile.Profile) string {

@@ -207,11 +207,17 @@ func clusterMode(cmd *cobra.Command, scope, cluster string) (scan.ClusterMode, e
 // runScan loads the library, the selection and the exceptions, and scans
 // with opts (its Profile and Exceptions filled in).
 func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFile string, opts scan.Options) (*report.Report, *profile.Selection, error) {
-	library, err := lib.load(ctx)
+	chosen, err := prof.resolve()
 	if err != nil {
 		return nil, nil, err
 	}
-	sel, err := prof.selection(library)
+	// Only the profile's built-in controls are compiled: the rest would
+	// never run, and compiling them is most of a cold start.
+	library, err := lib.loadKeeping(ctx, chosen.keeps)
+	if err != nil {
+		return nil, nil, err
+	}
+	sel, err := chosen.selection(library)
 	if err != nil {
 		return nil, nil, err
 	}

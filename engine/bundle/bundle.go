@@ -92,7 +92,10 @@ func assemble(lib *policy.Library, sel *profile.Selection, version string) (*opa
 		modules []opabundle.ModuleFile
 		hash    = sha256.New()
 	)
-	evaluated := lib.EvaluatedModules()
+	evaluated, err := lib.EvaluatedModules()
+	if err != nil {
+		return nil, err
+	}
 	// Controls the profile does not select stay out; every helper goes in.
 	unselected := map[string]bool{}
 	for _, c := range lib.Controls() {

@@ -104,7 +104,7 @@ func Load(file string, lib *policy.Library, known func(requirement string) bool)
 		line := d.Line([]any{"exceptions", i})
 		where := fmt.Sprintf("%s:%d", file, line)
 		if e.Control != "" {
-			if _, ok := lib.Control(e.Control); !ok {
+			if !lib.Knows(e.Control) {
 				return nil, fmt.Errorf("%s: exception for unknown control %s", where, e.Control)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/engine/schema"
 )
@@ -29,18 +31,22 @@ type Source struct {
 	FS   fs.FS
 	// Builtin marks the library shipped with shipshape.
 	Builtin bool
+	// Keep, when set, chooses the controls of this source to compile by
+	// ID; the others are parsed only (Library.Knows names them). A scan of
+	// one profile compiles its controls and the helpers, which is most of
+	// a cold start saved for the Pod Security profiles.
+	Keep func(id string) bool
 }
 
 // Library is the compiled set of controls and helpers.
 type Library struct {
 	compiler *ast.Compiler
 	modules  map[string]*ast.Module
-	// evaluated are the modules as evaluated: parameters rewritten, not yet
-	// compiled (the compiler rewrites its own copies).
-	evaluated map[string]*ast.Module
-	sources   map[string]string // file name → Rego text
-	controls  []*Control
-	byID      map[string]*Control
+	sources  map[string]string // file name → Rego text
+	controls []*Control
+	byID     map[string]*Control
+	// left are the controls a source's Keep left out, by ID → file.
+	left map[string]string
 }
 
 // ControlFile is the file name that marks a folder as a control.
@@ -61,7 +67,7 @@ const ParametersRoot = "shipshape_parameters"
 // Load parses and compiles every source. The requirement IDs that controls
 // name must exist in the catalogue.
 func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Source) (*Library, error) {
-	l := &Library{modules: map[string]*ast.Module{}, sources: map[string]string{}, byID: map[string]*Control{}}
+	l := &Library{modules: map[string]*ast.Module{}, sources: map[string]string{}, byID: map[string]*Control{}, left: map[string]string{}}
 	type controlFile struct {
 		src  Source
 		dir  string
@@ -71,6 +77,18 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 		errs     []error
 		controls []controlFile
 	)
+	// Files are listed in walk order, parsed in parallel (parsing is a
+	// third of a cold start), then registered in that order.
+	type regoFile struct {
+		src  Source
+		path string
+		name string
+		data []byte
+		mod  *ast.Module
+		err  error
+		left string // the ID of a control Keep left out, not parsed
+	}
+	var files []*regoFile
 	for _, src := range sources {
 		err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -86,38 +104,58 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 			if err != nil {
 				return err
 			}
-			name := path.Join(src.Name, p)
-			if _, dup := l.sources[name]; dup {
-				errs = append(errs, fmt.Errorf("%s: loaded twice", name))
-				return nil
-			}
-			mod, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{
-				ProcessAnnotation: true,
-				RegoVersion:       ast.RegoV1,
-			})
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			pkg := packagePath(mod)
-			switch {
-			case strings.HasPrefix(pkg, HelperRoot+"."):
-			case strings.HasPrefix(pkg, ControlRoot+"."):
-				if path.Base(p) == ControlFile {
-					controls = append(controls, controlFile{src: src, dir: path.Dir(p), name: name})
-				}
-			default:
-				errs = append(errs, fmt.Errorf("%s:%d: package %s: controls live under %q and helpers under %q",
-					name, mod.Package.Location.Row, pkg, ControlRoot+".", HelperRoot+"."))
-				return nil
-			}
-			l.modules[name] = mod
-			l.sources[name] = string(data)
+			files = append(files, &regoFile{src: src, path: p, name: path.Join(src.Name, p), data: data})
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading library %s: %w", src.Name, err)
 		}
+	}
+	if err := parallel.ForEach(ctx, len(files), 0, func(i int) {
+		f := files[i]
+		if f.src.Keep != nil {
+			// Parsing is most of what a left-out control would cost: its
+			// METADATA id is read from the text.
+			if m := metadataID.FindSubmatch(f.data); m != nil && !f.src.Keep(string(m[1])) {
+				f.left = string(m[1])
+				return
+			}
+		}
+		f.mod, f.err = ast.ParseModuleWithOpts(f.name, string(f.data), ast.ParserOptions{
+			ProcessAnnotation: true,
+			RegoVersion:       ast.RegoV1,
+		})
+	}); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, dup := l.sources[f.name]; dup {
+			errs = append(errs, fmt.Errorf("%s: loaded twice", f.name))
+			continue
+		}
+		if f.left != "" {
+			l.left[f.left] = f.name
+			continue
+		}
+		if f.err != nil {
+			errs = append(errs, f.err)
+			continue
+		}
+		mod := f.mod
+		pkg := packagePath(mod)
+		switch {
+		case strings.HasPrefix(pkg, HelperRoot+"."):
+		case strings.HasPrefix(pkg, ControlRoot+"."):
+			if path.Base(f.path) == ControlFile {
+				controls = append(controls, controlFile{src: f.src, dir: path.Dir(f.path), name: f.name})
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s:%d: package %s: controls live under %q and helpers under %q",
+				f.name, mod.Package.Location.Row, pkg, ControlRoot+".", HelperRoot+"."))
+			continue
+		}
+		l.modules[f.name] = mod
+		l.sources[f.name] = string(f.data)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -134,10 +172,6 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
-	}
-	l.evaluated = make(map[string]*ast.Module, len(compiled))
-	for name, mod := range compiled {
-		l.evaluated[name] = mod.Copy()
 	}
 	l.compiler = ast.NewCompiler().WithEnablePrintStatements(false)
 	l.compiler.Compile(compiled)
@@ -194,15 +228,30 @@ func (l *Library) Compiler() *ast.Compiler { return l.compiler }
 // Modules returns the parsed modules by file name.
 func (l *Library) Modules() map[string]*ast.Module { return l.modules }
 
-// EvaluatedModules returns copies of the modules as the evaluator runs
-// them: input.parameters reads data.shipshape_parameters[<control ID>].
-// Callers may modify the copies.
-func (l *Library) EvaluatedModules() map[string]*ast.Module {
-	out := make(map[string]*ast.Module, len(l.evaluated))
-	for name, mod := range l.evaluated {
-		out[name] = mod.Copy()
+// EvaluatedModules returns the modules as the evaluator runs them, not
+// compiled: input.parameters reads data.shipshape_parameters[<control ID>].
+// They are parsed anew from the sources (few callers need them, and a scan
+// should not pay for copies), so callers may modify them.
+func (l *Library) EvaluatedModules() (map[string]*ast.Module, error) {
+	out := make(map[string]*ast.Module, len(l.sources))
+	for name, text := range l.sources {
+		mod, err := ast.ParseModuleWithOpts(name, text, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, err
+		}
+		if out[name], err = rewriteParameters(mod); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	return out
+	return out, nil
+}
+
+// Knows reports whether id is a control of the sources, compiled or left
+// out by a source's Keep.
+func (l *Library) Knows(id string) bool {
+	_, compiled := l.byID[id]
+	_, left := l.left[id]
+	return compiled || left
 }
 
 // Source returns the Rego text of a loaded file.
@@ -362,6 +411,11 @@ func controlID(mod *ast.Module) (string, error) {
 	}
 	return "", fmt.Errorf("no custom.id")
 }
+
+// metadataID finds a control's custom.id in the text of its METADATA block
+// (one "id:" line under "# custom:"), so a control a source's Keep leaves
+// out need not be parsed.
+var metadataID = regexp.MustCompile(`(?m)^#\s+custom:\s*\n(?:#.*\n)*?#\s+id:\s*["']?([A-Za-z0-9_.-]+)["']?\s*$`)
 
 func packagePath(mod *ast.Module) string {
 	return strings.TrimPrefix(mod.Package.Path.String(), "data.")

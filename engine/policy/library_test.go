@@ -183,3 +183,37 @@ func TestInputContract(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "helpers must take parameters as arguments")
 }
+
+// TestKeepLeavesControlsUnparsed: a source's Keep compiles only the
+// controls it chooses; the others are found by the id in their METADATA
+// text, which must be the id the parsed METADATA gives.
+func TestKeepLeavesControlsUnparsed(t *testing.T) {
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	fsys := fstest.MapFS{
+		"lib/reads.rego":    {Data: []byte(inventoryHelper)},
+		"u/one/policy.rego": {Data: []byte(validControl)},
+		"u/two/policy.rego": {Data: []byte(helperUser)},
+		// Broken Rego that Keep leaves out is never parsed.
+		"u/three/policy.rego": {Data: []byte("# METADATA\n# title: t\n# custom:\n#   severity: low\n#   id: \"U-003\"\npackage shipshape.u.three\n\nviolation contains {{{ if\n")},
+	}
+	lib, err := Load(context.Background(), cat, Source{Name: "user", FS: fsys, Keep: func(id string) bool { return id == "U-002" }})
+	require.NoError(t, err)
+	require.Len(t, lib.Controls(), 1)
+	assert.Equal(t, "U-002", lib.Controls()[0].ID)
+	assert.True(t, lib.Knows("U-001"))
+	assert.True(t, lib.Knows("U-003"), "a quoted id after other keys")
+	assert.False(t, lib.Knows("U-004"))
+	_, err = Load(context.Background(), cat, Source{Name: "user", FS: fsys})
+	require.Error(t, err, "without Keep the broken control is parsed")
+
+	for _, text := range []string{validControl, helperUser} {
+		mod, err := ast.ParseModuleWithOpts("x.rego", text, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		require.NoError(t, err)
+		want, err := controlID(mod)
+		require.NoError(t, err)
+		m := metadataID.FindStringSubmatch(text)
+		require.NotNil(t, m)
+		assert.Equal(t, want, m[1])
+	}
+}

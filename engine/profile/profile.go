@@ -234,6 +234,16 @@ func (s *Selection) KubernetesVersion() string {
 	return v
 }
 
+// Selects reports whether the profile's control patterns match id.
+func (p *Profile) Selects(id string) bool {
+	for _, pattern := range p.Controls {
+		if ok, _ := path.Match(pattern, id); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Select resolves a profile against the library: the profile's controls
 // (every control of user libraries is added), settings as defaults ←
 // profile ← config, and each control's parameters as its schema defaults ←

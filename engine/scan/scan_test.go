@@ -15,9 +15,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/report"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
@@ -226,6 +228,43 @@ func TestMaxObjectsStopsEveryPath(t *testing.T) {
 			opts.Stdin = strings.NewReader(stdin.String())
 			_, err = Run(ctx, lib, p.bindings, opts)
 			require.ErrorIs(t, err, context.Canceled)
+		})
+	}
+}
+
+// TestProfileLibraryGivesTheFullLibrarysVerdicts: a scan compiles only its
+// profile's built-in controls (policy.Source.Keep); for every built-in
+// profile the results on the examples and the real-world fixtures equal
+// those of the whole library.
+func TestProfileLibraryGivesTheFullLibrarysVerdicts(t *testing.T) {
+	ctx := context.Background()
+	full, err := library.Load(ctx)
+	require.NoError(t, err)
+	schemas, err := profile.NewSchemas()
+	require.NoError(t, err)
+	profiles, err := schemas.LoadProfiles(bundles.FS, "bundles")
+	require.NoError(t, err)
+	paths := []string{filepath.Join("..", "..", "examples"), filepath.Join("..", "..", "tests", "realworld", "testdata")}
+	for name, p := range profiles {
+		t.Run(name, func(t *testing.T) {
+			part, err := library.LoadKeeping(ctx, p.Selects)
+			require.NoError(t, err)
+			if name != "all" {
+				assert.Less(t, len(part.Controls()), len(full.Controls()))
+			}
+			for _, c := range full.Controls() {
+				assert.True(t, part.Knows(c.ID), "%s is known though not compiled", c.ID)
+			}
+			var results []string
+			for _, lib := range []*policy.Library{full, part} {
+				sel, err := schemas.Select(lib, p, nil)
+				require.NoError(t, err)
+				r, err := Run(ctx, lib, sel.ScanBindings(), Options{Paths: paths, ClusterChecks: ClusterAlways, AllowEmpty: true})
+				require.NoError(t, err)
+				assert.NotEmpty(t, r.Results)
+				results = append(results, asJSON(t, r))
+			}
+			assert.Equal(t, results[0], results[1])
 		})
 	}
 }
