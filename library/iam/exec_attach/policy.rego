@@ -33,8 +33,11 @@ subresources := ["pods/exec", "pods/attach", "pods/portforward"]
 violation contains {"msg": msg, "details": {"field": rbac.rule_path(i)}} if {
 	not rbac.approved(input.parameters.approvedRoles)
 	some [i, rule] in rbac.rules
-	some resource in subresources
-	some verb in ["create", "get"]
-	rbac.grants(rule, verb, "", resource)
-	msg := sprintf("%s rule %d grants %s on %s; remove it or grant it only through an approved role", [rbac.role_label, i, verb, resource])
+	grants := {sprintf("%s on %s", [verb, resource]) |
+		some resource in subresources
+		some verb in ["create", "get"]
+		rbac.grants(rule, verb, "", resource)
+	}
+	count(grants) > 0
+	msg := sprintf("%s rule %d grants %s; remove it or grant it only through an approved role", [rbac.role_label, i, concat(", ", sort(grants))])
 }
