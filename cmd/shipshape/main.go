@@ -11,16 +11,41 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
 func main() {
+	// Helm's packages report values they ignore (a --set value where the
+	// chart has a table) through the standard logger, once per merge pass:
+	// say who speaks, once.
+	log.SetFlags(0)
+	log.SetPrefix("shipshape: helm: ")
+	log.SetOutput(&onceWriter{w: os.Stderr, seen: map[string]bool{}})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// onceWriter writes each distinct line once.
+type onceWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	seen map[string]bool
+}
+
+func (o *onceWriter) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.seen[string(p)] {
+		return len(p), nil
+	}
+	o.seen[string(p)] = true
+	return o.w.Write(p)
 }
 
 // exitError carries an exit code out of a command without printing more.
