@@ -87,8 +87,12 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 		mod  *ast.Module
 		err  error
 		left string // the ID of a control Keep left out, not parsed
+		// rewritten is mod as the evaluator compiles it (rewriteParameters).
+		rewritten *ast.Module
+		rewriteErr error
 	}
 	var files []*regoFile
+	compiled := map[string]*ast.Module{}
 	for _, src := range sources {
 		err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -125,6 +129,9 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 			ProcessAnnotation: true,
 			RegoVersion:       ast.RegoV1,
 		})
+		if f.err == nil {
+			f.rewritten, f.rewriteErr = rewriteParameters(f.mod)
+		}
 	}); err != nil {
 		return nil, err
 	}
@@ -154,25 +161,18 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 				f.name, mod.Package.Location.Row, pkg, ControlRoot+".", HelperRoot+"."))
 			continue
 		}
+		if f.rewriteErr != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", f.name, f.rewriteErr))
+			continue
+		}
 		l.modules[f.name] = mod
 		l.sources[f.name] = string(f.data)
+		compiled[f.name] = f.rewritten
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 
-	compiled := make(map[string]*ast.Module, len(l.modules))
-	for name, mod := range l.modules {
-		rewritten, err := rewriteParameters(mod)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			continue
-		}
-		compiled[name] = rewritten
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
 	l.compiler = ast.NewCompiler().WithEnablePrintStatements(false)
 	l.compiler.Compile(compiled)
 	if l.compiler.Failed() {
@@ -181,9 +181,18 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 
 	inventoryPackages := l.inventoryReaders()
 	annotations := l.compiler.GetAnnotationSet()
-	for _, cf := range controls {
-		mod := l.modules[cf.name]
-		c, err := newControl(mod, annotations.GetPackageScope(mod.Package), catalogue)
+	// Reading METADATA compiles each control's parameter schema: in
+	// parallel, then registered in order.
+	read := make([]*Control, len(controls))
+	readErrs := make([]error, len(controls))
+	if err := parallel.ForEach(ctx, len(controls), 0, func(i int) {
+		mod := l.modules[controls[i].name]
+		read[i], readErrs[i] = newControl(mod, annotations.GetPackageScope(mod.Package), catalogue)
+	}); err != nil {
+		return nil, err
+	}
+	for i, cf := range controls {
+		c, err := read[i], readErrs[i]
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", cf.name, err))
 			continue
@@ -275,13 +284,16 @@ func (l *Library) definesRule(pkg, rule string) bool {
 func (l *Library) inventoryReaders() map[string]bool {
 	inventory := ast.MustParseRef("data.inventory")
 	type ruleRefs struct {
-		path ast.Ref
-		refs []ast.Ref
+		path   ast.Ref
+		pkg    string
+		refs   []ast.Ref
+		marked bool
 	}
-	var rules []ruleRefs
+	var rules []*ruleRefs
 	for _, mod := range l.compiler.Modules {
+		pkg := packagePath(mod)
 		for _, r := range mod.Rules {
-			rr := ruleRefs{path: r.Path()}
+			rr := &ruleRefs{path: r.Path(), pkg: pkg}
 			ast.WalkRefs(r, func(ref ast.Ref) bool {
 				if ref.HasPrefix(ast.DefaultRootRef) {
 					rr.refs = append(rr.refs, ref)
@@ -291,6 +303,8 @@ func (l *Library) inventoryReaders() map[string]bool {
 			rules = append(rules, rr)
 		}
 	}
+	// A rule reads the inventory when a ref of its reads data.inventory or
+	// a rule that does (either path a prefix of the other); to a fixpoint.
 	var readers []ast.Ref
 	reads := func(ref ast.Ref) bool {
 		if ref.HasPrefix(inventory) {
@@ -303,28 +317,28 @@ func (l *Library) inventoryReaders() map[string]bool {
 		}
 		return false
 	}
-	marked := map[string]bool{}
 	for changed := true; changed; {
 		changed = false
 		for _, r := range rules {
-			if marked[r.path.String()] {
+			if r.marked {
 				continue
 			}
-			for _, ref := range r.refs {
-				if reads(ref) {
-					marked[r.path.String()], changed = true, true
-					readers = append(readers, r.path)
-					break
+			if slices.ContainsFunc(r.refs, reads) {
+				// Every rule of the same path is a reader too.
+				for _, other := range rules {
+					if !other.marked && other.path.Equal(r.path) {
+						other.marked = true
+					}
 				}
+				changed = true
+				readers = append(readers, r.path)
 			}
 		}
 	}
 	packages := map[string]bool{}
-	for _, mod := range l.compiler.Modules {
-		for _, r := range mod.Rules {
-			if marked[r.Path().String()] {
-				packages[packagePath(mod)] = true
-			}
+	for _, r := range rules {
+		if r.marked {
+			packages[r.pkg] = true
 		}
 	}
 	return packages
