@@ -28,8 +28,15 @@ settings:
   # Registries images may come from (exact host, optionally a path prefix).
   # With none listed, every image is reported as untrusted.
   allowedRegistries: []
-  # Namespaces of cluster add-ons that admission controls skip.
+  # Namespaces of cluster add-ons that exported admission controls skip.
   systemNamespaces: [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system]
+  # Scans judge those namespaces too (a RoleBinding into kube-system must be
+  # seen in review); false skips them and lists what was skipped.
+  scanSystemNamespaces: true
+  # The Kubernetes release you run: Helm charts render for it, a chart's
+  # kubeVersion is checked against it, removed APIs are judged against it.
+  # (default: the newest release shipshape supports)
+  # kubernetesVersion: "1.31"
   # Namespaces whose workloads must pin images by digest and replicate.
   productionNamespaceSelector: {matchLabels: {environment: production}}
   # Subjects allowed to hold cluster-admin, as {kind, name[, namespace]}.

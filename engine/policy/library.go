@@ -88,7 +88,7 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 		err  error
 		left string // the ID of a control Keep left out, not parsed
 		// rewritten is mod as the evaluator compiles it (rewriteParameters).
-		rewritten *ast.Module
+		rewritten  *ast.Module
 		rewriteErr error
 	}
 	var files []*regoFile
