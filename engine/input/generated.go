@@ -18,9 +18,7 @@ const GeneratedDataAnnotation = "shipshape.dev/rendered-generated-keys"
 func dropGeneratedAnnotation(m map[string]any) {
 	meta, _ := m["metadata"].(map[string]any)
 	annotations, _ := meta["annotations"].(map[string]any)
-	if _, ok := annotations[GeneratedDataAnnotation]; ok {
-		delete(annotations, GeneratedDataAnnotation)
-	}
+	delete(annotations, GeneratedDataAnnotation)
 }
 
 // markGeneratedData sets GeneratedDataAnnotation on a Secret rendered from

@@ -157,7 +157,7 @@ func renderDir(dir string, opts Options) *File {
 		docs []render.Document
 		err  error
 	)
-	chart := render.IsChart(dir) || render.IsChartArchive(dir)
+	chart := render.IsAnyChart(dir)
 	if chart {
 		docs, err = render.Helm(dir, opts.Helm)
 	} else {

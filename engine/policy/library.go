@@ -125,10 +125,7 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 				return
 			}
 		}
-		f.mod, f.err = ast.ParseModuleWithOpts(f.name, string(f.data), ast.ParserOptions{
-			ProcessAnnotation: true,
-			RegoVersion:       ast.RegoV1,
-		})
+		f.mod, f.err = parseModule(f.name, string(f.data))
 		if f.err == nil {
 			f.rewritten, f.rewriteErr = rewriteParameters(f.mod)
 		}
@@ -244,7 +241,7 @@ func (l *Library) Modules() map[string]*ast.Module { return l.modules }
 func (l *Library) EvaluatedModules() (map[string]*ast.Module, error) {
 	out := make(map[string]*ast.Module, len(l.sources))
 	for name, text := range l.sources {
-		mod, err := ast.ParseModuleWithOpts(name, text, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		mod, err := parseModule(name, text)
 		if err != nil {
 			return nil, err
 		}
@@ -424,6 +421,11 @@ func controlID(mod *ast.Module) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no custom.id")
+}
+
+// parseModule parses a library file as Rego v1 with its METADATA.
+func parseModule(name, text string) (*ast.Module, error) {
+	return ast.ParseModuleWithOpts(name, text, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 }
 
 // metadataID finds a control's custom.id in the text of its METADATA block

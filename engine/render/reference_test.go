@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -132,8 +133,8 @@ func TestRenderMatchesHelmTemplate(t *testing.T) {
 	}
 	for _, c := range cases {
 		opts := c.opts
-		opts.Release = cmpOr(opts.Release, "release")
-		opts.Namespace = cmpOr(opts.Namespace, "default")
+		opts.Release = cmp.Or(opts.Release, "release")
+		opts.Namespace = cmp.Or(opts.Namespace, "default")
 		if opts.KubeVersion == "" {
 			opts.KubeVersion = "1.37.0"
 		}
@@ -201,11 +202,4 @@ func packaged(t *testing.T, dir string) string {
 	file, err := chartutil.Save(ch, t.TempDir())
 	require.NoError(t, err)
 	return file
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -110,6 +110,10 @@ var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // IsChart reports whether dir is a Helm chart.
 func IsChart(dir string) bool { return exists(filepath.Join(dir, "Chart.yaml")) }
 
+// IsAnyChart reports whether path is a chart directory or a packaged chart,
+// what Helm renders.
+func IsAnyChart(path string) bool { return IsChart(path) || IsChartArchive(path) }
+
 // IsChartArchive reports whether file is a packaged chart (helm package):
 // a gzipped tar whose first folder holds a Chart.yaml.
 func IsChartArchive(file string) bool {

@@ -553,8 +553,7 @@ func clusterFile(files []string) string {
 // chart among the paths, where they would be ignored. (A missing values
 // file is the chart's render error.)
 func helmOptionErrors(helm render.HelmOptions, files []string) []error {
-	chart := func(f string) bool { return render.IsChart(f) || render.IsChartArchive(f) }
-	if len(helm.ValuesFiles) == 0 && len(helm.Set) == 0 && len(helm.APIVersions) == 0 || slices.ContainsFunc(files, chart) {
+	if len(helm.ValuesFiles) == 0 && len(helm.Set) == 0 && len(helm.APIVersions) == 0 || slices.ContainsFunc(files, render.IsAnyChart) {
 		return nil
 	}
 	return []error{errors.New("--values, --set and --api-versions apply to Helm charts, and no path is a chart (a directory with Chart.yaml, or a packaged .tgz); name the chart")}
