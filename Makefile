@@ -12,20 +12,24 @@ GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
-.PHONY: all build run test lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
+.PHONY: all build plan run test lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
 
 all: lint test
 
-## build: compile bin/shipshape
-build:
+## build: plan the library (bundles/plan/built/library.plan, build output) and compile bin/shipshape with the plan embedded
+build: plan
 	$(GO) build -o bin/shipshape ./cmd/shipshape
+
+## plan: plan the built-in library for the planned evaluator (engine/ireval); the binary embeds the file
+plan:
+	$(GO) run ./bundles/plan/makeplan -o bundles/plan/built/library.plan
 
 ## run: scan the bundled examples/ with the default profile (exit 1 = violations found, as expected)
 run: build
 	@./bin/shipshape scan --config examples/shipshape.yaml --evidence examples/evidence examples/good examples/bad || test $$? -eq 1
 
 ## test: formatting, vet, Rego checks, race-enabled engine tests, every other test, then gator on the exports
-test: lint
+test: lint plan
 	$(GO) test -race -count=1 $(PKGS_RACE)
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/engine/')
 	@for p in $(EXPORTS); do echo "gator verify bundles/export/$$p/gatekeeper/tests"; \

@@ -4,7 +4,14 @@ package library
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/version"
 
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -31,4 +38,27 @@ func LoadKeeping(ctx context.Context, keep func(id string) bool, extra ...policy
 	}
 	sources := append([]policy.Source{{Name: "library", FS: FS, Builtin: true, Keep: keep}}, extra...)
 	return policy.Load(ctx, catalogue, sources...)
+}
+
+// Digest identifies the built-in library's Rego sources (and the OPA
+// version that plans them): a plan made from other sources is not used.
+func Digest() (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "opa %s\n", version.Version)
+	err := fs.WalkDir(FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		data, err := fs.ReadFile(FS, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("reading the library: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

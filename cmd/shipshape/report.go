@@ -78,6 +78,7 @@ HTML form is a single self-contained file with a chart per framework.`,
 		},
 	}
 	lib.register(cmd)
+	lib.registerEvaluator(cmd)
 	prof.register(cmd)
 	limits.register(cmd)
 	registerScope(cmd, &scope, &cluster)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,6 +15,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/bundles/plan"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/library"
@@ -25,9 +28,52 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// libraryFlags are the flags that choose the Rego library.
+// libraryFlags are the flags that choose the Rego library and how it is
+// evaluated.
 type libraryFlags struct {
-	dirs []string
+	dirs      []string
+	evaluator string
+}
+
+// Evaluators: the library's embedded plan run by engine/ireval, or OPA's
+// topdown evaluator. Verdicts are the same (a differential test holds them
+// to it); the plan is faster.
+const (
+	evaluatorPlanned = "planned"
+	evaluatorTopdown = "topdown"
+)
+
+// registerEvaluator adds --evaluator, for the commands that judge objects.
+func (f *libraryFlags) registerEvaluator(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.evaluator, "evaluator", evaluatorPlanned,
+		"evaluate with the built-in library's plan (`planned`, the default when the binary embeds one) or with OPA's evaluator (topdown); verdicts are the same")
+}
+
+// program returns the embedded plan of the built-in library, nil when
+// topdown is asked for, the binary embeds no plan, or the plan was made
+// from other sources than the binary's library (a build without
+// `make build`): then OPA's evaluator judges, with the same verdicts.
+func (f *libraryFlags) program() (*ireval.Program, error) {
+	switch f.evaluator {
+	case evaluatorTopdown:
+		return nil, nil
+	case evaluatorPlanned, "":
+	default:
+		return nil, fmt.Errorf("--evaluator: unknown evaluator %q (want %s or %s)", f.evaluator, evaluatorPlanned, evaluatorTopdown)
+	}
+	data := plan.Library()
+	if data == nil {
+		return nil, nil
+	}
+	digest, err := library.Digest()
+	if err != nil {
+		return nil, err
+	}
+	prog, err := ireval.Load(data, digest)
+	if errors.Is(err, ireval.ErrStale) {
+		return nil, nil
+	}
+	return prog, err
 }
 
 func (f *libraryFlags) register(cmd *cobra.Command) {

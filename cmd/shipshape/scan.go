@@ -146,6 +146,7 @@ signature verifications for the image controls.`,
 		},
 	}
 	lib.register(cmd)
+	lib.registerEvaluator(cmd)
 	prof.register(cmd)
 	limits.register(cmd)
 	f := cmd.Flags()
@@ -230,6 +231,9 @@ func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFil
 		if opts.ClusterChecks, err = scan.ModeOfScope(sel.Scope); err != nil {
 			return nil, nil, fmt.Errorf("config: %w", err)
 		}
+	}
+	if opts.Program, err = lib.program(); err != nil {
+		return nil, nil, err
 	}
 	r, err := scan.Run(ctx, library, sel.ScanBindings(), opts)
 	return r, sel, err

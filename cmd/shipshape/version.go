@@ -7,6 +7,10 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/version"
 	"github.com/spf13/cobra"
+
+	"github.com/shipshape-dev/shipshape/bundles/plan"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
+	"github.com/shipshape-dev/shipshape/library"
 )
 
 // buildVersion is set with -ldflags "-X main.buildVersion=v1.2.3" by
@@ -23,10 +27,13 @@ type versionInfo struct {
 	Commit  string `json:"commit,omitempty"`
 	Go      string `json:"go"`
 	OPA     string `json:"opa"`
+	// Evaluator is what judges objects: "planned" when the binary embeds a
+	// plan of its library, otherwise "topdown" and why.
+	Evaluator string `json:"evaluator"`
 }
 
 func currentVersion() versionInfo {
-	v := versionInfo{Version: buildVersion, Go: runtime.Version(), OPA: version.Version}
+	v := versionInfo{Version: buildVersion, Go: runtime.Version(), OPA: version.Version, Evaluator: embeddedEvaluator()}
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v.Version = info.Main.Version
@@ -41,6 +48,22 @@ func currentVersion() versionInfo {
 		v.Version = releaseVersion
 	}
 	return v
+}
+
+// embeddedEvaluator says which evaluator scans use by default.
+func embeddedEvaluator() string {
+	data := plan.Library()
+	if data == nil {
+		return evaluatorTopdown + " (no plan of the library embedded: build with make build)"
+	}
+	planned, err := ireval.Digest(data)
+	if err != nil {
+		return evaluatorTopdown + " (" + err.Error() + ")"
+	}
+	if digest, err := library.Digest(); err != nil || digest != planned {
+		return evaluatorTopdown + " (the embedded plan was made from other library sources: build with make build)"
+	}
+	return evaluatorPlanned
 }
 
 func versionString() string { return currentVersion().Version }
@@ -62,7 +85,7 @@ func newVersionCommand(e *env) *cobra.Command {
 				if v.Commit != "" {
 					fmt.Fprintf(e.stdout, "commit     %s\n", v.Commit)
 				}
-				fmt.Fprintf(e.stdout, "opa        %s\ngo         %s\n", v.OPA, v.Go)
+				fmt.Fprintf(e.stdout, "opa        %s\ngo         %s\nevaluator  %s\n", v.OPA, v.Go, v.Evaluator)
 				return nil
 			}
 			return fmt.Errorf("--output: unknown format %q (want text or json)", output)

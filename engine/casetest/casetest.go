@@ -21,6 +21,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/evidence"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/schema"
 )
@@ -230,6 +231,9 @@ type Options struct {
 	Tracer topdown.QueryTracer
 	// Workers bounds how many controls run at once (GOMAXPROCS when zero).
 	Workers int
+	// Program, when set, evaluates the cases with the library's plan
+	// (eval.WithProgram) instead of OPA's evaluator.
+	Program *ireval.Program
 }
 
 // Run runs the cases of every control in the library, in ID order.
@@ -307,12 +311,12 @@ func runControl(ctx context.Context, lib *policy.Library, s *schema.Schema, c *p
 		if opts.Run != nil && !opts.Run.MatchString(c.ID+"/"+tc.Name) {
 			continue
 		}
-		res.Outcomes = append(res.Outcomes, runCase(ctx, lib, c, tc, opts.Tracer))
+		res.Outcomes = append(res.Outcomes, runCase(ctx, lib, c, tc, opts))
 	}
 	return res
 }
 
-func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Case, tracer topdown.QueryTracer) Outcome {
+func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Case, opts Options) Outcome {
 	expect := tc.Expectation
 	o := Outcome{Case: tc.Name, Line: tc.Line, Expect: expect}
 	fail := func(format string, args ...any) Outcome {
@@ -329,8 +333,11 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 	}
 	params := tc.ResolvedParameters(c)
 	evalOpts := []eval.Option{eval.WithInventory(inventory)}
-	if tracer != nil {
-		evalOpts = append(evalOpts, eval.WithTracer(tracer))
+	if opts.Tracer != nil {
+		evalOpts = append(evalOpts, eval.WithTracer(opts.Tracer))
+	}
+	if opts.Program != nil {
+		evalOpts = append(evalOpts, eval.WithProgram(opts.Program))
 	}
 	ev, err := eval.New(lib, []eval.Binding{{Control: c, Parameters: params}}, evalOpts...)
 	if err != nil {

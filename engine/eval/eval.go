@@ -22,6 +22,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
@@ -113,6 +114,11 @@ type Evaluator struct {
 
 	mu      sync.Mutex
 	queries map[string]*query
+
+	// program, when set, evaluates the bindings' controls in place of
+	// OPA's evaluator (see WithProgram); data is the data document it reads.
+	program *ireval.Program
+	data    ast.Value
 }
 
 // Option configures an Evaluator.
@@ -129,6 +135,35 @@ func WithInventory(objects []*input.Object) Option {
 // WithTracer traces every evaluation (for coverage).
 func WithTracer(t topdown.QueryTracer) Option {
 	return func(e *Evaluator) { e.tracer = t }
+}
+
+// WithProgram evaluates the controls with a plan of the library
+// (engine/ireval) instead of OPA's topdown evaluator, when the plan has
+// every binding's entrypoints and no tracer is asked for. Verdicts are the
+// same: a differential test holds the two to it.
+func WithProgram(p *ireval.Program) Option {
+	return func(e *Evaluator) { e.program = p }
+}
+
+// Entrypoints returns the plan entrypoints that evaluate the controls: each
+// one's violation set and, for controls that have one, its applies rule.
+func Entrypoints(controls []*policy.Control) []string {
+	var out []string
+	for _, c := range controls {
+		out = append(out, violationEntrypoint(c))
+		if c.Applicability {
+			out = append(out, appliesEntrypoint(c))
+		}
+	}
+	return out
+}
+
+func violationEntrypoint(c *policy.Control) string {
+	return strings.ReplaceAll(c.Package, ".", "/") + "/violation"
+}
+
+func appliesEntrypoint(c *policy.Control) string {
+	return strings.ReplaceAll(c.Package, ".", "/") + "/applies"
 }
 
 // New prepares an evaluator. Parameters are validated against each
@@ -156,8 +191,18 @@ func New(lib *policy.Library, bindings []Binding, opts ...Option) (*Evaluator, e
 		return nil, errors.Join(errs...)
 	}
 	// Parameters are data, not a `with` on input: see policy.ParametersRoot.
-	e.store = inmem.NewFromObjectWithOpts(map[string]any{"inventory": e.inventory, policy.ParametersRoot: params},
-		inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
+	data := map[string]any{"inventory": e.inventory, policy.ParametersRoot: params}
+	e.store = inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
+	if e.program != nil && (e.tracer != nil || !e.planned()) {
+		e.program = nil
+	}
+	if e.program != nil {
+		v, err := ast.InterfaceToValue(data)
+		if err != nil {
+			return nil, fmt.Errorf("data for the planned evaluator: %w", err)
+		}
+		e.data = v
+	}
 	return e, nil
 }
 
@@ -197,6 +242,10 @@ func (e *Evaluator) judge(ctx context.Context, obj *input.Object) Judgement {
 		j.Judged = append(j.Judged, b.Control.ID)
 	}
 	if len(selected) == 0 {
+		return j
+	}
+	if e.program != nil {
+		e.judgePlanned(ctx, &j, selected)
 		return j
 	}
 	q, err := e.query(ctx, selected)

@@ -124,8 +124,8 @@ func AdmissionCases(ctx context.Context, lib *policy.Library, c *policy.Control)
 // Offline returns the messages the offline engine reports for the case's
 // object with the case's parameters and whole inventory, sorted: the
 // verdict every other enforcement point must reproduce.
-func (ac AdmissionCase) Offline(ctx context.Context, lib *policy.Library, c *policy.Control) ([]string, error) {
-	ev, err := eval.New(lib, []eval.Binding{{Control: c, Parameters: ac.Parameters}}, eval.WithInventory(ac.FullInventory))
+func (ac AdmissionCase) Offline(ctx context.Context, lib *policy.Library, c *policy.Control, opts ...eval.Option) ([]string, error) {
+	ev, err := eval.New(lib, []eval.Binding{{Control: c, Parameters: ac.Parameters}}, append(opts, eval.WithInventory(ac.FullInventory))...)
 	if err != nil {
 		return nil, err
 	}

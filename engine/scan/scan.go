@@ -26,6 +26,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/render"
 	"github.com/shipshape-dev/shipshape/engine/report"
@@ -73,6 +74,10 @@ type Options struct {
 	AllowEmpty bool
 	// Helm tunes how charts among the paths are rendered.
 	Helm render.HelmOptions
+	// Program, when set, evaluates the controls with the library's plan
+	// (eval.WithProgram); controls it lacks make the scan use OPA's
+	// evaluator.
+	Program *ireval.Program
 	// RenderOut, when set, is a directory the manifests rendered from
 	// charts and kustomizations are written to.
 	RenderOut string
@@ -264,9 +269,16 @@ func (b *objectBudget) done() error {
 	return b.err
 }
 
+func (o Options) evalOptions() []eval.Option {
+	if o.Program == nil {
+		return nil
+	}
+	return []eval.Option{eval.WithProgram(o.Program)}
+}
+
 // judgeStreaming reads and judges files independently.
 func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
-	ev, err := eval.New(lib, bindings)
+	ev, err := eval.New(lib, bindings, opts.evalOptions()...)
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +351,7 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	for _, objs := range perFile {
 		kept = append(kept, objs...) // in file order, so later objects replace earlier ones as an apply would
 	}
-	ev, err := eval.New(lib, bindings, eval.WithInventory(append(kept, opts.evidence...)))
+	ev, err := eval.New(lib, bindings, append(opts.evalOptions(), eval.WithInventory(append(kept, opts.evidence...)))...)
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +381,7 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 	if berr := budget.done(); berr != nil {
 		return nil, berr
 	}
-	ev, err := eval.New(lib, bindings, eval.WithInventory(append(slices.Clone(all), opts.evidence...)))
+	ev, err := eval.New(lib, bindings, append(opts.evalOptions(), eval.WithInventory(append(slices.Clone(all), opts.evidence...)))...)
 	if err != nil {
 		return nil, err
 	}

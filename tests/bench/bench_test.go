@@ -16,6 +16,7 @@ import (
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -31,6 +32,8 @@ type fixture struct {
 	files    []string
 	lib      *policy.Library
 	bindings map[string][]eval.Binding
+	// program is the library's plan, as `make build` embeds it.
+	program *ireval.Program
 }
 
 var (
@@ -70,6 +73,14 @@ func setup(b testing.TB) fixture {
 			fixErr = err
 			return
 		}
+		mods, err := shared.lib.EvaluatedModules()
+		if err != nil {
+			fixErr = err
+			return
+		}
+		if shared.program, fixErr = ireval.Compile(context.Background(), mods, eval.Entrypoints(shared.lib.Controls())); fixErr != nil {
+			return
+		}
 		shared.bindings = map[string][]eval.Binding{}
 		for _, name := range []string{"all", "pss-restricted"} {
 			sel, err := schemas.Select(shared.lib, profiles[name], nil)
@@ -99,7 +110,7 @@ func benchmarkScan(b *testing.B, profileName string) {
 	f := setup(b)
 	b.ResetTimer()
 	for b.Loop() {
-		r, err := scan.Run(context.Background(), f.lib, f.bindings[profileName], scan.Options{Paths: []string{f.dir}})
+		r, err := scan.Run(context.Background(), f.lib, f.bindings[profileName], scan.Options{Paths: []string{f.dir}, Program: f.program})
 		require.NoError(b, err)
 		require.Equal(b, objects, r.Summary.Objects)
 		require.Empty(b, r.Errors)
@@ -126,7 +137,7 @@ func BenchmarkScanToParseRatio(b *testing.B) {
 		require.NoError(b, err)
 		parseTime += time.Since(start)
 		start = time.Now()
-		_, err = scan.Run(context.Background(), f.lib, f.bindings["all"], scan.Options{Paths: []string{f.dir}})
+		_, err = scan.Run(context.Background(), f.lib, f.bindings["all"], scan.Options{Paths: []string{f.dir}, Program: f.program})
 		require.NoError(b, err)
 		scanTime += time.Since(start)
 	}
@@ -144,28 +155,41 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// BenchmarkJudgeAll evaluates every control on already-parsed objects, one
-// at a time on one goroutine: the interpreter's share of a scan, without
-// reading, parsing or reporting ("µs/object" is the time per object on that
-// goroutine; the collector may use the other cores).
-func BenchmarkJudgeAll(b *testing.B) {
+// BenchmarkJudge evaluates the controls of the whole library and of
+// pss-restricted on already-parsed objects, one at a time on one goroutine:
+// the interpreter's share of a scan, without reading, parsing or reporting
+// ("µs/object" is the time per object on that goroutine; the collector may
+// use the other cores). "topdown" is OPA's evaluator, "planned" the
+// library's plan run by engine/ireval.
+func BenchmarkJudge(b *testing.B) {
 	f := setup(b)
 	objs := sampleObjects(b, f, 200)
-	ev, err := eval.New(f.lib, f.bindings["all"])
-	require.NoError(b, err)
-	ctx := context.Background()
-	for _, o := range objs {
-		ev.Judge(ctx, o) // prepares the query of each kind
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		for _, o := range objs {
-			if j := ev.Judge(ctx, o); len(j.Errors) > 0 {
-				b.Fatal(j.Errors)
-			}
+	for _, profileName := range []string{"all", "pss-restricted"} {
+		for _, evaluator := range []string{"topdown", "planned"} {
+			b.Run(profileName+"/"+evaluator, func(b *testing.B) {
+				var opts []eval.Option
+				if evaluator == "planned" {
+					opts = append(opts, eval.WithProgram(f.program))
+				}
+				ev, err := eval.New(f.lib, f.bindings[profileName], opts...)
+				require.NoError(b, err)
+				require.Equal(b, evaluator == "planned", ev.Planned())
+				ctx := context.Background()
+				for _, o := range objs {
+					ev.Judge(ctx, o) // prepares the query of each kind
+				}
+				b.ResetTimer()
+				for b.Loop() {
+					for _, o := range objs {
+						if j := ev.Judge(ctx, o); len(j.Errors) > 0 {
+							b.Fatal(j.Errors)
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(len(objs)*b.N), "µs/object")
+			})
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(len(objs)*b.N), "µs/object")
 }
 
 // sampleObjects parses the first n files of the corpus.

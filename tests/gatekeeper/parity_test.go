@@ -30,6 +30,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/export"
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/library"
@@ -43,6 +44,17 @@ func loadLibrary(t testing.TB) *policy.Library {
 	lib, err := library.Load(context.Background())
 	require.NoError(t, err)
 	return lib
+}
+
+// planLibrary plans the library for the planned evaluator, which the
+// parity tests hold to OPA's verdicts as well as Gatekeeper's.
+func planLibrary(t testing.TB, lib *policy.Library) *ireval.Program {
+	t.Helper()
+	mods, err := lib.EvaluatedModules()
+	require.NoError(t, err)
+	prog, err := ireval.Compile(context.Background(), mods, eval.Entrypoints(lib.Controls()))
+	require.NoError(t, err)
+	return prog
 }
 
 // decodeStrict reads YAML into v, failing on any field v does not have, so
@@ -134,6 +146,7 @@ func gatekeeperVerdict(ctx context.Context, t testing.TB, client *constraintclie
 func TestEveryCaseGivesTheSameVerdictInGatekeeper(t *testing.T) {
 	lib := loadLibrary(t)
 	ctx := context.Background()
+	prog := planLibrary(t, lib)
 	compared := 0
 	for _, c := range lib.Controls() {
 		if !c.Admission {
@@ -166,8 +179,11 @@ func TestEveryCaseGivesTheSameVerdictInGatekeeper(t *testing.T) {
 					}
 					want, err := ac.Offline(ctx, lib, c)
 					require.NoError(t, err)
+					planned, err := ac.Offline(ctx, lib, c, eval.WithProgram(prog))
+					require.NoError(t, err)
 					got := gatekeeperVerdict(ctx, t, client, ac)
 					assert.Equal(t, want, got, "case %q: Gatekeeper and shipshape scan disagree", ac.Name)
+					assert.Equal(t, want, planned, "case %q: the planned evaluator and OPA's disagree", ac.Name)
 					if !ac.Expect.Allow {
 						denied++
 						assert.NotEmpty(t, got, "case %q expects violations; Gatekeeper found none", ac.Name)
@@ -215,6 +231,7 @@ func TestSyncAnnotationIsWhatGatekeeperReads(t *testing.T) {
 func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
 	lib := loadLibrary(t)
 	ctx := context.Background()
+	prog := planLibrary(t, lib)
 	schemas, err := profile.NewSchemas()
 	require.NoError(t, err)
 	profiles, err := schemas.LoadProfiles(bundles.FS, "bundles")
@@ -256,6 +273,8 @@ func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
 			require.NoError(t, err)
 			ev, err := eval.New(lib, []eval.Binding{b})
 			require.NoError(t, err)
+			planned, err := eval.New(lib, []eval.Binding{b}, eval.WithProgram(prog))
+			require.NoError(t, err)
 			for _, ns := range []string{"kube-system", "istio-system", "tenant-a", "team-a", "systemic"} {
 				ac := *denied
 				ac.Object = moveTo(ac.Object, ns)
@@ -268,6 +287,12 @@ func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
 					want = append(want, f.Message)
 				}
 				slices.Sort(want)
+				var plannedWant []string
+				for _, f := range planned.Judge(ctx, obj).Findings {
+					plannedWant = append(plannedWant, f.Message)
+				}
+				slices.Sort(plannedWant)
+				assert.Equal(t, want, plannedWant, "%s in %s: the planned evaluator and OPA's disagree", ac.Name, ns)
 				got := gatekeeperVerdict(ctx, t, client, ac)
 				assert.Equal(t, want, got, "%s in %s", ac.Name, ns)
 				if ns == "team-a" && len(b.ExcludedNamespaces) > 0 {

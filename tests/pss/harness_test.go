@@ -19,6 +19,7 @@ import (
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	shippolicy "github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -55,6 +56,7 @@ const wellFormed = "SS-K8S-001"
 // harness evaluates pods with shipshape and with the upstream evaluator.
 type harness struct {
 	all       *eval.Evaluator               // every control of both PSS profiles
+	planned   *eval.Evaluator               // the same, evaluated with the library's plan
 	levels    map[api.Level]map[string]bool // level → control IDs of its profile
 	upstream  policy.Evaluator
 	checks    []policy.Check
@@ -115,6 +117,18 @@ func buildHarness() (*harness, error) {
 	if h.all, err = eval.New(lib, union); err != nil {
 		return nil, err
 	}
+	// The planned evaluator judges every object too, and must agree.
+	mods, err := lib.EvaluatedModules()
+	if err != nil {
+		return nil, err
+	}
+	prog, err := ireval.Compile(ctx, mods, eval.Entrypoints(lib.Controls()))
+	if err != nil {
+		return nil, err
+	}
+	if h.planned, err = eval.New(lib, union, eval.WithProgram(prog)); err != nil {
+		return nil, err
+	}
 	if h.upstream, err = policy.NewEvaluator(h.checks, nil); err != nil {
 		return nil, err
 	}
@@ -127,6 +141,15 @@ func buildHarness() (*harness, error) {
 	return h, nil
 }
 
+// findingTexts lists a judgement's findings with their details.
+func findingTexts(j eval.Judgement) []string {
+	var out []string
+	for _, f := range j.Findings {
+		out = append(out, fmt.Sprintf("%s %q %v", f.Control.ID, f.Message, f.Details))
+	}
+	return out
+}
+
 // verdict is what one evaluator concluded about an object.
 type verdict struct {
 	failedChecks map[string]bool // control IDs that flagged the object
@@ -137,6 +160,9 @@ type verdict struct {
 func (h *harness) shipshape(t testing.TB, obj *input.Object) (verdict, []string) {
 	j := h.all.Judge(context.Background(), obj)
 	require.Empty(t, j.Errors)
+	planned := h.planned.Judge(context.Background(), obj)
+	require.Empty(t, planned.Errors)
+	require.Equal(t, findingTexts(j), findingTexts(planned), "the planned evaluator and OPA's disagree")
 	v := verdict{failedChecks: map[string]bool{}, levels: map[api.Level]bool{}}
 	var msgs []string
 	for _, f := range j.Findings {

@@ -445,3 +445,28 @@ func TestHelmOptionsWithoutAChart(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "values file missing-values.yaml")
 }
+
+// TestEvaluatorsAgree scans every real-world fixture and the examples with
+// the library's embedded plan and with OPA's evaluator: the reports must be
+// identical, byte for byte.
+func TestEvaluatorsAgree(t *testing.T) {
+	out, _, code := run(t, "", "version", "-o", "json")
+	require.Zero(t, code)
+	var v struct{ Evaluator string }
+	require.NoError(t, json.Unmarshal([]byte(out), &v))
+	require.Equal(t, "planned", v.Evaluator, "the test binary embeds the library's plan")
+
+	entries, err := os.ReadDir(filepath.Join(testbin.RepoRoot(), testdata))
+	require.NoError(t, err)
+	scans := [][]string{{"--config", "examples/shipshape.yaml", "--evidence", "examples/evidence", "examples/good", "examples/bad"}}
+	for _, e := range entries {
+		scans = append(scans, []string{"--profile", "all", testdata + e.Name()})
+	}
+	for _, args := range scans {
+		planned, _, plannedCode := run(t, "", append([]string{"scan", "-o", "json", "--evaluator", "planned"}, args...)...)
+		topdown, _, topdownCode := run(t, "", append([]string{"scan", "-o", "json", "--evaluator", "topdown"}, args...)...)
+		assert.Equal(t, topdownCode, plannedCode, "%v", args)
+		assert.Equal(t, topdown, planned, "%v", args)
+		assert.NotEmpty(t, planned, "%v", args)
+	}
+}

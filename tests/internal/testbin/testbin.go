@@ -21,8 +21,14 @@ func RepoRoot() string {
 	return filepath.Join(wd, "..", "..")
 }
 
-// Build builds cmd/shipshape into dir and returns the executable's path.
+// Build builds cmd/shipshape into dir, with the library's plan embedded as
+// `make build` does, and returns the executable's path.
 func Build(dir string) (string, error) {
+	makeplan := exec.Command("go", "run", "./bundles/plan/makeplan")
+	makeplan.Dir = RepoRoot()
+	if out, err := makeplan.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("planning the library: %w\n%s", err, out)
+	}
 	bin := filepath.Join(dir, "shipshape")
 	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, "./cmd/shipshape")
 	build.Dir = RepoRoot()

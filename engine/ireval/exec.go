@@ -1,0 +1,431 @@
+package ireval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/ir"
+	"github.com/open-policy-agent/opa/v1/topdown"
+	"github.com/open-policy-agent/opa/v1/topdown/builtins"
+)
+
+// Evaluation evaluates plans against one input and one data document. Plans
+// evaluated in the same Evaluation share the results of functions of only
+// input and data, as topdown shares rule results within a query. An
+// Evaluation is not safe for concurrent use.
+type Evaluation struct {
+	prog  *Program
+	input *ast.Term
+	data  *ast.Term
+	memo  []*ast.Term
+	known []bool
+	bctx  topdown.BuiltinContext
+	// stack holds the locals of the functions being run, a window each.
+	stack []*ast.Term
+	// args and out carry a built-in call's operands and result.
+	args     []*ast.Term
+	out      *ast.Term
+	onOutput func(*ast.Term) error
+}
+
+// NewEvaluation starts evaluating against input and data.
+func (p *Program) NewEvaluation(ctx context.Context, input, data ast.Value) *Evaluation {
+	e := &Evaluation{
+		prog:  p,
+		input: ast.NewTerm(input),
+		data:  ast.NewTerm(data),
+		memo:  make([]*ast.Term, len(p.funcs)),
+		known: make([]bool, len(p.funcs)),
+		bctx: topdown.BuiltinContext{
+			Context: ctx,
+			Cache:   builtins.Cache{},
+		},
+		stack: make([]*ast.Term, 0, 1024),
+	}
+	e.onOutput = func(t *ast.Term) error {
+		e.out = t
+		return nil
+	}
+	return e
+}
+
+// push returns a cleared window of n locals on top of the stack.
+func (e *Evaluation) push(n int) []*ast.Term {
+	base := len(e.stack)
+	e.stack = slices.Grow(e.stack, n)[:base+n]
+	w := e.stack[base : base+n : base+n]
+	clear(w)
+	return w
+}
+
+// pop releases the top window of n locals.
+func (e *Evaluation) pop(n int) { e.stack = e.stack[:len(e.stack)-n] }
+
+// Eval runs one entrypoint's plan and returns the values it produced: none
+// when the entrypoint is undefined.
+func (e *Evaluation) Eval(entrypoint string) ([]*ast.Term, error) {
+	pl, ok := e.prog.plans[entrypoint]
+	if !ok {
+		return nil, fmt.Errorf("no plan for entrypoint %q", entrypoint)
+	}
+	if err := e.bctx.Context.Err(); err != nil {
+		return nil, err
+	}
+	f := &frame{locals: e.push(pl.frame)}
+	defer e.pop(pl.frame)
+	f.locals[ir.Input] = e.input
+	f.locals[ir.Data] = e.data
+	for _, b := range pl.blocks {
+		if _, err := e.block(f, b); err != nil {
+			return nil, fmt.Errorf("%s: %w", pl.name, err)
+		}
+	}
+	return f.results, nil
+}
+
+type frame struct {
+	locals  []*ast.Term
+	results []*ast.Term
+	// returned holds the function's result once a ReturnLocalStmt ran.
+	returned *ast.Term
+}
+
+// Block outcomes: a block runs to its end (completed), stops at an undefined
+// statement or a break out of itself (exited), returns from its function,
+// or breaks out of n more enclosing blocks (n >= 0).
+const (
+	proceed   = -3 // a scan finished: go on after it
+	completed = -2
+	exited    = -1
+	returned  = math.MaxInt32
+)
+
+var resultKey = ast.StringTerm("result")
+
+// ErrConflict is a rule or function that produced two different values
+// for the same inputs, the error topdown reports as a conflict.
+var ErrConflict = errors.New("eval_conflict_error: rule or function produced multiple outputs")
+
+// block runs a block's statements and returns its outcome.
+func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
+	for _, stmt := range b.Stmts {
+		switch s := stmt.(type) {
+		case *call:
+			v, err := e.call(f, s)
+			if err != nil {
+				return 0, err
+			}
+			if v == nil {
+				return exited, nil
+			}
+			f.locals[s.Result] = v
+		case *ir.DotStmt:
+			v := dot(e.operand(f, s.Source), e.operand(f, s.Key))
+			if v == nil {
+				return exited, nil
+			}
+			f.locals[s.Target] = v
+		case *ir.AssignVarStmt:
+			f.locals[s.Target] = e.operand(f, s.Source)
+		case *ir.AssignVarOnceStmt:
+			v := e.operand(f, s.Source)
+			if cur := f.locals[s.Target]; cur != nil {
+				if cur.Value.Compare(v.Value) != 0 {
+					return 0, ErrConflict
+				}
+				continue
+			}
+			f.locals[s.Target] = v
+		case *ir.BlockStmt:
+			for _, nested := range s.Blocks {
+				r, err := e.block(f, nested)
+				if err != nil {
+					return 0, err
+				}
+				if r == returned {
+					return returned, nil
+				}
+				if r >= 0 {
+					return r - 1, nil
+				}
+			}
+		case *ir.BreakStmt:
+			return int(s.Index) - 1, nil
+		case *ir.ScanStmt:
+			r, err := e.scan(f, s)
+			if err != nil {
+				return 0, err
+			}
+			if r != proceed {
+				return r, nil
+			}
+		case *ir.NotStmt:
+			r, err := e.block(f, s.Block)
+			if err != nil {
+				return 0, err
+			}
+			switch {
+			case r == returned:
+				return returned, nil
+			case r >= 0:
+				return r - 1, nil
+			case r == completed:
+				return exited, nil
+			}
+		case *ir.EqualStmt:
+			if e.operand(f, s.A).Value.Compare(e.operand(f, s.B).Value) != 0 {
+				return exited, nil
+			}
+		case *ir.NotEqualStmt:
+			if e.operand(f, s.A).Value.Compare(e.operand(f, s.B).Value) == 0 {
+				return exited, nil
+			}
+		case *ir.IsDefinedStmt:
+			if f.locals[s.Source] == nil {
+				return exited, nil
+			}
+		case *ir.IsUndefinedStmt:
+			if f.locals[s.Source] != nil {
+				return exited, nil
+			}
+		case *ir.ResetLocalStmt:
+			f.locals[s.Target] = nil
+		case *ir.IsArrayStmt:
+			if _, ok := e.operand(f, s.Source).Value.(*ast.Array); !ok {
+				return exited, nil
+			}
+		case *ir.IsObjectStmt:
+			if _, ok := e.operand(f, s.Source).Value.(ast.Object); !ok {
+				return exited, nil
+			}
+		case *ir.IsSetStmt:
+			if _, ok := e.operand(f, s.Source).Value.(ast.Set); !ok {
+				return exited, nil
+			}
+		case *ir.LenStmt:
+			n, ok := length(e.operand(f, s.Source).Value)
+			if !ok {
+				return exited, nil
+			}
+			f.locals[s.Target] = ast.InternedTerm(n)
+		case *ir.MakeNullStmt:
+			f.locals[s.Target] = ast.InternedNullTerm
+		case *ir.MakeNumberIntStmt:
+			f.locals[s.Target] = ast.InternedTerm(int(s.Value))
+		case *ir.AssignIntStmt:
+			f.locals[s.Target] = ast.InternedTerm(int(s.Value))
+		case *ir.MakeNumberRefStmt:
+			f.locals[s.Target] = ast.NewTerm(ast.Number(e.prog.strings[s.Index].Value.(ast.String)))
+		case *ir.MakeArrayStmt:
+			f.locals[s.Target] = ast.NewTerm(ast.NewArrayWithCapacity(int(s.Capacity)))
+		case *ir.MakeObjectStmt:
+			f.locals[s.Target] = ast.NewTerm(ast.NewObject())
+		case *ir.MakeSetStmt:
+			f.locals[s.Target] = ast.NewTerm(ast.NewSet())
+		case *ir.ArrayAppendStmt:
+			arr := f.locals[s.Array]
+			f.locals[s.Array] = ast.NewTerm(arr.Value.(*ast.Array).Append(e.operand(f, s.Value)))
+		case *ir.ObjectInsertStmt:
+			f.locals[s.Object].Value.(ast.Object).Insert(e.operand(f, s.Key), e.operand(f, s.Value))
+		case *ir.ObjectInsertOnceStmt:
+			obj := f.locals[s.Object].Value.(ast.Object)
+			k, v := e.operand(f, s.Key), e.operand(f, s.Value)
+			if cur := obj.Get(k); cur != nil {
+				if cur.Value.Compare(v.Value) != 0 {
+					return 0, ErrConflict
+				}
+				continue
+			}
+			obj.Insert(k, v)
+		case *ir.ObjectMergeStmt:
+			a, aok := f.locals[s.A].Value.(ast.Object)
+			b, bok := f.locals[s.B].Value.(ast.Object)
+			if !aok || !bok {
+				return 0, fmt.Errorf("object merge of %s and %s", ast.ValueName(f.locals[s.A].Value), ast.ValueName(f.locals[s.B].Value))
+			}
+			merged, ok := a.Merge(b)
+			if !ok {
+				return 0, ErrConflict
+			}
+			f.locals[s.Target] = ast.NewTerm(merged)
+		case *ir.SetAddStmt:
+			f.locals[s.Set].Value.(ast.Set).Add(e.operand(f, s.Value))
+		case *ir.ResultSetAddStmt:
+			f.results = append(f.results, f.locals[s.Value].Value.(ast.Object).Get(resultKey))
+		case *ir.ReturnLocalStmt:
+			f.returned = f.locals[s.Source]
+			return returned, nil
+		case *ir.NopStmt:
+		default:
+			return 0, fmt.Errorf("unsupported statement %T", stmt)
+		}
+	}
+	return completed, nil
+}
+
+// scan runs a scan's body for each element of its source and returns
+// proceed, or the outcome of the enclosing block. A break out of the body
+// (r == 0) ends the scan; a break further leaves the enclosing block, as
+// OPA's Wasm compiler nests a scan's loop in a block of its own.
+func (e *Evaluation) scan(f *frame, s *ir.ScanStmt) (int, error) {
+	src := f.locals[s.Source]
+	if src == nil {
+		return proceed, nil
+	}
+	switch src := src.Value.(type) {
+	case *ast.Array:
+		for i := range src.Len() {
+			if r, stop, err := e.scanOne(f, s, ast.InternedTerm(i), src.Elem(i)); stop || err != nil {
+				return r, err
+			}
+		}
+	case ast.Object:
+		for _, k := range src.Keys() {
+			if r, stop, err := e.scanOne(f, s, k, src.Get(k)); stop || err != nil {
+				return r, err
+			}
+		}
+	case ast.Set:
+		for _, x := range src.Slice() {
+			if r, stop, err := e.scanOne(f, s, x, x); stop || err != nil {
+				return r, err
+			}
+		}
+	}
+	return proceed, nil
+}
+
+// scanOne runs a scan's body for one element. It returns stop when the
+// scan ends, with the outcome scan returns.
+func (e *Evaluation) scanOne(f *frame, s *ir.ScanStmt, k, v *ast.Term) (int, bool, error) {
+	f.locals[s.Key], f.locals[s.Value] = k, v
+	r, err := e.block(f, s.Block)
+	switch {
+	case err != nil:
+		return 0, true, err
+	case r == returned:
+		return returned, true, nil
+	case r == 0:
+		return proceed, true, nil
+	case r > 0:
+		return r - 2, true, nil
+	}
+	return proceed, false, nil
+}
+
+// call runs a planned function or a built-in and returns its result, nil
+// when it is undefined.
+func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
+	if c.fn == nil {
+		return e.builtin(f, c)
+	}
+	fn := c.fn
+	if fn.memoized && e.known[fn.index] {
+		return e.memo[fn.index], nil
+	}
+	callee := frame{locals: e.push(fn.frame)}
+	defer e.pop(fn.frame)
+	for i, p := range fn.params {
+		callee.locals[p] = e.operand(f, c.Args[i])
+	}
+	for _, b := range fn.blocks {
+		r, err := e.block(&callee, b)
+		if err != nil {
+			return nil, err
+		}
+		if r == returned || r >= 0 {
+			break
+		}
+	}
+	if callee.returned == nil {
+		callee.returned = callee.locals[fn.ret]
+	}
+	if fn.memoized {
+		e.memo[fn.index], e.known[fn.index] = callee.returned, true
+	}
+	return callee.returned, nil
+}
+
+// builtin calls one of OPA's built-in functions. As in topdown without
+// strict errors, a built-in's error makes the call undefined, and a halt
+// error stops evaluation.
+func (e *Evaluation) builtin(f *frame, c *call) (*ast.Term, error) {
+	e.args = e.args[:0]
+	for _, a := range c.Args {
+		t := e.operand(f, a)
+		if t == nil {
+			return nil, nil
+		}
+		e.args = append(e.args, t)
+	}
+	e.out = nil
+	if err := c.builtin(e.bctx, e.args, e.onOutput); err != nil {
+		var halt topdown.Halt
+		if errors.As(err, &halt) {
+			return nil, fmt.Errorf("%s: %w", c.Func, halt.Err)
+		}
+		return nil, nil
+	}
+	if e.out == nil && c.void {
+		return ast.InternedTerm(true), nil
+	}
+	return e.out, nil
+}
+
+func (e *Evaluation) operand(f *frame, o ir.Operand) *ast.Term {
+	switch v := o.Value.(type) {
+	case ir.Local:
+		return f.locals[v]
+	case ir.StringIndex:
+		return e.prog.strings[v]
+	case ir.Bool:
+		return ast.InternedTerm(bool(v))
+	}
+	return nil
+}
+
+// dot looks key up in a collection: an object's value, an array's element,
+// a set's member. Anything else is undefined.
+func dot(src, key *ast.Term) *ast.Term {
+	if src == nil || key == nil {
+		return nil
+	}
+	switch v := src.Value.(type) {
+	case ast.Object:
+		return v.Get(key)
+	case *ast.Array:
+		n, ok := key.Value.(ast.Number)
+		if !ok {
+			return nil
+		}
+		i, ok := n.Int()
+		if !ok || i < 0 || i >= v.Len() {
+			return nil
+		}
+		return v.Elem(i)
+	case ast.Set:
+		if v.Contains(key) {
+			return key
+		}
+	}
+	return nil
+}
+
+func length(v ast.Value) (int, bool) {
+	switch v := v.(type) {
+	case *ast.Array:
+		return v.Len(), true
+	case ast.Object:
+		return v.Len(), true
+	case ast.Set:
+		return v.Len(), true
+	case ast.String:
+		return utf8.RuneCountInString(string(v)), true
+	}
+	return 0, false
+}

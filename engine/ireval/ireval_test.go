@@ -1,0 +1,292 @@
+package ireval
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// semantics are small policies that exercise what the planner emits: each
+// rule named in rules is evaluated by OPA's topdown and by the plan, and
+// the two must agree (value, undefined, or error).
+var semantics = []struct {
+	name   string
+	module string
+	input  string
+	rules  []string
+}{
+	{
+		name: "partial set over containers",
+		module: `package t
+violation contains msg if {
+	some c in input.containers
+	not c.securityContext.runAsNonRoot
+	msg := sprintf("container %s runs as root", [c.name])
+}`,
+		input: `{"containers": [{"name": "a"}, {"name": "b", "securityContext": {"runAsNonRoot": true}}, {"name": "c", "securityContext": {"runAsNonRoot": false}}]}`,
+		rules: []string{"violation"},
+	},
+	{
+		name: "else chain and defaults",
+		module: `package t
+default level := "none"
+level := "high" if input.x > 10
+else := "low" if input.x > 0
+size(n) := "big" if n > 100
+else := "small"
+sizes := [size(n) | some n in input.ns]`,
+		input: `{"x": 5, "ns": [1, 200, 50]}`,
+		rules: []string{"level", "sizes"},
+	},
+	{
+		name: "default when undefined",
+		module: `package t
+default level := "none"
+level := "high" if input.x > 10`,
+		input: `{}`,
+		rules: []string{"level"},
+	},
+	{
+		name: "every, negation and membership",
+		module: `package t
+all_pinned if every img in input.images { contains(img, "@sha256:") }
+none_latest if not "latest" in input.tags
+has_key if "a" in object.keys(input.obj)
+in_object if 1 in input.obj`,
+		input: `{"images": ["a@sha256:1", "b@sha256:2"], "tags": ["v1"], "obj": {"a": 1}}`,
+		rules: []string{"all_pinned", "none_latest", "has_key", "in_object"},
+	},
+	{
+		name: "every over an empty and a failing collection",
+		module: `package t
+vacuous if every x in input.empty { x > 1 }
+failing if every x in input.ns { x > 1 }`,
+		input: `{"empty": [], "ns": [1, 2]}`,
+		rules: []string{"vacuous", "failing"},
+	},
+	{
+		name: "comprehensions of every kind",
+		module: `package t
+arr := [y | some x in input.ns; x > 1; y := x * 2]
+st := {x | some x in input.ns}
+obj := {k: v | some k, v in input.m; v != 2}
+nested := [[y | some y in xs] | some xs in input.nn]`,
+		input: `{"ns": [1, 2, 3, 3], "m": {"a": 1, "b": 2, "c": 3}, "nn": [[1], [2, 3], []]}`,
+		rules: []string{"arr", "st", "obj", "nested"},
+	},
+	{
+		name: "partial objects and references with variables",
+		module: `package t
+labels[k] := v if some k, v in input.metadata.labels
+port_names[name] := p.containerPort if {
+	some p in input.ports
+	name := object.get(p, "name", "unnamed")
+}
+pick := labels[input.key]`,
+		input: `{"metadata": {"labels": {"app": "web", "tier": "fe"}}, "ports": [{"name": "http", "containerPort": 80}, {"containerPort": 9090}], "key": "tier"}`,
+		rules: []string{"labels", "port_names", "pick"},
+	},
+	{
+		name: "functions with several bodies and helpers",
+		module: `package t
+kind_of(x) := "number" if is_number(x)
+kind_of(x) := "string" if is_string(x)
+kind_of(x) := "other" if { not is_number(x); not is_string(x) }
+kinds := [kind_of(v) | some v in input.vs]
+first_digit(s) := d if [[_, d]] := regex.find_all_string_submatch_n("([0-9])", s, 1)`,
+		input: `{"vs": [1, "a", true, null, 2.5]}`,
+		rules: []string{"kinds"},
+	},
+	{
+		name: "built-in errors are undefined",
+		module: `package t
+n := to_number(input.s)
+count_ok := count(input.xs)
+q := 10 / input.zero`,
+		input: `{"s": "abc", "xs": [1, 2], "zero": 0}`,
+		rules: []string{"n", "count_ok", "q"},
+	},
+	{
+		name: "numbers compare by value",
+		module: `package t
+same if input.a == input.b
+big := input.n + 1
+frac := input.f * 3`,
+		input: `{"a": 1, "b": 1.0, "n": 12345678901234567890, "f": 0.1}`,
+		rules: []string{"same", "big", "frac"},
+	},
+	{
+		name: "conflicting outputs are an error",
+		module: `package t
+v := 1 if input.a
+v := 2 if input.b`,
+		input: `{"a": true, "b": true}`,
+		rules: []string{"v"},
+	},
+	{
+		name: "data documents and nested packages",
+		module: `package t
+import data.lib.h
+names := {n | some o in data.inventory.pods; n := o.metadata.name}
+threshold := data.params.max
+over := [x | some x in input.ns; x > threshold]
+helped := h.double(3)`,
+		input: `{"ns": [1, 5, 9]}`,
+		rules: []string{"names", "threshold", "over", "helped"},
+	},
+	{
+		name: "strings, sets and objects built in",
+		module: `package t
+joined := concat(",", sort(["b", "a"]))
+union_set := {1, 2} | {2, 3}
+inter := {1, 2} & {2, 3}
+diff := {1, 2} - {2}
+merged := object.union({"a": {"b": 1}}, {"a": {"c": 2}})
+js := json.marshal({"z": 1, "a": [true, null]})
+parts := split("a/b/c", "/")
+trimmed := trim_prefix("docker.io/nginx", "docker.io/")`,
+		input: `{}`,
+		rules: []string{"joined", "union_set", "inter", "diff", "merged", "js", "parts", "trimmed"},
+	},
+}
+
+const helperModule = `package lib.h
+double(x) := x * 2`
+
+var semanticsData = map[string]any{
+	"inventory": map[string]any{"pods": []any{
+		map[string]any{"metadata": map[string]any{"name": "p1"}},
+		map[string]any{"metadata": map[string]any{"name": "p2"}},
+	}},
+	"params": map[string]any{"max": 4},
+}
+
+func TestPlanAgreesWithTopdown(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range semantics {
+		t.Run(tc.name, func(t *testing.T) {
+			mods := map[string]*ast.Module{
+				"t.rego": ast.MustParseModuleWithOpts(tc.module, ast.ParserOptions{RegoVersion: ast.RegoV1}),
+				"h.rego": ast.MustParseModuleWithOpts(helperModule, ast.ParserOptions{RegoVersion: ast.RegoV1}),
+			}
+			var entrypoints []string
+			for _, r := range tc.rules {
+				entrypoints = append(entrypoints, "t/"+r)
+			}
+			prog, err := Compile(ctx, mods, entrypoints)
+			require.NoError(t, err)
+			in := ast.MustParseTerm(tc.input).Value
+			data, err := ast.InterfaceToValue(semanticsData)
+			require.NoError(t, err)
+			for _, r := range tc.rules {
+				want, wantErr := reference(ctx, t, mods, in, "data.t."+r)
+				got, gotErr := prog.NewEvaluation(ctx, in, data).Eval("t/" + r)
+				if wantErr != nil {
+					assert.Error(t, gotErr, "%s: topdown fails with %v", r, wantErr)
+					continue
+				}
+				require.NoError(t, gotErr, r)
+				if want == nil {
+					assert.Empty(t, got, "%s is undefined in topdown", r)
+					continue
+				}
+				require.Len(t, got, 1, r)
+				gotJSON, err := ast.JSON(got[0].Value)
+				require.NoError(t, err)
+				assert.Equal(t, want, gotJSON, r)
+			}
+		})
+	}
+}
+
+// reference evaluates query with OPA's evaluator: its value, or nil when
+// undefined.
+func reference(ctx context.Context, t *testing.T, mods map[string]*ast.Module, in ast.Value, query string) (any, error) {
+	t.Helper()
+	c := ast.NewCompiler()
+	c.Compile(mods)
+	require.False(t, c.Failed(), "%v", c.Errors)
+	rs, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(c),
+		rego.ParsedInput(in),
+		rego.Store(storeOf(t, semanticsData)),
+	).Eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	return rs[0].Expressions[0].Value, nil
+}
+
+func TestEncodedPlanIsThePlan(t *testing.T) {
+	ctx := context.Background()
+	mods := map[string]*ast.Module{"t.rego": ast.MustParseModuleWithOpts(semantics[0].module, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+	p, err := Plan(ctx, mods, []string{"t/violation"})
+	require.NoError(t, err)
+	var first, second bytes.Buffer
+	require.NoError(t, Encode(&first, p, "digest-1"))
+	decoded, digest, err := Decode(first.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, "digest-1", digest)
+	require.NoError(t, Encode(&second, decoded, "digest-1"))
+	assert.Equal(t, first.Bytes(), second.Bytes(), "decoding and encoding again gives the same bytes")
+	head, err := Digest(first.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, "digest-1", head)
+
+	_, err = Load(first.Bytes(), "digest-2")
+	require.ErrorIs(t, err, ErrStale)
+	prog, err := Load(first.Bytes(), "digest-1")
+	require.NoError(t, err)
+	got, err := prog.NewEvaluation(ctx, ast.MustParseTerm(semantics[0].input).Value, ast.NewObject()).Eval("t/violation")
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, `{"container a runs as root", "container c runs as root"}`, got[0].Value.String())
+}
+
+func TestBadPlansAreErrors(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"not gzip":  []byte("plain"),
+		"empty":     gz(t, nil),
+		"no magic":  gz(t, []byte("\x05hello")),
+		"truncated": gz(t, append([]byte{byte(len(magic))}, magic...)),
+	} {
+		_, _, err := Decode(data)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestUnsupportedStatementsAreRefused(t *testing.T) {
+	mods := map[string]*ast.Module{"t.rego": ast.MustParseModuleWithOpts(`package t
+x if {
+	input.a with input.a as 1
+}`, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+	_, err := Compile(context.Background(), mods, []string{"t/x"})
+	assert.ErrorContains(t, err, "unsupported statement")
+}
+
+func gz(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+func storeOf(t *testing.T, data map[string]any) storage.Store {
+	t.Helper()
+	return inmem.NewFromObject(data)
+}

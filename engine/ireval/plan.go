@@ -1,0 +1,285 @@
+package ireval
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/ir"
+	"github.com/open-policy-agent/opa/v1/topdown"
+)
+
+// call is a CallStmt with its callee resolved: a planned function or a
+// built-in. It replaces the CallStmt in the plan, so a call does not look a
+// name up.
+type call struct {
+	ir.Location
+	*ir.CallStmt
+	fn      *function
+	builtin topdown.BuiltinFunc
+	// void built-ins return nothing; a call of one is defined.
+	void bool
+}
+
+// resolveCalls replaces every call statement with a call.
+func (p *Program) resolveCalls(pol *ir.Policy) error {
+	byName := make(map[string]*function, len(p.funcs))
+	for _, f := range p.funcs {
+		byName[f.name] = f
+	}
+	resolve := func(s ir.Stmt) (ir.Stmt, error) {
+		c, ok := s.(*ir.CallStmt)
+		if !ok {
+			return s, nil
+		}
+		if f, ok := byName[c.Func]; ok {
+			if len(c.Args) != len(f.params) {
+				return nil, fmt.Errorf("call of %s with %d arguments, want %d", c.Func, len(c.Args), len(f.params))
+			}
+			return &call{CallStmt: c, fn: f}, nil
+		}
+		bf := topdown.GetBuiltin(c.Func)
+		if bf == nil {
+			return nil, fmt.Errorf("call of unknown function %q", c.Func)
+		}
+		decl, ok := ast.BuiltinMap[c.Func]
+		return &call{CallStmt: c, builtin: bf, void: ok && decl.Decl.Result() == nil}, nil
+	}
+	for _, f := range pol.Funcs.Funcs {
+		if err := replace(f.Blocks, resolve); err != nil {
+			return fmt.Errorf("function %s: %w", f.Name, err)
+		}
+	}
+	for _, pl := range pol.Plans.Plans {
+		if err := replace(pl.Blocks, resolve); err != nil {
+			return fmt.Errorf("plan %s: %w", pl.Name, err)
+		}
+	}
+	return nil
+}
+
+// replace puts f's result in place of every statement of the blocks.
+func replace(blocks []*ir.Block, f func(ir.Stmt) (ir.Stmt, error)) error {
+	for _, b := range blocks {
+		for i, s := range b.Stmts {
+			r, err := f(s)
+			if err != nil {
+				return err
+			}
+			b.Stmts[i] = r
+		}
+	}
+	return walk(blocks, func(s ir.Stmt) error {
+		var nested []*ir.Block
+		switch s := s.(type) {
+		case *ir.BlockStmt:
+			nested = s.Blocks
+		case *ir.ScanStmt:
+			nested = []*ir.Block{s.Block}
+		case *ir.NotStmt:
+			nested = []*ir.Block{s.Block}
+		case *ir.WithStmt:
+			nested = []*ir.Block{s.Block}
+		default:
+			return nil
+		}
+		for _, b := range nested {
+			for i, st := range b.Stmts {
+				r, err := f(st)
+				if err != nil {
+					return err
+				}
+				b.Stmts[i] = r
+			}
+		}
+		return nil
+	})
+}
+
+// walk visits every statement of the blocks, nested ones included.
+func walk(blocks []*ir.Block, visit func(ir.Stmt) error) error {
+	for _, b := range blocks {
+		for _, s := range b.Stmts {
+			if err := visit(s); err != nil {
+				return err
+			}
+			var nested []*ir.Block
+			switch s := s.(type) {
+			case *ir.BlockStmt:
+				nested = s.Blocks
+			case *ir.ScanStmt:
+				nested = []*ir.Block{s.Block}
+			case *ir.NotStmt:
+				nested = []*ir.Block{s.Block}
+			case *ir.WithStmt:
+				nested = []*ir.Block{s.Block}
+			}
+			if err := walk(nested, visit); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maxLocal returns the highest local the blocks use, and fails on a
+// statement the evaluator does not implement.
+func maxLocal(blocks []*ir.Block) (int, error) {
+	high := 0
+	use := func(ls ...ir.Local) {
+		for _, l := range ls {
+			high = max(high, int(l))
+		}
+	}
+	operand := func(os ...ir.Operand) {
+		for _, o := range os {
+			if l, ok := o.Value.(ir.Local); ok {
+				use(l)
+			}
+		}
+	}
+	err := walk(blocks, func(stmt ir.Stmt) error {
+		switch s := stmt.(type) {
+		case *ir.CallStmt:
+			operand(s.Args...)
+			use(s.Result)
+		case *ir.DotStmt:
+			operand(s.Source, s.Key)
+			use(s.Target)
+		case *ir.AssignVarStmt:
+			operand(s.Source)
+			use(s.Target)
+		case *ir.AssignVarOnceStmt:
+			operand(s.Source)
+			use(s.Target)
+		case *ir.ScanStmt:
+			use(s.Source, s.Key, s.Value)
+		case *ir.EqualStmt:
+			operand(s.A, s.B)
+		case *ir.NotEqualStmt:
+			operand(s.A, s.B)
+		case *ir.IsDefinedStmt:
+			use(s.Source)
+		case *ir.IsUndefinedStmt:
+			use(s.Source)
+		case *ir.ResetLocalStmt:
+			use(s.Target)
+		case *ir.IsArrayStmt:
+			operand(s.Source)
+		case *ir.IsObjectStmt:
+			operand(s.Source)
+		case *ir.IsSetStmt:
+			operand(s.Source)
+		case *ir.LenStmt:
+			operand(s.Source)
+			use(s.Target)
+		case *ir.MakeNullStmt:
+			use(s.Target)
+		case *ir.MakeNumberIntStmt:
+			use(s.Target)
+		case *ir.AssignIntStmt:
+			use(s.Target)
+		case *ir.MakeNumberRefStmt:
+			use(s.Target)
+		case *ir.MakeArrayStmt:
+			use(s.Target)
+		case *ir.MakeObjectStmt:
+			use(s.Target)
+		case *ir.MakeSetStmt:
+			use(s.Target)
+		case *ir.ArrayAppendStmt:
+			operand(s.Value)
+			use(s.Array)
+		case *ir.ObjectInsertStmt:
+			operand(s.Key, s.Value)
+			use(s.Object)
+		case *ir.ObjectInsertOnceStmt:
+			operand(s.Key, s.Value)
+			use(s.Object)
+		case *ir.ObjectMergeStmt:
+			use(s.A, s.B, s.Target)
+		case *ir.SetAddStmt:
+			operand(s.Value)
+			use(s.Set)
+		case *ir.ResultSetAddStmt:
+			use(s.Value)
+		case *ir.ReturnLocalStmt:
+			use(s.Source)
+		case *ir.BlockStmt, *ir.BreakStmt, *ir.NotStmt, *ir.NopStmt:
+		default:
+			return fmt.Errorf("unsupported statement %T", stmt)
+		}
+		return nil
+	})
+	return high, err
+}
+
+func decodePolicy(raw []byte, p *ir.Policy) error {
+	if err := json.Unmarshal(raw, p); err != nil {
+		return fmt.Errorf("reading the plan: %w", err)
+	}
+	for _, f := range p.Funcs.Funcs {
+		if err := walk(f.Blocks, normalise); err != nil {
+			return fmt.Errorf("function %s: %w", f.Name, err)
+		}
+	}
+	for _, pl := range p.Plans.Plans {
+		if err := walk(pl.Blocks, normalise); err != nil {
+			return fmt.Errorf("plan %s: %w", pl.Name, err)
+		}
+	}
+	return nil
+}
+
+// normalise turns the pointer operands that decoding a JSON plan yields
+// (*ir.Local, *ir.StringIndex, *ir.Bool) into the values the planner
+// produces, so the evaluator switches on one form.
+func normalise(stmt ir.Stmt) error {
+	var ops []*ir.Operand
+	switch s := stmt.(type) {
+	case *ir.CallStmt:
+		for i := range s.Args {
+			ops = append(ops, &s.Args[i])
+		}
+	case *ir.DotStmt:
+		ops = append(ops, &s.Source, &s.Key)
+	case *ir.AssignVarStmt:
+		ops = append(ops, &s.Source)
+	case *ir.AssignVarOnceStmt:
+		ops = append(ops, &s.Source)
+	case *ir.EqualStmt:
+		ops = append(ops, &s.A, &s.B)
+	case *ir.NotEqualStmt:
+		ops = append(ops, &s.A, &s.B)
+	case *ir.IsArrayStmt:
+		ops = append(ops, &s.Source)
+	case *ir.IsObjectStmt:
+		ops = append(ops, &s.Source)
+	case *ir.IsSetStmt:
+		ops = append(ops, &s.Source)
+	case *ir.LenStmt:
+		ops = append(ops, &s.Source)
+	case *ir.ArrayAppendStmt:
+		ops = append(ops, &s.Value)
+	case *ir.ObjectInsertStmt:
+		ops = append(ops, &s.Key, &s.Value)
+	case *ir.ObjectInsertOnceStmt:
+		ops = append(ops, &s.Key, &s.Value)
+	case *ir.SetAddStmt:
+		ops = append(ops, &s.Value)
+	}
+	for _, o := range ops {
+		switch v := o.Value.(type) {
+		case *ir.Local:
+			o.Value = *v
+		case *ir.StringIndex:
+			o.Value = *v
+		case *ir.Bool:
+			o.Value = *v
+		case ir.Local, ir.StringIndex, ir.Bool:
+		default:
+			return fmt.Errorf("%T: operand of type %T", stmt, o.Value)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package library_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/casetest"
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/ireval"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+)
+
+// planLibrary plans every control of the library for the IR evaluator.
+func planLibrary(t testing.TB, lib *policy.Library) *ireval.Program {
+	t.Helper()
+	mods, err := lib.EvaluatedModules()
+	require.NoError(t, err)
+	prog, err := ireval.Compile(context.Background(), mods, eval.Entrypoints(lib.Controls()))
+	require.NoError(t, err)
+	return prog
+}
+
+// TestPlannedEvaluatorAgreesWithTopdown judges every object of every case
+// with OPA's topdown evaluator and with the planned one, and requires the
+// same findings (message and details), the same not-applicable verdicts and
+// the same failures.
+func TestPlannedEvaluatorAgreesWithTopdown(t *testing.T) {
+	ctx := context.Background()
+	lib := loadLibrary(t)
+	prog := planLibrary(t, lib)
+	for _, c := range lib.Controls() {
+		t.Run(c.ID, func(t *testing.T) {
+			cases, err := casetest.Cases(c)
+			require.NoError(t, err)
+			for _, tc := range cases {
+				objects, err := tc.Objects(c)
+				require.NoError(t, err, tc.Name)
+				inventory, err := tc.InventoryObjects(c)
+				require.NoError(t, err, tc.Name)
+				bindings := []eval.Binding{{Control: c, Parameters: tc.ResolvedParameters(c)}}
+				reference, err := eval.New(lib, bindings, eval.WithInventory(inventory))
+				require.NoError(t, err)
+				planned, err := eval.New(lib, bindings, eval.WithInventory(inventory), eval.WithProgram(prog))
+				require.NoError(t, err)
+				require.True(t, planned.Planned(), "the plan lacks %s's entrypoints", c.ID)
+				for i, obj := range objects {
+					want, got := reference.Judge(ctx, obj), planned.Judge(ctx, obj)
+					where := fmt.Sprintf("%s case %q object %d", c.ID, tc.Name, i)
+					assert.Equal(t, summary(want), summary(got), where)
+				}
+			}
+		})
+	}
+}
+
+// TestCasesPlanned runs every case with the planned evaluator, as
+// `shipshape test` does.
+func TestCasesPlanned(t *testing.T) {
+	lib := loadLibrary(t)
+	results, err := casetest.Run(context.Background(), lib, casetest.Options{Program: planLibrary(t, lib)})
+	require.NoError(t, err)
+	for _, r := range results {
+		require.NoError(t, r.Err)
+		for _, o := range r.Outcomes {
+			assert.True(t, o.Passed, "%s:%d: case %q: %s", r.File, o.Line, o.Case, o.Problem)
+		}
+	}
+}
+
+type judged struct {
+	Findings      []string
+	Judged        []string
+	NotApplicable []string
+	Errors        int
+}
+
+func summary(j eval.Judgement) judged {
+	out := judged{Judged: j.Judged, NotApplicable: j.NotApplicable, Errors: len(j.Errors)}
+	for _, f := range j.Findings {
+		out.Findings = append(out.Findings, fmt.Sprintf("%s %q %v", f.Control.ID, f.Message, f.Details))
+	}
+	return out
+}
