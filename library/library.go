@@ -32,11 +32,18 @@ func Load(ctx context.Context, extra ...policy.Source) (*policy.Library, error) 
 // LoadKeeping is Load compiling only the built-in controls keep chooses
 // (nil: all) and every helper; the extra sources are compiled whole.
 func LoadKeeping(ctx context.Context, keep func(id string) bool, extra ...policy.Source) (*policy.Library, error) {
+	return LoadPrepared(ctx, keep, nil, extra...)
+}
+
+// LoadPrepared is LoadKeeping with the facts compiling the built-in library
+// gives, recorded with its plan (nil: unknown): a load of it alone does not
+// compile it until OPA's evaluator is needed (policy.Source.Facts).
+func LoadPrepared(ctx context.Context, keep func(id string) bool, facts *policy.Facts, extra ...policy.Source) (*policy.Library, error) {
 	catalogue, err := requirements.Default()
 	if err != nil {
 		return nil, err
 	}
-	sources := append([]policy.Source{{Name: "library", FS: FS, Builtin: true, Keep: keep}}, extra...)
+	sources := append([]policy.Source{{Name: "library", FS: FS, Builtin: true, Keep: keep, Facts: facts}}, extra...)
 	return policy.Load(ctx, catalogue, sources...)
 }
 

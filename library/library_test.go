@@ -93,7 +93,9 @@ func TestLibraryIsStrict(t *testing.T) {
 // helper lib.pods.template_paths in agreement.
 func TestWorkloadKindsMatchRego(t *testing.T) {
 	lib := loadLibrary(t)
-	rs, err := rego.New(rego.Query("data.lib.pods.template_paths"), rego.Compiler(lib.Compiler())).Eval(context.Background())
+	compiler, err := lib.Compiler()
+	require.NoError(t, err)
+	rs, err := rego.New(rego.Query("data.lib.pods.template_paths"), rego.Compiler(compiler)).Eval(context.Background())
 	require.NoError(t, err)
 	paths := rs[0].Expressions[0].Value.(map[string]any)
 	var fromRego []string
@@ -132,7 +134,9 @@ func TestEveryControlLocatesAFinding(t *testing.T) {
 // matching) and lib.k8s.legacy_groups (the group controls see) equal.
 func TestLegacyGroupsMatchRego(t *testing.T) {
 	lib := loadLibrary(t)
-	rs, err := rego.New(rego.Query("data.lib.k8s.legacy_groups"), rego.Compiler(lib.Compiler())).Eval(context.Background())
+	compiler, err := lib.Compiler()
+	require.NoError(t, err)
+	rs, err := rego.New(rego.Query("data.lib.k8s.legacy_groups"), rego.Compiler(compiler)).Eval(context.Background())
 	require.NoError(t, err)
 	fromRego := map[string]map[string]string{}
 	for group, kinds := range rs[0].Expressions[0].Value.(map[string]any) {

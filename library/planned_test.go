@@ -12,6 +12,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
+	"github.com/shipshape-dev/shipshape/library"
 )
 
 // planLibrary plans every control of the library for the IR evaluator.
@@ -84,4 +85,31 @@ func summary(j eval.Judgement) judged {
 		out.Findings = append(out.Findings, fmt.Sprintf("%s %q %v", f.Control.ID, f.Message, f.Details))
 	}
 	return out
+}
+
+// TestLoadWithFactsIsTheCompiledLoad loads the library with the facts its
+// plan records, which skips compiling, and requires the same controls as a
+// compiled load; OPA's evaluator still gets a compiler on demand.
+func TestLoadWithFactsIsTheCompiledLoad(t *testing.T) {
+	ctx := context.Background()
+	compiled := loadLibrary(t)
+	facts := compiled.Facts()
+	require.NotEmpty(t, facts.Referential)
+	require.NotEmpty(t, facts.Applicability)
+	prepared, err := library.LoadPrepared(ctx, nil, &facts)
+	require.NoError(t, err)
+	require.Equal(t, len(compiled.Controls()), len(prepared.Controls()))
+	for i, c := range compiled.Controls() {
+		assert.Equal(t, c, prepared.Controls()[i], c.ID)
+	}
+	compiler, err := prepared.Compiler()
+	require.NoError(t, err)
+	assert.False(t, compiler.Failed())
+
+	// A referential control loaded without its fact would judge without
+	// the inventory: facts that contradict a control's custom.sync are an
+	// error.
+	wrong := policy.Facts{Applicability: facts.Applicability}
+	_, err = library.LoadPrepared(ctx, nil, &wrong)
+	assert.ErrorContains(t, err, "declares custom.sync but never reads data.inventory")
 }

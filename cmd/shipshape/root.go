@@ -49,31 +49,36 @@ func (f *libraryFlags) registerEvaluator(cmd *cobra.Command) {
 		"evaluate with the built-in library's plan (`planned`, the default when the binary embeds one) or with OPA's evaluator (topdown); verdicts are the same")
 }
 
-// program returns the embedded plan of the built-in library, nil when
-// topdown is asked for, the binary embeds no plan, or the plan was made
-// from other sources than the binary's library (a build without
-// `make build`): then OPA's evaluator judges, with the same verdicts.
-func (f *libraryFlags) program() (*ireval.Program, error) {
+// program returns the embedded plan of the built-in library and the facts
+// it records (so loading the library need not compile it); nil when
+// topdown is asked for, user libraries are added (the plan has none of
+// their controls), the binary embeds no plan, or the plan was made from
+// other sources than the binary's library (a build without `make build`):
+// then OPA's evaluator judges, with the same verdicts.
+func (f *libraryFlags) program() (*ireval.Program, *policy.Facts, error) {
 	switch f.evaluator {
 	case evaluatorTopdown:
-		return nil, nil
+		return nil, nil, nil
 	case evaluatorPlanned, "":
 	default:
-		return nil, fmt.Errorf("--evaluator: unknown evaluator %q (want %s or %s)", f.evaluator, evaluatorPlanned, evaluatorTopdown)
+		return nil, nil, fmt.Errorf("--evaluator: unknown evaluator %q (want %s or %s)", f.evaluator, evaluatorPlanned, evaluatorTopdown)
 	}
 	data := plan.Library()
-	if data == nil {
-		return nil, nil
+	if data == nil || len(f.dirs) > 0 {
+		return nil, nil, nil
 	}
 	digest, err := library.Digest()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	prog, err := ireval.Load(data, digest)
+	prog, h, err := ireval.Load(data, digest)
 	if errors.Is(err, ireval.ErrStale) {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return prog, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return prog, &h.Facts, nil
 }
 
 func (f *libraryFlags) register(cmd *cobra.Command) {
@@ -83,11 +88,13 @@ func (f *libraryFlags) register(cmd *cobra.Command) {
 
 // load compiles the built-in library plus the user's directories.
 func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Library, error) {
-	return f.loadKeeping(ctx, nil, extra...)
+	return f.loadKeeping(ctx, nil, nil, extra...)
 }
 
-// loadKeeping is load compiling only the built-in controls keep chooses.
-func (f *libraryFlags) loadKeeping(ctx context.Context, keep func(id string) bool, extra ...string) (*policy.Library, error) {
+// loadKeeping is load compiling only the built-in controls keep chooses,
+// and with the built-in library's facts (nil: unknown) not compiling it
+// unless OPA's evaluator is needed.
+func (f *libraryFlags) loadKeeping(ctx context.Context, keep func(id string) bool, facts *policy.Facts, extra ...string) (*policy.Library, error) {
 	var sources []policy.Source
 	for _, dir := range append(append([]string{}, f.dirs...), extra...) {
 		info, err := os.Stat(dir)
@@ -99,7 +106,7 @@ func (f *libraryFlags) loadKeeping(ctx context.Context, keep func(id string) boo
 		}
 		sources = append(sources, policy.Source{Name: dir, FS: os.DirFS(dir)})
 	}
-	return library.LoadKeeping(ctx, keep, sources...)
+	return library.LoadPrepared(ctx, keep, facts, sources...)
 }
 
 // profileFlags are the flags that choose what to enforce.

@@ -212,12 +212,17 @@ func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFil
 	if err != nil {
 		return nil, nil, err
 	}
-	// Only the profile's built-in controls are compiled: the rest would
-	// never run, and compiling them is most of a cold start.
-	library, err := lib.loadKeeping(ctx, chosen.keeps)
+	// Only the profile's built-in controls are loaded: the rest would never
+	// run. With the embedded plan the library is not compiled at all.
+	prog, facts, err := lib.program()
 	if err != nil {
 		return nil, nil, err
 	}
+	library, err := lib.loadKeeping(ctx, chosen.keeps, facts)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Program = prog
 	sel, err := chosen.selection(library)
 	if err != nil {
 		return nil, nil, err
@@ -231,9 +236,6 @@ func runScan(ctx context.Context, lib libraryFlags, prof profileFlags, exceptFil
 		if opts.ClusterChecks, err = scan.ModeOfScope(sel.Scope); err != nil {
 			return nil, nil, fmt.Errorf("config: %w", err)
 		}
-	}
-	if opts.Program, err = lib.program(); err != nil {
-		return nil, nil, err
 	}
 	r, err := scan.Run(ctx, library, sel.ScanBindings(), opts)
 	return r, sel, err

@@ -56,11 +56,11 @@ func embeddedEvaluator() string {
 	if data == nil {
 		return evaluatorTopdown + " (no plan of the library embedded: build with make build)"
 	}
-	planned, err := ireval.Digest(data)
+	h, err := ireval.ReadHeader(data)
 	if err != nil {
 		return evaluatorTopdown + " (" + err.Error() + ")"
 	}
-	if digest, err := library.Digest(); err != nil || digest != planned {
+	if digest, err := library.Digest(); err != nil || digest != h.Digest {
 		return evaluatorTopdown + " (the embedded plan was made from other library sources: build with make build)"
 	}
 	return evaluatorPlanned

@@ -332,9 +332,13 @@ func prepare(ctx context.Context, lib *policy.Library, store storage.Store, bind
 	if err != nil {
 		return nil, fmt.Errorf("building query: %w", err)
 	}
+	compiler, err := lib.Compiler()
+	if err != nil {
+		return nil, err
+	}
 	pq, err := rego.New(
 		rego.ParsedQuery(parsed),
-		rego.Compiler(lib.Compiler()),
+		rego.Compiler(compiler),
 		rego.Store(store),
 	).PrepareForEval(ctx)
 	if err != nil {

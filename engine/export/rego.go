@@ -22,7 +22,11 @@ type regoSources struct {
 // needs. Helpers a control never reaches stay out of its template, so each
 // template compiles only what it runs.
 func controlSources(lib *policy.Library, c *policy.Control, legacy bool) (regoSources, error) {
-	mod, ok := lib.Compiler().Modules[c.File]
+	compiler, err := lib.Compiler()
+	if err != nil {
+		return regoSources{}, err
+	}
+	mod, ok := compiler.Modules[c.File]
 	if !ok {
 		return regoSources{}, fmt.Errorf("%s: not in the compiled library", c.File)
 	}
@@ -42,7 +46,11 @@ func moduleSources(lib *policy.Library, name, src string, mod *ast.Module, legac
 			helpers[file] = m.Package.Path
 		}
 	}
-	compiled := lib.Compiler().Modules
+	compiler, err := lib.Compiler()
+	if err != nil {
+		return regoSources{}, err
+	}
+	compiled := compiler.Modules
 	needed := map[string]bool{}
 	queue := []*ast.Module{mod}
 	for len(queue) > 0 {
@@ -68,7 +76,6 @@ func moduleSources(lib *policy.Library, name, src string, mod *ast.Module, legac
 	slices.Sort(files)
 
 	var out regoSources
-	var err error
 	if out.Rego, err = templateText(name, src, legacy); err != nil {
 		return regoSources{}, err
 	}

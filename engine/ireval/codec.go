@@ -4,20 +4,33 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/open-policy-agent/opa/v1/ir"
+
+	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
 // The binary form of a plan: what `make build` embeds, so a scan loads the
 // library's plan in a few milliseconds where decoding OPA's JSON plan takes
-// over 100. It is gzip of: a magic line, the digest of the sources the plan
-// was made from, then the policy (strings, built-ins, functions, plans), with
-// every integer a varint and every statement a kind byte and its fields.
+// over 100. It is gzip of: a magic line, the header (the digest of the
+// sources the plan was made from, and the facts compiling them gave, as
+// JSON), then the policy (strings, built-ins, functions, plans), with every
+// integer a varint and every statement a kind byte and its fields.
 // Locations are not kept: findings carry their own field paths.
 const magic = "shipshape-plan 1\n"
+
+// Header is what a plan file records about the sources it was made from.
+type Header struct {
+	// Digest identifies the sources.
+	Digest string `json:"digest"`
+	// Facts are what compiling them told (policy.Source.Facts), so a load
+	// with the plan need not compile.
+	Facts policy.Facts `json:"facts"`
+}
 
 // Statement kinds of the binary form.
 const (
@@ -62,11 +75,15 @@ const (
 	opBool
 )
 
-// Encode writes a plan and the digest of its sources in the binary form.
-func Encode(w io.Writer, p *ir.Policy, digest string) error {
+// Encode writes a plan and its header in the binary form.
+func Encode(w io.Writer, p *ir.Policy, h Header) error {
+	head, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
 	e := &encoder{}
 	e.str(magic)
-	e.str(digest)
+	e.str(string(head))
 	e.uint(len(p.Static.Strings))
 	for _, s := range p.Static.Strings {
 		e.str(s.Value)
@@ -103,22 +120,21 @@ func Encode(w io.Writer, p *ir.Policy, digest string) error {
 	return zw.Close()
 }
 
-// Decode reads a plan in the binary form and returns it with the digest of
-// its sources.
-func Decode(data []byte) (*ir.Policy, string, error) {
+// Decode reads a plan in the binary form and returns it with its header.
+func Decode(data []byte) (*ir.Policy, Header, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", fmt.Errorf("reading the plan: %w", err)
+		return nil, Header{}, fmt.Errorf("reading the plan: %w", err)
 	}
 	raw, err := io.ReadAll(zr)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading the plan: %w", err)
+		return nil, Header{}, fmt.Errorf("reading the plan: %w", err)
 	}
 	d := &decoder{data: raw}
-	if d.str() != magic {
-		return nil, "", errors.New("reading the plan: not a shipshape plan of this version")
+	h, err := d.header()
+	if err != nil {
+		return nil, Header{}, err
 	}
-	digest := d.str()
 	p := &ir.Policy{Static: &ir.Static{}, Funcs: &ir.Funcs{}, Plans: &ir.Plans{}}
 	for range d.count() {
 		p.Static.Strings = append(p.Static.Strings, &ir.StringConst{Value: d.str()})
@@ -142,32 +158,40 @@ func Decode(data []byte) (*ir.Policy, string, error) {
 		d.err = fmt.Errorf("%d bytes after the plan", len(d.data)-d.off)
 	}
 	if d.err != nil {
-		return nil, "", fmt.Errorf("reading the plan: %w", d.err)
+		return nil, Header{}, fmt.Errorf("reading the plan: %w", d.err)
 	}
-	return p, digest, nil
+	return p, h, nil
 }
 
-// Digest returns the digest of the sources a plan in the binary form was
-// made from, reading no further than it.
-func Digest(data []byte) (string, error) {
+// header reads the magic line and the header.
+func (d *decoder) header() (Header, error) {
+	if d.str() != magic {
+		return Header{}, errors.New("reading the plan: not a shipshape plan of this version")
+	}
+	head := d.str()
+	if d.err != nil {
+		return Header{}, fmt.Errorf("reading the plan: %w", d.err)
+	}
+	var h Header
+	if err := json.Unmarshal([]byte(head), &h); err != nil {
+		return Header{}, fmt.Errorf("reading the plan's header: %w", err)
+	}
+	return h, nil
+}
+
+// ReadHeader returns a plan's header, reading no further than it.
+func ReadHeader(data []byte) (Header, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return "", fmt.Errorf("reading the plan: %w", err)
+		return Header{}, fmt.Errorf("reading the plan: %w", err)
 	}
-	head := make([]byte, 256)
+	head := make([]byte, 64<<10)
 	n, err := io.ReadFull(zr, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return "", fmt.Errorf("reading the plan: %w", err)
+		return Header{}, fmt.Errorf("reading the plan: %w", err)
 	}
 	d := &decoder{data: head[:n]}
-	if d.str() != magic {
-		return "", errors.New("reading the plan: not a shipshape plan of this version")
-	}
-	digest := d.str()
-	if d.err != nil {
-		return "", fmt.Errorf("reading the plan: %w", d.err)
-	}
-	return digest, nil
+	return d.header()
 }
 
 type encoder struct {

@@ -12,6 +12,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
 // semantics are small policies that exercise what the planner emits: each
@@ -235,19 +237,20 @@ func TestEncodedPlanIsThePlan(t *testing.T) {
 	p, err := Plan(ctx, mods, []string{"t/violation"})
 	require.NoError(t, err)
 	var first, second bytes.Buffer
-	require.NoError(t, Encode(&first, p, "digest-1"))
-	decoded, digest, err := Decode(first.Bytes())
+	header := Header{Digest: "digest-1", Facts: policy.Facts{Referential: []string{"t"}}}
+	require.NoError(t, Encode(&first, p, header))
+	decoded, h, err := Decode(first.Bytes())
 	require.NoError(t, err)
-	assert.Equal(t, "digest-1", digest)
-	require.NoError(t, Encode(&second, decoded, "digest-1"))
+	assert.Equal(t, header, h)
+	require.NoError(t, Encode(&second, decoded, header))
 	assert.Equal(t, first.Bytes(), second.Bytes(), "decoding and encoding again gives the same bytes")
-	head, err := Digest(first.Bytes())
+	h, err = ReadHeader(first.Bytes())
 	require.NoError(t, err)
-	assert.Equal(t, "digest-1", head)
+	assert.Equal(t, header, h)
 
-	_, err = Load(first.Bytes(), "digest-2")
+	_, _, err = Load(first.Bytes(), "digest-2")
 	require.ErrorIs(t, err, ErrStale)
-	prog, err := Load(first.Bytes(), "digest-1")
+	prog, _, err := Load(first.Bytes(), "digest-1")
 	require.NoError(t, err)
 	got, err := prog.NewEvaluation(ctx, ast.MustParseTerm(semantics[0].input).Value, ast.NewObject()).Eval("t/violation")
 	require.NoError(t, err)
@@ -257,10 +260,11 @@ func TestEncodedPlanIsThePlan(t *testing.T) {
 
 func TestBadPlansAreErrors(t *testing.T) {
 	for name, data := range map[string][]byte{
-		"not gzip":  []byte("plain"),
-		"empty":     gz(t, nil),
-		"no magic":  gz(t, []byte("\x05hello")),
-		"truncated": gz(t, append([]byte{byte(len(magic))}, magic...)),
+		"not gzip":   []byte("plain"),
+		"empty":      gz(t, nil),
+		"no magic":   gz(t, []byte("\x05hello")),
+		"truncated":  gz(t, append([]byte{byte(len(magic))}, magic...)),
+		"bad header": gz(t, append(append([]byte{byte(len(magic))}, magic...), 2, '{', '{')),
 	} {
 		_, _, err := Decode(data)
 		assert.Error(t, err, name)

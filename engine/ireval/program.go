@@ -94,16 +94,18 @@ func Plan(ctx context.Context, modules map[string]*ast.Module, entrypoints []str
 var ErrStale = errors.New("the plan was made from other sources")
 
 // Load reads a plan in the binary form (Encode) and prepares it, when it was
-// made from the sources with the given digest.
-func Load(data []byte, digest string) (*Program, error) {
-	p, planned, err := Decode(data)
+// made from the sources with the given digest. It returns the plan's header
+// too.
+func Load(data []byte, digest string) (*Program, Header, error) {
+	p, h, err := Decode(data)
 	if err != nil {
-		return nil, err
+		return nil, Header{}, err
 	}
-	if planned != digest {
-		return nil, ErrStale
+	if h.Digest != digest {
+		return nil, Header{}, ErrStale
 	}
-	return New(p)
+	prog, err := New(p)
+	return prog, h, err
 }
 
 // New prepares a planned policy for evaluation. The program owns p: its

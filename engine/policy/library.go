@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -36,11 +37,27 @@ type Source struct {
 	// one profile compiles its controls and the helpers, which is most of
 	// a cold start saved for the Pod Security profiles.
 	Keep func(id string) bool
+	// Facts, when set, are what compiling this source tells about its
+	// controls, recorded when it was last compiled (with the plan of the
+	// built-in library). A load whose every source has them does not
+	// compile: Compiler compiles on first use.
+	Facts *Facts
+}
+
+// Facts are what a load learns from compiling that it cannot read from the
+// parsed sources: which controls read data.inventory (through helper rules
+// too, so imports must be resolved) and which define an applies rule.
+type Facts struct {
+	// Referential and Applicability list control packages.
+	Referential   []string `json:"referential"`
+	Applicability []string `json:"applicability"`
 }
 
 // Library is the compiled set of controls and helpers.
 type Library struct {
-	compiler *ast.Compiler
+	// compile returns the compiler, built at load or, for a library loaded
+	// with Facts, on first use.
+	compile  func() (*ast.Compiler, error)
 	modules  map[string]*ast.Module
 	sources  map[string]string // file name → Rego text
 	controls []*Control
@@ -170,14 +187,35 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 		return nil, errors.Join(errs...)
 	}
 
-	l.compiler = ast.NewCompiler().WithEnablePrintStatements(false)
-	l.compiler.Compile(compiled)
-	if l.compiler.Failed() {
-		return nil, fmt.Errorf("compiling library: %w", l.compiler.Errors)
+	facts := sourceFacts(sources)
+	var annotations *ast.AnnotationSet
+	if facts == nil {
+		compiler, err := compileModules(compiled)
+		if err != nil {
+			return nil, err
+		}
+		l.compile = func() (*ast.Compiler, error) { return compiler, nil }
+		facts = &Facts{Referential: l.inventoryReaders(compiler)}
+		annotations = compiler.GetAnnotationSet()
+		for _, cf := range controls {
+			if pkg := packagePath(l.modules[cf.name]); definesRule(compiler, pkg, "applies") {
+				facts.Applicability = append(facts.Applicability, pkg)
+			}
+		}
+	} else {
+		// The sources are what the facts were recorded from: compiling them
+		// is left to the first caller that needs OPA's evaluator.
+		l.compile = sync.OnceValues(func() (*ast.Compiler, error) { return compileModules(compiled) })
+		mods := make([]*ast.Module, 0, len(l.modules))
+		for _, m := range l.modules {
+			mods = append(mods, m)
+		}
+		var errs ast.Errors
+		if annotations, errs = ast.BuildAnnotationSet(mods); len(errs) > 0 {
+			return nil, fmt.Errorf("reading METADATA: %w", errs)
+		}
 	}
-
-	inventoryPackages := l.inventoryReaders()
-	annotations := l.compiler.GetAnnotationSet()
+	referential, applicable := toSet(facts.Referential), toSet(facts.Applicability)
 	// Reading METADATA compiles each control's parameter schema: in
 	// parallel, then registered in order.
 	read := make([]*Control, len(controls))
@@ -195,7 +233,7 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 			continue
 		}
 		c.File, c.dir, c.fsys, c.Builtin = cf.name, cf.dir, cf.src.FS, cf.src.Builtin
-		c.Referential = inventoryPackages[c.Package]
+		c.Referential = referential[c.Package]
 		if err := checkSync(c); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", cf.name, err))
 			continue
@@ -204,8 +242,8 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 			errs = append(errs, fmt.Errorf("%s: control ID %s is already used by %s", cf.name, c.ID, prev.File))
 			continue
 		}
-		c.Applicability = l.definesRule(c.Package, "applies")
-		if !l.definesViolation(c.Package) {
+		c.Applicability = applicable[c.Package]
+		if !definesViolation(l.modules, c.Package) {
 			errs = append(errs, fmt.Errorf("%s: package %s defines no `violation` rule", cf.name, c.Package))
 			continue
 		}
@@ -229,7 +267,53 @@ func (l *Library) Control(id string) (*Control, bool) {
 }
 
 // Compiler returns the compiled library; callers must not modify it.
-func (l *Library) Compiler() *ast.Compiler { return l.compiler }
+func (l *Library) Compiler() (*ast.Compiler, error) { return l.compile() }
+
+// Facts returns what compiling the library told about its controls, to
+// record with a plan of it (Source.Facts).
+func (l *Library) Facts() Facts {
+	var f Facts
+	for _, c := range l.controls {
+		if c.Referential {
+			f.Referential = append(f.Referential, c.Package)
+		}
+		if c.Applicability {
+			f.Applicability = append(f.Applicability, c.Package)
+		}
+	}
+	return f
+}
+
+// sourceFacts returns the facts of the sources when every one has them,
+// else nil.
+func sourceFacts(sources []Source) *Facts {
+	out := &Facts{}
+	for _, s := range sources {
+		if s.Facts == nil {
+			return nil
+		}
+		out.Referential = append(out.Referential, s.Facts.Referential...)
+		out.Applicability = append(out.Applicability, s.Facts.Applicability...)
+	}
+	return out
+}
+
+func compileModules(modules map[string]*ast.Module) (*ast.Compiler, error) {
+	c := ast.NewCompiler().WithEnablePrintStatements(false)
+	c.Compile(modules)
+	if c.Failed() {
+		return nil, fmt.Errorf("compiling library: %w", c.Errors)
+	}
+	return c, nil
+}
+
+func toSet(xs []string) map[string]bool {
+	out := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		out[x] = true
+	}
+	return out
+}
 
 // Modules returns the parsed modules by file name.
 func (l *Library) Modules() map[string]*ast.Module { return l.modules }
@@ -266,11 +350,26 @@ func (l *Library) Source(file string) (string, bool) {
 	return s, ok
 }
 
-func (l *Library) definesViolation(pkg string) bool { return l.definesRule(pkg, "violation") }
+// definesViolation reports whether a module of package pkg has a
+// violation rule.
+func definesViolation(modules map[string]*ast.Module, pkg string) bool {
+	want := ast.MustParseRef("data." + pkg + ".violation")
+	for _, m := range modules {
+		if packagePath(m) != pkg {
+			continue
+		}
+		for _, r := range m.Rules {
+			if r.Path().HasPrefix(want) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
-func (l *Library) definesRule(pkg, rule string) bool {
+func definesRule(c *ast.Compiler, pkg, rule string) bool {
 	ref := ast.MustParseRef("data." + pkg + "." + rule)
-	return len(l.compiler.GetRulesExact(ref)) > 0 || len(l.compiler.GetRulesForVirtualDocument(ref)) > 0
+	return len(c.GetRulesExact(ref)) > 0 || len(c.GetRulesForVirtualDocument(ref)) > 0
 }
 
 // inventoryReaders returns the packages whose rules read data.inventory,
@@ -278,7 +377,7 @@ func (l *Library) definesRule(pkg, rule string) bool {
 // modules, where imports are resolved, and per rule, so importing a helper
 // package does not make a control referential unless it uses a rule of it
 // that reads the inventory.
-func (l *Library) inventoryReaders() map[string]bool {
+func (l *Library) inventoryReaders(compiler *ast.Compiler) []string {
 	inventory := ast.MustParseRef("data.inventory")
 	type ruleRefs struct {
 		path   ast.Ref
@@ -287,7 +386,7 @@ func (l *Library) inventoryReaders() map[string]bool {
 		marked bool
 	}
 	var rules []*ruleRefs
-	for _, mod := range l.compiler.Modules {
+	for _, mod := range compiler.Modules {
 		pkg := packagePath(mod)
 		for _, r := range mod.Rules {
 			rr := &ruleRefs{path: r.Path(), pkg: pkg}
@@ -332,12 +431,13 @@ func (l *Library) inventoryReaders() map[string]bool {
 			}
 		}
 	}
-	packages := map[string]bool{}
+	var packages []string
 	for _, r := range rules {
-		if r.marked {
-			packages[r.pkg] = true
+		if r.marked && !slices.Contains(packages, r.pkg) {
+			packages = append(packages, r.pkg)
 		}
 	}
+	slices.Sort(packages)
 	return packages
 }
 

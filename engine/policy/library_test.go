@@ -165,7 +165,9 @@ func TestParametersAreServedFromData(t *testing.T) {
 	lib, err := Load(context.Background(), cat, Source{Name: "library", FS: os.DirFS("../../library"), Builtin: true})
 	require.NoError(t, err)
 	params := ast.MustParseRef("input.parameters")
-	for name, mod := range lib.Compiler().Modules {
+	compiler, err := lib.Compiler()
+	require.NoError(t, err)
+	for name, mod := range compiler.Modules {
 		ast.WalkRefs(mod, func(ref ast.Ref) bool {
 			assert.False(t, ref.HasPrefix(params), "%s still reads %s", name, ref)
 			return false

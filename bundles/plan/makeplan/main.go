@@ -43,11 +43,11 @@ func run(ctx context.Context, out string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := ireval.Encode(&buf, p, digest); err != nil {
+	if err := ireval.Encode(&buf, p, ireval.Header{Digest: digest, Facts: lib.Facts()}); err != nil {
 		return err
 	}
 	// Prove the plan loads before a binary embeds it.
-	if _, err := ireval.Load(buf.Bytes(), digest); err != nil {
+	if _, _, err := ireval.Load(buf.Bytes(), digest); err != nil {
 		return fmt.Errorf("the plan does not load: %w", err)
 	}
 	if old, err := os.ReadFile(out); err == nil && bytes.Equal(old, buf.Bytes()) {
