@@ -16,6 +16,8 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"github.com/shipshape-dev/shipshape/engine/memlimit"
 )
 
 func main() {
@@ -25,6 +27,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("shipshape: helm: ")
 	log.SetOutput(&onceWriter{w: os.Stderr, seen: map[string]bool{}})
+	memlimit.Tune()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

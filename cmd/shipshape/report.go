@@ -51,6 +51,7 @@ HTML form is a single self-contained file with a chart per framework.`,
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			if len(r.Errors) > 0 {
 				for _, p := range r.Errors {
 					fmt.Fprintf(e.stderr, "shipshape: %s\n", p.Message)
@@ -61,7 +62,10 @@ HTML form is a single self-contained file with a chart per framework.`,
 			if err != nil {
 				return err
 			}
-			assessment := compliance.Assess(r, catalogue)
+			assessment, err := compliance.Assess(r, catalogue)
+			if err != nil {
+				return err
+			}
 			var w io.Writer = e.stdout
 			if out != "" {
 				f, err := os.Create(out)

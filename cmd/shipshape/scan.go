@@ -112,6 +112,7 @@ signature verifications for the image controls.`,
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			if !cmd.Flags().Changed("fail-on") {
 				failOn = sel.FailOn // the config's, else the profile's
 			}
@@ -120,11 +121,13 @@ signature verifications for the image controls.`,
 				return fmt.Errorf("fail threshold: %w", err)
 			}
 			if baseline != "" {
-				old, err := report.ReadReport(baseline)
+				known, err := report.ReadFingerprints(baseline)
 				if err != nil {
 					return fmt.Errorf("--baseline: %w", err)
 				}
-				r.ApplyBaseline(report.Fingerprints(old))
+				if err := r.ApplyBaseline(known); err != nil {
+					return err
+				}
 			}
 			var w io.Writer = e.stdout
 			if outputFile != "" {

@@ -80,8 +80,9 @@ type Compliance struct {
 	Exempted     int
 }
 
-// Assess builds the assessment of a report made with the given controls.
-func Assess(r *report.Report, catalogue *requirements.Catalogue) *Compliance {
+// Assess builds the assessment of a report made with the given controls;
+// it fails only when the report's results cannot be read back.
+func Assess(r *report.Report, catalogue *requirements.Catalogue) (*Compliance, error) {
 	c := &Compliance{Profile: r.Summary.Profile, Objects: r.Summary.Objects, Files: r.Summary.Files, Exempted: r.Summary.Exempted}
 	verdicts := map[string]*ControlVerdict{}
 	controls := r.Controls()
@@ -89,10 +90,13 @@ func Assess(r *report.Report, catalogue *requirements.Catalogue) *Compliance {
 		v := &ControlVerdict{ID: ctl.ID, Title: ctl.Title, Severity: string(ctl.Severity), Judged: r.Judged(ctl.ID)}
 		verdicts[ctl.ID] = v
 	}
-	for _, res := range r.Results {
+	if err := r.Each(func(res report.Result) error {
 		if v, ok := verdicts[res.Control]; ok {
 			v.Findings = append(v.Findings, res)
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	for _, v := range verdicts {
 		switch {
@@ -160,7 +164,7 @@ func Assess(r *report.Report, catalogue *requirements.Catalogue) *Compliance {
 		sort.Strings(score.FailingIDs)
 		c.Frameworks = append(c.Frameworks, score)
 	}
-	return c
+	return c, nil
 }
 
 // Counts tallies the requirement verdicts.

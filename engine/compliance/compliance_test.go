@@ -30,7 +30,9 @@ func assess(t *testing.T, paths ...string) *Compliance {
 	require.NoError(t, err)
 	cat, err := requirements.Default()
 	require.NoError(t, err)
-	return Assess(r, cat)
+	c, err := Assess(r, cat)
+	require.NoError(t, err)
+	return c
 }
 
 func verdictOf(c *Compliance, id string) RequirementVerdict {

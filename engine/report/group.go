@@ -12,44 +12,38 @@ import (
 // message names; the rest are counted (all are in Affected).
 const maxAffectedNamed = 5
 
-// groupNamespaceFacts folds the findings that state one fact about a
-// namespace (the same control, namespace and details.namespace_fact key)
-// into one finding about the namespace that names the objects it affects.
-// A namespace without a default-deny policy is one problem, however many
-// workloads run in it. The first affected object (in input order) gives
-// the finding its file and line.
-func (b *Builder) groupNamespaceFacts() {
+// joinFact folds a finding that states a fact about a namespace (the same
+// control, namespace and details.namespace_fact key as another) into one
+// finding about the namespace that names the objects it affects. A
+// namespace without a default-deny policy is one problem, however many
+// workloads run in it. It returns true when res joined an earlier finding;
+// otherwise res starts a new one, last in r.facts. The first affected
+// object (in input order) gives the finding its file, line and place.
+func (b *Builder) joinFact(res Result) bool {
 	r := b.r
-	type key struct{ control, namespace, fact string }
-	first := map[key]int{} // index in kept
-	kept := r.Results[:0]
-	for _, res := range r.Results {
-		if res.fact == nil {
-			kept = append(kept, res)
-			continue
-		}
-		ns := res.fact.namespace
-		if ns == "" {
-			ns = res.Namespace
-		}
-		k := key{res.Control, ns, res.fact.key}
-		affected := ObjectRef{File: res.File, Document: res.Document, Item: res.Item, Line: res.Line,
-			APIVersion: res.APIVersion, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
-		if i, ok := first[k]; ok {
-			kept[i].Affected = append(kept[i].Affected, affected)
-			r.Summary.Violations--
-			r.Summary.BySeverity[res.Severity]--
-			continue
-		}
-		first[k] = len(kept)
-		res.Namespace = ns
-		res.Affected = []ObjectRef{affected}
-		kept = append(kept, res)
+	ns := res.fact.namespace
+	if ns == "" {
+		ns = res.Namespace
 	}
-	clear(r.Results[len(kept):])
-	r.Results = kept
-	for _, i := range first {
-		res := &r.Results[i]
+	k := factKey{res.Control, ns, res.fact.key}
+	affected := ObjectRef{File: res.File, Document: res.Document, Item: res.Item, Line: res.Line,
+		APIVersion: res.APIVersion, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
+	if i, ok := b.factIndex[k]; ok {
+		r.facts[i].Affected = append(r.facts[i].Affected, affected)
+		return true
+	}
+	b.factIndex[k] = len(r.facts)
+	res.Namespace = ns
+	res.Affected = []ObjectRef{affected}
+	r.facts = append(r.facts, res)
+	return false
+}
+
+// finishNamespaceFacts makes each grouped fact a finding about its
+// namespace.
+func (b *Builder) finishNamespaceFacts() {
+	for i := range b.r.facts {
+		res := &b.r.facts[i]
 		ns := res.Namespace
 		res.APIVersion, res.Kind, res.Name, res.Field = "v1", "Namespace", ns, ""
 		// The fingerprint is the fact's, so a workload added to the

@@ -43,21 +43,10 @@ type junitFailure struct {
 }
 
 // writeJUnit writes one test suite per file and one test case per object:
-// an object with violations fails, listing each one.
+// an object with violations fails, listing each one. It is written a suite
+// at a time: a first pass over the results finds the objects that fail and
+// where their results are, so only one file's failures are ever held.
 func writeJUnit(w io.Writer, r *Report) error {
-	suites := junitSuites{Name: "shipshape"}
-	byFile := map[string]int{}
-	suite := func(file string) *junitSuite {
-		i, ok := byFile[file]
-		if !ok {
-			i = len(suites.Suites)
-			byFile[file] = i
-			suites.Suites = append(suites.Suites, junitSuite{Name: file})
-		}
-		return &suites.Suites[i]
-	}
-	// Results are grouped by object identity: exceptions may have taken
-	// some out.
 	type key struct {
 		file     string
 		document int
@@ -70,75 +59,172 @@ func writeJUnit(w io.Writer, r *Report) error {
 		}
 		return k
 	}
-	byObject := map[key][]Result{}
+	// Results are grouped by object identity (exceptions may have taken
+	// some out); where lists the chunks that hold an identity's results.
+	where := map[key][]int{}
 	var cluster []Result
-	for _, res := range r.Results {
-		if res.File == "" {
-			cluster = append(cluster, res)
-			continue
+	chunk := -1
+	if err := r.Chunks(func(results []Result) error {
+		chunk++
+		for _, res := range results {
+			if res.File == "" {
+				cluster = append(cluster, res)
+				continue
+			}
+			k := keyOf(res.File, res.Document, res.Item)
+			if l := where[k]; len(l) == 0 || l[len(l)-1] != chunk {
+				where[k] = append(l, chunk)
+			}
 		}
-		k := keyOf(res.File, res.Document, res.Item)
-		byObject[k] = append(byObject[k], res)
+		return nil
+	}); err != nil {
+		return err
 	}
-	for _, obj := range r.objects {
-		s := suite(obj.File)
-		tc := junitCase{ClassName: obj.File, Name: fmt.Sprintf("%s (document %d)", obj.Label(), obj.Document)}
-		if obj.Item != nil {
-			tc.Name = fmt.Sprintf("%s (document %d, item %d)", obj.Label(), obj.Document, *obj.Item)
+
+	// The suites, their cases in order, and the counts.
+	type caseRef struct {
+		object   int // index in r.objects, or -1
+		fails    bool
+		cluster  bool
+		exempted int // index in r.Exempted, or -1
+		err      int // index in r.Errors, or -1
+	}
+	suites := junitSuites{Name: "shipshape"}
+	var cases [][]caseRef
+	byFile := map[string]int{}
+	suite := func(file string) int {
+		i, ok := byFile[file]
+		if !ok {
+			i = len(suites.Suites)
+			byFile[file] = i
+			suites.Suites = append(suites.Suites, junitSuite{Name: file})
+			cases = append(cases, nil)
 		}
+		return i
+	}
+	taken := map[key]bool{} // the first object of an identity takes its results
+	for i, obj := range r.objects {
+		s := suite(obj.File)
 		k := keyOf(obj.File, obj.Document, obj.Item)
-		if results := byObject[k]; len(results) > 0 {
-			tc.Failure = failureOf(results)
-			delete(byObject, k) // the first object of an identity takes them
-			s.Failures++
+		ref := caseRef{object: i, exempted: -1, err: -1}
+		if len(where[k]) > 0 && !taken[k] {
+			taken[k], ref.fails = true, true
+			suites.Suites[s].Failures++
 			suites.Failures++
 		}
-		s.Tests++
+		suites.Suites[s].Tests++
 		suites.Tests++
-		s.Cases = append(s.Cases, tc)
+		cases[s] = append(cases[s], ref)
 	}
 	if r.Summary.ClusterChecked {
 		s := suite(ClusterHeading)
-		tc := junitCase{ClassName: ClusterHeading, Name: "cluster-level controls"}
-		if len(cluster) > 0 {
-			tc.Failure = failureOf(cluster)
-			s.Failures++
+		ref := caseRef{object: -1, cluster: true, fails: len(cluster) > 0, exempted: -1, err: -1}
+		if ref.fails {
+			suites.Suites[s].Failures++
 			suites.Failures++
 		}
-		s.Tests++
+		suites.Suites[s].Tests++
 		suites.Tests++
-		s.Cases = append(s.Cases, tc)
+		cases[s] = append(cases[s], ref)
 	}
-	for _, ex := range r.Exempted {
+	for i, ex := range r.Exempted {
 		file := ex.File
 		if file == "" {
 			file = ClusterHeading
 		}
 		s := suite(file)
-		label := ObjectRef{Kind: ex.Kind, Namespace: ex.Namespace, Name: ex.Name}.Label()
-		s.Cases = append(s.Cases, junitCase{ClassName: file, Name: fmt.Sprintf("%s %s (exempted)", label, ex.Control),
-			Skipped: &junitSkipped{Message: fmt.Sprintf("exempted: %s (owner %s, expires %s, %s)", ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)}})
-		s.Tests++
+		suites.Suites[s].Tests++
 		suites.Tests++
+		cases[s] = append(cases[s], caseRef{object: -1, exempted: i, err: -1})
 	}
-	for _, e := range r.Errors {
+	for i, e := range r.Errors {
 		file := e.File
 		if file == "" {
 			file = "shipshape"
 		}
 		s := suite(file)
-		s.Cases = append(s.Cases, junitCase{ClassName: file, Name: "input", Error: &junitFailure{Message: "error", Type: "error", Text: e.Message}})
-		s.Tests++
-		s.Errors++
+		suites.Suites[s].Tests++
+		suites.Suites[s].Errors++
 		suites.Tests++
 		suites.Errors++
+		cases[s] = append(cases[s], caseRef{object: -1, exempted: -1, err: i})
+	}
+
+	// Each suite is built with its cases, written and let go.
+	loaded, loadedAt := []Result(nil), -1
+	resultsOf := func(k key) ([]Result, error) {
+		var out []Result
+		for _, c := range where[k] {
+			if c != loadedAt {
+				var err error
+				if loaded, err = r.chunkResults(c); err != nil {
+					return nil, err
+				}
+				loadedAt = c
+			}
+			for _, res := range loaded {
+				if res.File != "" && keyOf(res.File, res.Document, res.Item) == k {
+					out = append(out, res)
+				}
+			}
+		}
+		return out, nil
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(suites); err != nil {
+	start := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: suites.Name},
+		{Name: xml.Name{Local: "tests"}, Value: fmt.Sprint(suites.Tests)},
+		{Name: xml.Name{Local: "failures"}, Value: fmt.Sprint(suites.Failures)},
+		{Name: xml.Name{Local: "errors"}, Value: fmt.Sprint(suites.Errors)},
+	}}
+	if err := enc.EncodeToken(start); err != nil {
+		return err
+	}
+	for s, suite := range suites.Suites {
+		for _, ref := range cases[s] {
+			var tc junitCase
+			switch {
+			case ref.object >= 0:
+				obj := r.objects[ref.object]
+				tc = junitCase{ClassName: obj.File, Name: fmt.Sprintf("%s (document %d)", obj.Label(), obj.Document)}
+				if obj.Item != nil {
+					tc.Name = fmt.Sprintf("%s (document %d, item %d)", obj.Label(), obj.Document, *obj.Item)
+				}
+				if ref.fails {
+					results, err := resultsOf(keyOf(obj.File, obj.Document, obj.Item))
+					if err != nil {
+						return err
+					}
+					tc.Failure = failureOf(results)
+				}
+			case ref.cluster:
+				tc = junitCase{ClassName: ClusterHeading, Name: "cluster-level controls"}
+				if ref.fails {
+					tc.Failure = failureOf(cluster)
+				}
+			case ref.exempted >= 0:
+				ex := r.Exempted[ref.exempted]
+				label := ObjectRef{Kind: ex.Kind, Namespace: ex.Namespace, Name: ex.Name}.Label()
+				tc = junitCase{ClassName: suite.Name, Name: fmt.Sprintf("%s %s (exempted)", label, ex.Control),
+					Skipped: &junitSkipped{Message: fmt.Sprintf("exempted: %s (owner %s, expires %s, %s)", ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)}}
+			default:
+				e := r.Errors[ref.err]
+				tc = junitCase{ClassName: suite.Name, Name: "input", Error: &junitFailure{Message: "error", Type: "error", Text: e.Message}}
+			}
+			suite.Cases = append(suite.Cases, tc)
+		}
+		if err := enc.EncodeElement(suite, xml.StartElement{Name: xml.Name{Local: "testsuite"}}); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(start.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")

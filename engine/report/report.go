@@ -22,10 +22,11 @@ import (
 )
 
 // Report is the result of a scan. Its JSON form is the output contract;
-// fields beyond the contract are additions only.
+// fields beyond the contract are additions only. Its results ("results" in
+// JSON) are read with Each, Chunks or All: a large scan keeps them in a
+// temporary file, which Close removes.
 type Report struct {
-	Results []Result `json:"results"`
-	Summary Summary  `json:"summary"`
+	Summary Summary `json:"summary"`
 	// Skipped lists documents that hold no Kubernetes object.
 	Skipped []Skipped `json:"skipped,omitempty"`
 	// Excluded lists objects some controls did not judge because of their
@@ -63,6 +64,13 @@ type Report struct {
 	controls []*policy.Control
 	objects  []ObjectRef
 	judged   map[string]int // control ID → objects it judged
+	results  store
+	// facts are the findings about a namespace, each grouped from the
+	// findings of every object it affects (see factSlot).
+	facts []Result
+	// baseline counts the fingerprints of the --baseline report's
+	// findings: as many of each are marked Baseline, in order.
+	baseline map[string]int
 }
 
 // Result is one violation. A result of a cluster-level control has an
@@ -435,12 +443,33 @@ type Builder struct {
 	files      map[string]bool
 	exceptions *exceptions.Set
 	now        time.Time
+	// noted are the expired and refused exceptions recorded.
+	noted map[string]bool
+	// factIndex finds a namespace fact's grouped finding in r.facts.
+	factIndex map[factKey]int
+	// failed are the objects with a finding no exception covers.
+	failed map[failedKey]bool
 }
 
-// WithExceptions makes Finish set aside the findings exceptions cover at
-// now.
+type factKey struct{ control, namespace, fact string }
+
+type failedKey struct {
+	file, itemPath, kind, namespace, name string
+	document                              int
+	item                                  bool
+}
+
+// WithExceptions makes the builder set aside the findings exceptions cover
+// at now. Call it before adding parts.
 func (b *Builder) WithExceptions(set *exceptions.Set, now time.Time) *Builder {
 	b.exceptions, b.now = set, now
+	return b
+}
+
+// SpillAt sets how many results the report keeps in memory before it
+// moves them to a temporary file (DefaultSpillAt; 0 never).
+func (b *Builder) SpillAt(n int) *Builder {
+	b.r.results.spillAt = n
 	return b
 }
 
@@ -448,11 +477,14 @@ func (b *Builder) WithExceptions(set *exceptions.Set, now time.Time) *Builder {
 func NewBuilder(controls []*policy.Control, profile string) *Builder {
 	b := &Builder{
 		r: &Report{
-			Results:  []Result{},
 			Summary:  Summary{Profile: profile, Controls: len(controls), BySeverity: map[string]int{}},
 			controls: controls,
+			results:  store{spillAt: DefaultSpillAt},
 		},
-		files: map[string]bool{},
+		files:     map[string]bool{},
+		noted:     map[string]bool{},
+		factIndex: map[factKey]int{},
+		failed:    map[failedKey]bool{},
 	}
 	for _, s := range policy.Severities() {
 		b.r.Summary.BySeverity[string(s)] = 0
@@ -460,46 +492,49 @@ func NewBuilder(controls []*policy.Control, profile string) *Builder {
 	return b
 }
 
-// AddAll adds the parts in order and lets go of each once it is added,
-// so the results are never held twice.
-func (b *Builder) AddAll(parts []*Part) {
-	n := 0
-	for _, p := range parts {
-		if p != nil {
-			n += len(p.results)
-		}
-	}
-	b.r.Results = slices.Grow(b.r.Results, n)
-	for i, p := range parts {
-		if p != nil {
-			b.Add(p)
-			parts[i] = nil
-		}
-	}
-}
-
-// Add appends one file's part (or the cluster part).
-func (b *Builder) Add(p *Part) {
+// Add appends one file's part (or the cluster part): exceptions set its
+// findings aside, findings of one fact about a namespace join into one,
+// and the rest go to the report's store, so the part can be let go.
+func (b *Builder) Add(p *Part) error {
 	r := b.r
 	r.Errors = append(r.Errors, p.errors...)
-	r.Results = append(r.Results, p.results...)
 	if r.judged == nil {
 		r.judged = map[string]int{}
 	}
 	for id, n := range p.judged {
 		r.judged[id] += n
 	}
+	kept := p.results[:0] // filtered in place: kept never overtakes the loop
+	var slots []factSlot
 	for _, res := range p.results {
+		if b.exempt(res) {
+			continue
+		}
+		b.failed[failedKey{file: res.File, document: res.Document, item: res.Item != nil && *res.Item >= 0,
+			itemPath: fmt.Sprint(res.ItemPath), kind: res.Kind, namespace: res.Namespace, name: res.Name}] = true
+		if res.fact != nil {
+			if b.joinFact(res) {
+				continue
+			}
+			slots = append(slots, factSlot{pos: len(kept) + len(slots), group: len(r.facts) - 1})
+		} else {
+			kept = append(kept, res)
+		}
 		r.Summary.Violations++
 		r.Summary.BySeverity[res.Severity]++
 	}
+	clear(p.results[len(kept):])
+	if err := r.results.add(kept, slots); err != nil {
+		return err
+	}
+	p.results = nil
 	if len(p.notEvaluated) > 0 {
 		r.NotEvaluated = append(r.NotEvaluated, p.notEvaluated...)
-		return
+		return nil
 	}
 	if p.cluster {
 		r.Summary.ClusterChecked = true
-		return
+		return nil
 	}
 	if !b.files[p.file] {
 		b.files[p.file] = true
@@ -516,6 +551,45 @@ func (b *Builder) Add(p *Part) {
 			r.Summary.Failed++
 		}
 	}
+	return nil
+}
+
+// exempt reports whether an exception covers res, and records it and the
+// expired and refused exceptions it met (each once).
+func (b *Builder) exempt(res Result) bool {
+	if b.exceptions == nil {
+		return false
+	}
+	r := b.r
+	note := func(list *[]exceptions.Exception, e exceptions.Exception) {
+		key := e.Source + "|" + e.Control + "|" + e.Requirement + "|" + res.File + "|" + res.Name
+		if e.Source != "inline" {
+			key = e.Source
+		}
+		if !b.noted[key] {
+			b.noted[key] = true
+			*list = append(*list, e)
+		}
+	}
+	kind := res.Kind
+	if g, _ := input.SplitAPIVersion(res.APIVersion); g != "" {
+		kind = g + "/" + res.Kind
+	}
+	d := b.exceptions.Decide(exceptions.Finding{
+		Control: res.Control, Requirements: res.Requirements,
+		Namespace: res.Namespace, Kind: kind, Name: res.Name, Annotations: res.annotations,
+	}, b.now)
+	for _, e := range d.Expired {
+		note(&r.ExpiredExceptions, e)
+	}
+	if d.Refused != nil {
+		note(&r.RefusedExceptions, *d.Refused)
+	}
+	if d.Exempt != nil {
+		r.Exempted = append(r.Exempted, ExemptedResult{Result: res, Exception: *d.Exempt})
+		return true
+	}
+	return false
 }
 
 // AddIgnored records paths that were not read (evidence files that are no
@@ -570,10 +644,11 @@ func problemOf(err error) Problem {
 // item), then control ID, line and message within an object.
 func (b *Builder) Finish() *Report {
 	r := b.r
-	if b.exceptions != nil {
-		b.applyExceptions()
+	b.finishNamespaceFacts()
+	if len(r.Exempted) > 0 {
+		r.Summary.Failed = len(b.failed)
 	}
-	b.groupNamespaceFacts()
+	r.Summary.Exempted = len(r.Exempted)
 	r.Summary.Skipped = len(r.Skipped)
 	r.Summary.Excluded = len(r.Excluded)
 	r.Summary.NotJudged = len(r.NotJudged)
@@ -595,55 +670,91 @@ func sourceFiles(r *Report) int {
 	return len(files)
 }
 
-// applyExceptions moves covered findings to Exempted and records expired
-// and refused exceptions once each.
-func (b *Builder) applyExceptions() {
-	r := b.r
-	kept := r.Results[:0] // filtered in place: kept never overtakes the loop
-	seen := map[string]bool{}
-	note := func(list *[]exceptions.Exception, e exceptions.Exception, res Result) {
-		key := e.Source + "|" + e.Control + "|" + e.Requirement + "|" + res.File + "|" + res.Name
-		if e.Source != "inline" {
-			key = e.Source
+// Chunks calls fn with the results of each file in input order, marked
+// against the baseline. The slice is fn's to keep.
+func (r *Report) Chunks(fn func([]Result) error) error {
+	var left map[string]int
+	if r.baseline != nil {
+		left = maps.Clone(r.baseline)
+	}
+	for i := range r.results.chunks {
+		results, err := r.chunkResults(i)
+		if err != nil {
+			return err
 		}
-		if !seen[key] {
-			seen[key] = true
-			*list = append(*list, e)
+		if left != nil {
+			for j := range results {
+				if fp := results[j].Fingerprint; left[fp] > 0 {
+					left[fp]--
+					results[j].Baseline = true
+				}
+			}
+		}
+		if err := fn(results); err != nil {
+			return err
 		}
 	}
-	for _, res := range r.Results {
-		kind := res.Kind
-		if g, _ := input.SplitAPIVersion(res.APIVersion); g != "" {
-			kind = g + "/" + res.Kind
-		}
-		d := b.exceptions.Decide(exceptions.Finding{
-			Control: res.Control, Requirements: res.Requirements,
-			Namespace: res.Namespace, Kind: kind, Name: res.Name, Annotations: res.annotations,
-		}, b.now)
-		for _, e := range d.Expired {
-			note(&r.ExpiredExceptions, e, res)
-		}
-		if d.Refused != nil {
-			note(&r.RefusedExceptions, *d.Refused, res)
-		}
-		if d.Exempt != nil {
-			r.Exempted = append(r.Exempted, ExemptedResult{Result: res, Exception: *d.Exempt})
-			r.Summary.Violations--
-			r.Summary.BySeverity[res.Severity]--
-			continue
-		}
-		kept = append(kept, res)
+	return nil
+}
+
+// chunkResults returns chunk i's results with the grouped namespace facts
+// in their places, in a new slice.
+func (r *Report) chunkResults(i int) ([]Result, error) {
+	c := &r.results.chunks[i]
+	stored, err := r.results.read(c)
+	if err != nil {
+		return nil, err
 	}
-	clear(r.Results[len(kept):])
-	r.Results = kept
-	r.Summary.Exempted = len(r.Exempted)
-	if len(r.Exempted) > 0 {
-		failed := map[string]bool{}
-		for _, res := range kept {
-			failed[fmt.Sprint(res.File, res.Document, res.Item != nil && *res.Item >= 0, res.ItemPath, res.Kind, res.Namespace, res.Name)] = true
-		}
-		r.Summary.Failed = len(failed)
+	results := make([]Result, 0, len(stored)+len(c.facts))
+	next := 0 // in stored
+	for _, slot := range c.facts {
+		take := slot.pos - len(results)
+		results = append(results, stored[next:next+take]...)
+		next += take
+		results = append(results, r.facts[slot.group])
 	}
+	return append(results, stored[next:]...), nil
+}
+
+// Each calls fn with every result in order (see Chunks).
+func (r *Report) Each(fn func(Result) error) error {
+	return r.Chunks(func(results []Result) error {
+		for _, res := range results {
+			if err := fn(res); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// All returns every result in order: for small reports and tests, since a
+// large scan's results do not fit in memory together.
+func (r *Report) All() []Result {
+	out := []Result{}
+	_ = r.Chunks(func(results []Result) error {
+		out = append(out, results...)
+		return nil
+	})
+	return out
+}
+
+// Len counts the results.
+func (r *Report) Len() int { return r.results.n + len(r.facts) }
+
+// Discard lets go of a report that will not be finished (a scan that
+// stopped), removing its temporary file.
+func (b *Builder) Discard() { _ = b.r.Close() }
+
+// Close removes the temporary file of a large report's results.
+func (r *Report) Close() error { return r.results.close() }
+
+// NewReport returns a report of the given results (for tests and tools
+// that build reports by hand).
+func NewReport(results []Result, summary Summary) *Report {
+	r := &Report{Summary: summary}
+	r.setResults(results)
+	return r
 }
 
 // FieldPath renders a field path the way kubectl explain does (see
@@ -659,10 +770,15 @@ func (r *Report) ExitCode(failOn policy.Severity) int {
 	if failOn == "" {
 		return 0
 	}
-	for _, res := range r.Results {
+	// Stops at the first failing finding; a report that cannot be read
+	// back fails the gate too.
+	if err := r.Each(func(res Result) error {
 		if !res.Baseline && policy.Severity(res.Severity).Rank() >= failOn.Rank() {
-			return 1
+			return errFailed
 		}
+		return nil
+	}); err != nil {
+		return 1
 	}
 	return 0
 }
@@ -682,19 +798,22 @@ func Fingerprint(res Result) string {
 	return hex.EncodeToString(h[:16])
 }
 
+var errFailed = errors.New("a finding fails the gate")
+
 // ApplyBaseline marks the findings an earlier report holds; only the
 // others fail the scan. known counts each fingerprint: a finding that now
 // occurs more often than it did is new that many times.
-func (r *Report) ApplyBaseline(known map[string]int) {
-	left := maps.Clone(known)
+func (r *Report) ApplyBaseline(known map[string]int) error {
+	r.baseline = maps.Clone(known)
 	n := 0
-	for i := range r.Results {
-		if left[r.Results[i].Fingerprint] > 0 {
-			left[r.Results[i].Fingerprint]--
-			r.Results[i].Baseline = true
-			continue
+	if err := r.Each(func(res Result) error {
+		if !res.Baseline {
+			n++
 		}
-		n++
+		return nil
+	}); err != nil {
+		return err
 	}
 	r.Summary.New = &n
+	return nil
 }

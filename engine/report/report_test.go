@@ -98,7 +98,7 @@ func TestExitCode(t *testing.T) {
 	assert.Equal(t, 1, r.ExitCode(policy.Critical))
 	assert.Equal(t, 1, r.ExitCode(policy.Medium))
 	assert.Equal(t, 0, r.ExitCode(""), "--fail-on none")
-	r.Results = r.Results[1:] // only the medium finding left
+	r.setResults(r.All()[1:]) // only the medium finding left
 	assert.Equal(t, 0, r.ExitCode(policy.High))
 	assert.Equal(t, 1, r.ExitCode(policy.Low))
 }
@@ -246,17 +246,17 @@ func TestBaselineNeverCallsANewFindingOld(t *testing.T) {
 		r.Fingerprint = Fingerprint(r)
 		return r
 	}
-	old := &Report{Results: []Result{finding(`Role "ops" rule 0 grants get on pods/log`)}}
-	current := &Report{Results: []Result{
+	old := NewReport([]Result{finding(`Role "ops" rule 0 grants get on pods/log`)}, Summary{})
+	current := NewReport([]Result{
 		finding(`Role "ops" rule 0 grants get on pods/log`),
 		finding(`Role "ops" rule 0 grants create on pods/exec`),
 		finding(`Role "ops" rule 0 grants get on pods/exec`),
 		finding(`Role "ops" rule 0 grants create on pods/attach`),
-	}}
-	current.ApplyBaseline(Fingerprints(old))
+	}, Summary{})
+	require.NoError(t, current.ApplyBaseline(Fingerprints(old)))
 	require.NotNil(t, current.Summary.New)
 	assert.Equal(t, 3, *current.Summary.New, "three new grants on the same field are three new findings")
-	assert.True(t, current.Results[0].Baseline)
+	assert.True(t, current.All()[0].Baseline)
 	assert.Equal(t, 1, current.ExitCode(policy.High))
 
 	d := Compare(old, current)
@@ -264,10 +264,10 @@ func TestBaselineNeverCallsANewFindingOld(t *testing.T) {
 	assert.Len(t, d.Unchanged, 1)
 	assert.Empty(t, d.Fixed)
 
-	twice := &Report{Results: []Result{finding("same"), finding("same")}}
-	twice.ApplyBaseline(Fingerprints(&Report{Results: []Result{finding("same")}}))
+	twice := NewReport([]Result{finding("same"), finding("same")}, Summary{})
+	require.NoError(t, twice.ApplyBaseline(Fingerprints(NewReport([]Result{finding("same")}, Summary{}))))
 	assert.Equal(t, 1, *twice.Summary.New, "a finding that now occurs twice is new once")
-	d = Compare(&Report{Results: []Result{finding("same"), finding("same")}}, &Report{Results: []Result{finding("same")}})
+	d = Compare(NewReport([]Result{finding("same"), finding("same")}, Summary{}), NewReport([]Result{finding("same")}, Summary{}))
 	assert.Len(t, d.Fixed, 1, "one of two identical findings was fixed")
 }
 
@@ -298,25 +298,26 @@ func TestGroupResults(t *testing.T) {
 // encoding/json would write for the whole report.
 func TestJSONStreamsLikeTheEncoder(t *testing.T) {
 	one := sample(t)
-	one.Results = one.Results[:1]
+	one.setResults(one.All()[:1])
 	none := sample(t)
-	none.Results = nil
+	none.setResults(nil)
 	for name, r := range map[string]*Report{"many": sample(t), "one": one, "none": none} {
 		t.Run(name, func(t *testing.T) {
 			var want, got bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetIndent("", "  ")
-			if r.Results == nil {
-				r.Results = []Result{}
-			}
-			require.NoError(t, enc.Encode(r))
+			whole := struct {
+				Results []Result `json:"results"`
+				*Report
+			}{r.All(), r}
+			require.NoError(t, enc.Encode(whole))
 			require.NoError(t, Write(&got, r, "json", Options{}))
 			assert.Equal(t, want.String(), got.String())
 		})
 	}
 }
 
-func TestAddAllKeepsOrderReleasesPartsAndFiltersExemptions(t *testing.T) {
+func TestAddKeepsOrderReleasesPartsAndFiltersExemptions(t *testing.T) {
 	pod := func(file, annotations string) (*input.File, eval.Judgement) {
 		f := input.ParseBytes(file, []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {"+annotations+"}\n"))
 		require.Len(t, f.Objects, 1)
@@ -335,12 +336,14 @@ func TestAddAllKeepsOrderReleasesPartsAndFiltersExemptions(t *testing.T) {
 		parts = append(parts, NewPart(f, []eval.Judgement{j}))
 	}
 	b := NewBuilder([]*policy.Control{privileged, ports}, "all").WithExceptions(exceptions.Empty(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	b.AddAll(parts)
+	for _, p := range parts {
+		require.NoError(t, b.Add(p))
+		assert.Nil(t, p.results, "each part's results are let go once added")
+	}
 	r := b.Finish()
 
-	assert.Equal(t, []*Part{nil, nil, nil}, parts, "each part is let go once added")
 	var got []string
-	for _, res := range r.Results {
+	for _, res := range r.All() {
 		got = append(got, res.File+" "+res.Control)
 	}
 	assert.Equal(t, []string{"a.yaml SS-PSS-003", "a.yaml SS-PSS-006", "b.yaml SS-PSS-006", "c.yaml SS-PSS-003", "c.yaml SS-PSS-006"}, got)
@@ -348,8 +351,9 @@ func TestAddAllKeepsOrderReleasesPartsAndFiltersExemptions(t *testing.T) {
 	assert.Equal(t, "b.yaml", r.Exempted[0].File)
 	assert.Equal(t, 5, r.Summary.Violations)
 	assert.Equal(t, 3, r.Summary.Failed)
-	assert.Equal(t, []string{"POD-08"}, r.Results[0].Requirements)
-	r.Results[0].Requirements = append(r.Results[0].Requirements, "X")
+	first := r.All()[0]
+	assert.Equal(t, []string{"POD-08"}, first.Requirements)
+	first.Requirements = append(first.Requirements, "X")
 	assert.Equal(t, []string{"POD-08"}, privileged.Requirements, "results share the control's requirements read-only")
 }
 

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -160,61 +162,6 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 		index[c.ID] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleFor(c))
 	}
-	// One SARIF result per problem: the controls that report the same field
-	// of the same object are named in the primary result.
-	groups := GroupResults(r.Results)
-	all := make([]ExemptedResult, 0, len(groups)+len(r.Exempted))
-	also := make([]Group, 0, len(groups))
-	for _, g := range groups {
-		all = append(all, ExemptedResult{Result: g.Primary})
-		also = append(also, g)
-	}
-	all = append(all, r.Exempted...)
-	for i, ex := range all {
-		res := ex.Result
-		properties := map[string]any{"requirements": res.Requirements, "field": res.Field}
-		if i < len(also) && len(also[i].Others) > 0 {
-			res.Message += " (" + also[i].Also() + ")"
-			properties["controls"] = also[i].Controls()
-		}
-		name := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}.Label()
-		location := sarifLocation{LogicalLocations: []sarifLogical{logicalLocation(res, name)}}
-		switch {
-		case res.File != "":
-			location.PhysicalLocation = &sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: artifactURI(res.File)},
-				Region:           sarifRegion{StartLine: max(res.Line, 1)},
-			}
-		case r.ClusterFile != "":
-			// A cluster-level result is about the scanned input as a whole:
-			// GitHub needs a file, so it is the chart's Chart.yaml, the
-			// kustomization or the first file scanned.
-			location.PhysicalLocation = &sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: artifactURI(r.ClusterFile)},
-				Region:           sarifRegion{StartLine: 1},
-			}
-			location.LogicalLocations = []sarifLogical{{Name: "Cluster", FullyQualifiedName: "the scanned cluster", Kind: "resource"}}
-		}
-		locations := []sarifLocation{location}
-		var suppressions []sarifSuppression
-		if ex.Exception.Source != "" {
-			kind := "external"
-			if ex.Exception.Source == "inline" {
-				kind = "inSource"
-			}
-			suppressions = []sarifSuppression{{Kind: kind, Status: "accepted", Justification: fmt.Sprintf("%s (owner %s, expires %s, %s)", ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)}}
-		}
-		run.Results = append(run.Results, sarifResult{
-			Suppressions:        suppressions,
-			RuleID:              res.Control,
-			RuleIndex:           index[res.Control],
-			Level:               sarifLevel(res.Severity),
-			Message:             sarifText{Text: res.Message},
-			Locations:           locations,
-			PartialFingerprints: map[string]string{"shipshape/v2": res.Fingerprint},
-			Properties:          properties,
-		})
-	}
 	for _, e := range r.ExpiredExceptions {
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
 			Level: "warning", Message: sarifText{Text: fmt.Sprintf("exception %s (%s) expired %s; its findings count again", e.Source, scopeOf(e), e.Expires)}})
@@ -234,9 +181,92 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 		Version: "2.1.0",
 		Runs:    []sarifRun{run},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	// Written as json.Encoder with a two-space indent would, byte for
+	// byte, but one result at a time.
+	doc, err := json.MarshalIndent(log, "", "  ")
+	if err != nil {
+		return err
+	}
+	const marker = `"results": []`
+	at := bytes.Index(doc, []byte(marker))
+	if at < 0 {
+		return fmt.Errorf("sarif report: no results list")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(doc[:at+len(marker)-2])
+	// One SARIF result per problem: the controls that report the same
+	// field of the same object are named in the primary result.
+	each := func(emit func(sarifResult) error) error {
+		if err := r.Chunks(func(results []Result) error {
+			for _, g := range GroupResults(results) {
+				if err := emit(sarifResultOf(r, ExemptedResult{Result: g.Primary}, g, index)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, ex := range r.Exempted {
+			if err := emit(sarifResultOf(r, ex, Group{Primary: ex.Result}, index)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := writeArray(bw, "      ", each, func(res sarifResult) any { return res }); err != nil {
+		return err
+	}
+	bw.Write(doc[at+len(marker):])
+	bw.WriteString("\n")
+	return bw.Flush()
+}
+
+// sarifResultOf is the SARIF result of a problem (g, whose primary is
+// ex.Result) or of an exempted finding (ex.Exception set).
+func sarifResultOf(r *Report, ex ExemptedResult, g Group, index map[string]int) sarifResult {
+	res := ex.Result
+	properties := map[string]any{"requirements": res.Requirements, "field": res.Field}
+	if len(g.Others) > 0 {
+		res.Message += " (" + g.Also() + ")"
+		properties["controls"] = g.Controls()
+	}
+	name := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}.Label()
+	location := sarifLocation{LogicalLocations: []sarifLogical{logicalLocation(res, name)}}
+	switch {
+	case res.File != "":
+		location.PhysicalLocation = &sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: artifactURI(res.File)},
+			Region:           sarifRegion{StartLine: max(res.Line, 1)},
+		}
+	case r.ClusterFile != "":
+		// A cluster-level result is about the scanned input as a whole:
+		// GitHub needs a file, so it is the chart's Chart.yaml, the
+		// kustomization or the first file scanned.
+		location.PhysicalLocation = &sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: artifactURI(r.ClusterFile)},
+			Region:           sarifRegion{StartLine: 1},
+		}
+		location.LogicalLocations = []sarifLogical{{Name: "Cluster", FullyQualifiedName: "the scanned cluster", Kind: "resource"}}
+	}
+	var suppressions []sarifSuppression
+	if ex.Exception.Source != "" {
+		kind := "external"
+		if ex.Exception.Source == "inline" {
+			kind = "inSource"
+		}
+		suppressions = []sarifSuppression{{Kind: kind, Status: "accepted", Justification: fmt.Sprintf("%s (owner %s, expires %s, %s)", ex.Exception.Reason, ownerOf(ex.Exception), ex.Exception.Expires, ex.Exception.Source)}}
+	}
+	return sarifResult{
+		Suppressions:        suppressions,
+		RuleID:              res.Control,
+		RuleIndex:           index[res.Control],
+		Level:               sarifLevel(res.Severity),
+		Message:             sarifText{Text: res.Message},
+		Locations:           []sarifLocation{location},
+		PartialFingerprints: map[string]string{"shipshape/v2": res.Fingerprint},
+		Properties:          properties,
+	}
 }
 
 func sarifRuleFor(c *policy.Control) sarifRule {

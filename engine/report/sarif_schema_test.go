@@ -27,10 +27,10 @@ func TestSARIFMeetsTheSchemaAndGitHub(t *testing.T) {
 	require.NoError(t, err)
 
 	r := sample(t)
-	cluster := r.Results[0]
+	cluster := r.All()[0]
 	cluster.Control, cluster.File, cluster.Line, cluster.Kind, cluster.Name, cluster.Namespace, cluster.Field = privileged.ID, "", 0, "Cluster", "cluster", "", ""
 	cluster.Message = "no runtime detection agent runs in the cluster"
-	r.Results = append(r.Results, cluster)
+	r.setResults(append(r.All(), cluster))
 	r.ClusterFile = "charts/shop/Chart.yaml"
 
 	var buf bytes.Buffer

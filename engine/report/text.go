@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -47,37 +48,19 @@ func (p painter) paint(code, s string) string {
 // (on opts.Errors when set) and a one-line summary.
 func writeText(w io.Writer, r *Report, opts Options) error {
 	p := painter(opts.Color)
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	file := ""
-	for _, g := range GroupResults(r.Results) {
-		res := g.Primary
-		if res.File != file || file == "" && res.File == "" && b.Len() == 0 {
-			if b.Len() > 0 {
-				b.WriteString("\n")
-			}
-			file = res.File
-			header := file
-			if header == "" {
-				header = ClusterHeading
-			}
-			b.WriteString(p.paint(ansiBold, header) + "\n")
+	written := false
+	err := r.Chunks(func(results []Result) error {
+		for _, g := range GroupResults(results) {
+			writeGroup(b, p, g, &file, &written)
 		}
-		severity := p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity)))
-		if res.File == "" {
-			fmt.Fprintf(&b, "         %s  %-10s\n", severity, res.Control)
-		} else {
-			obj := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
-			fmt.Fprintf(&b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)), severity, res.Control, obj.Label())
-		}
-		fmt.Fprintf(&b, "         %s\n", res.Message)
-		if res.RenderedLine {
-			fmt.Fprintf(&b, "         %s\n", p.paint(ansiDim, fmt.Sprintf("(line %d of the rendered output of document %d: the source file does not hold this field as rendered)", res.Line, res.Document)))
-		}
-		if also := g.Also(); also != "" {
-			fmt.Fprintf(&b, "         %s\n", p.paint(ansiDim, also))
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if len(r.Results) > 0 {
+	if r.Len() > 0 {
 		b.WriteString("\n")
 	}
 	listed := func(n int, what string, lines func()) {
@@ -85,30 +68,30 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			return
 		}
 		if !opts.Verbose {
-			fmt.Fprintf(&b, "%s (-v lists them).\n", fmt.Sprintf(what, n))
+			fmt.Fprintf(b, "%s (-v lists them).\n", fmt.Sprintf(what, n))
 			return
 		}
-		fmt.Fprintf(&b, "%s:\n", fmt.Sprintf(what, n))
+		fmt.Fprintf(b, "%s:\n", fmt.Sprintf(what, n))
 		lines()
 	}
 	listed(len(r.Skipped), "Skipped %d document(s) that hold no Kubernetes object", func() {
 		for _, s := range r.Skipped {
-			fmt.Fprintf(&b, "  %s:%d (document %d): %s\n", s.File, s.Line, s.Document, s.Reason)
+			fmt.Fprintf(b, "  %s:%d (document %d): %s\n", s.File, s.Line, s.Document, s.Reason)
 		}
 	})
 	listed(len(r.NotJudged), "%d object(s) were not judged: no control of the profile applies to them", func() {
 		for _, o := range r.NotJudged {
-			fmt.Fprintf(&b, "  %s:%d %s: %s\n", o.File, o.Line, o.Label(), o.Reason)
+			fmt.Fprintf(b, "  %s:%d %s: %s\n", o.File, o.Line, o.Label(), o.Reason)
 		}
 	})
 	listed(len(r.Ignored), "%d path(s) under the scanned directories were not read", func() {
 		for _, ig := range r.Ignored {
-			fmt.Fprintf(&b, "  %s: %s\n", ig.Path, ig.Reason)
+			fmt.Fprintf(b, "  %s: %s\n", ig.Path, ig.Reason)
 		}
 	})
 	listed(len(r.UnusedEvidence), "%d evidence file(s) are about no scanned image", func() {
 		for _, ig := range r.UnusedEvidence {
-			fmt.Fprintf(&b, "  %s: %s\n", ig.Path, ig.Reason)
+			fmt.Fprintf(b, "  %s: %s\n", ig.Path, ig.Reason)
 		}
 	})
 	if n := len(r.NotEvaluated); n > 0 && r.Summary.Objects > 0 {
@@ -116,24 +99,24 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		for _, ne := range r.NotEvaluated {
 			ids = append(ids, ne.Control)
 		}
-		fmt.Fprintf(&b, "%d control(s) not evaluated (%s): %s.\n", n, strings.Join(ids, ", "), r.NotEvaluated[0].Reason)
+		fmt.Fprintf(b, "%d control(s) not evaluated (%s): %s.\n", n, strings.Join(ids, ", "), r.NotEvaluated[0].Reason)
 	}
 	listed(len(r.Excluded), "%d object(s) in system namespaces were not judged by some controls (settings.systemNamespaces)", func() {
 		for _, e := range r.Excluded {
-			fmt.Fprintf(&b, "  %s:%d %s: %s\n", e.File, e.Line, e.Label(), strings.Join(e.Controls, ", "))
+			fmt.Fprintf(b, "  %s:%d %s: %s\n", e.File, e.Line, e.Label(), strings.Join(e.Controls, ", "))
 		}
 	})
 	listed(len(r.Exempted), "%d finding(s) exempted by exceptions", func() {
 		for _, e := range r.Exempted {
-			fmt.Fprintf(&b, "  %s:%d %s %s: %s (owner %s, expires %s, %s)\n", e.File, e.Line, e.Control,
+			fmt.Fprintf(b, "  %s:%d %s %s: %s (owner %s, expires %s, %s)\n", e.File, e.Line, e.Control,
 				ObjectRef{Kind: e.Kind, Namespace: e.Namespace, Name: e.Name}.Label(), e.Exception.Reason, ownerOf(e.Exception), e.Exception.Expires, e.Exception.Source)
 		}
 	})
 	for _, e := range r.ExpiredExceptions {
-		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Expired exception (%s, %s, expired %s): its findings count again; renew or remove it.", e.Source, scopeOf(e), e.Expires)))
+		fmt.Fprintf(b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Expired exception (%s, %s, expired %s): its findings count again; renew or remove it.", e.Source, scopeOf(e), e.Expires)))
 	}
 	for _, e := range r.RefusedExceptions {
-		fmt.Fprintf(&b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Inline exception for %s refused: settings.allowInlineExceptions is false.", e.Control)))
+		fmt.Fprintf(b, "%s\n", p.paint(severityColor(string(policy.High)), fmt.Sprintf("Inline exception for %s refused: settings.allowInlineExceptions is false.", e.Control)))
 	}
 	if n := len(r.Errors); n > 0 {
 		var eb strings.Builder
@@ -151,8 +134,39 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 	}
 	b.WriteString(summaryLine(r, p))
 	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
+}
+
+// writeGroup prints one problem, under its file's heading when the file
+// changes.
+func writeGroup(b *bufio.Writer, p painter, g Group, file *string, written *bool) {
+	res := g.Primary
+	if res.File != *file || *file == "" && res.File == "" && !*written {
+		if *written {
+			b.WriteString("\n")
+		}
+		*written = true
+		*file = res.File
+		header := *file
+		if header == "" {
+			header = ClusterHeading
+		}
+		b.WriteString(p.paint(ansiBold, header) + "\n")
+	}
+	severity := p.paint(severityColor(res.Severity), fmt.Sprintf("%-8s", strings.ToUpper(res.Severity)))
+	if res.File == "" {
+		fmt.Fprintf(b, "         %s  %-10s\n", severity, res.Control)
+	} else {
+		obj := ObjectRef{Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
+		fmt.Fprintf(b, "  %s  %s  %-10s  %s\n", p.paint(ansiDim, fmt.Sprintf("%5d", res.Line)), severity, res.Control, obj.Label())
+	}
+	fmt.Fprintf(b, "         %s\n", res.Message)
+	if res.RenderedLine {
+		fmt.Fprintf(b, "         %s\n", p.paint(ansiDim, fmt.Sprintf("(line %d of the rendered output of document %d: the source file does not hold this field as rendered)", res.Line, res.Document)))
+	}
+	if also := g.Also(); also != "" {
+		fmt.Fprintf(b, "         %s\n", p.paint(ansiDim, also))
+	}
 }
 
 // scopeOf names what an exception covers.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,37 +45,47 @@ func Write(w io.Writer, r *Report, format string, opts Options) error {
 // byte for byte, but one result at a time: a scan with hundreds of thousands
 // of findings never holds its whole JSON text in memory.
 func writeJSON(w io.Writer, r *Report) error {
-	rest := *r
-	rest.Results = nil
-	tail, err := json.MarshalIndent(&rest, "", "  ")
+	rest, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
-	const empty = "{\n  \"results\": null"
-	if !bytes.HasPrefix(tail, []byte(empty)) {
-		return fmt.Errorf("json report: results are not the first field")
-	}
-	tail = tail[len(empty):]
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString("{\n  \"results\": [")
-	if len(r.Results) == 0 {
-		bw.WriteString("]")
+	bw.WriteString("{\n  \"results\": ")
+	if err := writeArray(bw, "  ", r.Each, func(res Result) any { return &res }); err != nil {
+		return err
 	}
-	for i := range r.Results {
-		b, err := json.MarshalIndent(&r.Results[i], "    ", "  ")
+	bw.WriteString(",")
+	bw.Write(rest[1:]) // after its "{"
+	bw.WriteString("\n")
+	return bw.Flush()
+}
+
+// writeArray writes the items each yields as a JSON array indented as
+// json.MarshalIndent would at the given prefix: "[]" when there are none.
+func writeArray[T any](bw *bufio.Writer, prefix string, each func(func(T) error) error, value func(T) any) error {
+	n := 0
+	err := each(func(item T) error {
+		b, err := json.MarshalIndent(value(item), prefix+"  ", "  ")
 		if err != nil {
 			return err
 		}
-		if i > 0 {
+		if n == 0 {
+			bw.WriteString("[")
+		} else {
 			bw.WriteString(",")
 		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
+		n++
+		bw.WriteString("\n" + prefix + "  ")
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if len(r.Results) > 0 {
-		bw.WriteString("\n  ]")
+	if n == 0 {
+		bw.WriteString("[]")
+	} else {
+		bw.WriteString("\n" + prefix + "]")
 	}
-	bw.Write(tail)
-	bw.WriteString("\n")
-	return bw.Flush()
+	return nil
 }

@@ -74,6 +74,10 @@ type Options struct {
 	AllowEmpty bool
 	// Helm tunes how charts among the paths are rendered.
 	Helm render.HelmOptions
+	// SpillResults is how many results the report keeps in memory before
+	// it moves them to a temporary file (report.DefaultSpillAt when zero,
+	// never when negative).
+	SpillResults int
 	// Program, when set, evaluates the controls with the library's plan
 	// (eval.WithProgram); controls it lacks make the scan use OPA's
 	// evaluator.
@@ -138,6 +142,12 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		controls[i] = b.Control
 	}
 	builder := report.NewBuilder(controls, opts.Profile)
+	switch {
+	case opts.SpillResults > 0:
+		builder.SpillAt(opts.SpillResults)
+	case opts.SpillResults < 0:
+		builder.SpillAt(0)
+	}
 	if opts.Exceptions != nil {
 		now := opts.Now
 		if now.IsZero() {
@@ -184,17 +194,20 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		opts.images = &imageSet{}
 	}
 
-	var parts []*report.Part
+	sink := &partSink{builder: builder, pending: map[int]*report.Part{}}
 	var err error
 	if eval.NeedsInventory(bindings) {
-		parts, err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts)
+		err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts, sink)
 	} else {
-		parts, err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts)
+		err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts, sink)
+	}
+	if err == nil {
+		err = sink.err
 	}
 	if err != nil {
+		builder.Discard()
 		return nil, err
 	}
-	builder.AddAll(parts)
 	if opts.images != nil {
 		builder.AddUnusedEvidence(unusedEvidence(opts.evidence, opts.images))
 	}
@@ -277,38 +290,70 @@ func (o Options) evalOptions() []eval.Option {
 }
 
 // judgeStreaming reads and judges files independently.
-func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+func judgeStreaming(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options, sink *partSink) error {
 	ev, err := eval.New(lib, bindings, opts.evalOptions()...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return judgeFiles(ctx, ev, files, readOpts, opts)
+	return judgeFiles(ctx, ev, files, readOpts, opts, sink)
+}
+
+// partSink adds the parts of files judged in parallel to the report in
+// input order, each as soon as the parts before it are in, so a file's
+// findings are let go (or spilled to disk) while the scan goes on.
+type partSink struct {
+	mu      sync.Mutex
+	builder *report.Builder
+	pending map[int]*report.Part
+	next    int
+	err     error
+}
+
+// put hands over part i (nil: the file gave none).
+func (s *partSink) put(i int, p *report.Part) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending[i] = p
+	for {
+		p, ok := s.pending[s.next]
+		if !ok {
+			return
+		}
+		delete(s.pending, s.next)
+		s.next++
+		if p != nil && s.err == nil {
+			s.err = s.builder.Add(p)
+		}
+	}
 }
 
 // judgeFiles reads and judges files one by one: only the files in flight
 // are in memory.
-func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpts input.Options, opts Options, sink *partSink) error {
 	workers := opts.workers()
 	ctx, budget := newObjectBudget(ctx, opts.MaxObjects)
-	parts := make([]*report.Part, len(files))
 	err := parallel.ForEach(ctx, len(files), workers, func(i int) {
 		f := input.ReadFile(files[i], readOpts)
 		if readOpts.FileRead != nil {
 			readOpts.FileRead()
 		}
 		if !budget.take(f) {
+			sink.put(i, nil)
 			return
 		}
 		opts.images.add(f.Objects)
 		// An error means the scan was stopped; ForEach reports it.
-		if judged, err := ev.JudgeAll(ctx, f.Objects, workers); err == nil {
-			parts[i] = report.NewPart(f, judged)
+		judged, err := ev.JudgeAll(ctx, f.Objects, workers)
+		if err != nil {
+			sink.put(i, nil)
+			return
 		}
+		sink.put(i, report.NewPart(f, judged))
 	})
 	if berr := budget.done(); berr != nil {
-		return nil, berr
+		return berr
 	}
-	return parts, err
+	return err
 }
 
 // judgeWithInventory judges with referential controls, which see the
@@ -317,11 +362,11 @@ func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpt
 // files again and judges them one by one, so memory grows with the
 // inventory, not with the scan. Standard input cannot be read twice: a scan
 // of it holds every object.
-func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options, sink *partSink) error {
 	workers := opts.workers()
 	types := eval.TypesRead(bindings)
 	if slices.Contains(files, input.Stdin) {
-		return judgeInMemory(ctx, lib, bindings, files, readOpts, opts)
+		return judgeInMemory(ctx, lib, bindings, files, readOpts, opts, sink)
 	}
 	var (
 		mu            sync.Mutex
@@ -343,33 +388,32 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 		clusterScoped = clusterScoped || slices.ContainsFunc(f.Objects, isClusterScoped)
 	})
 	if berr := budget.done(); berr != nil {
-		return nil, berr
+		return berr
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, objs := range perFile {
 		kept = append(kept, objs...) // in file order, so later objects replace earlier ones as an apply would
 	}
 	ev, err := eval.New(lib, bindings, append(opts.evalOptions(), eval.WithInventory(append(kept, opts.evidence...)))...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	parts, err := judgeFiles(ctx, ev, files, readOpts, opts)
-	if err != nil {
-		return nil, err
+	if err := judgeFiles(ctx, ev, files, readOpts, opts, sink); err != nil {
+		return err
 	}
-	parts = append(parts, clusterPart(ctx, ev, opts.ClusterChecks, bindings, clusterScoped))
-	return parts, ctx.Err()
+	sink.put(len(files), clusterPart(ctx, ev, opts.ClusterChecks, bindings, clusterScoped))
+	return ctx.Err()
 }
 
 // judgeInMemory reads every file, then judges every object with all of
 // them in the inventory.
-func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options) ([]*report.Part, error) {
+func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options, sink *partSink) error {
 	workers := opts.workers()
 	read, err := input.ReadAll(ctx, files, readOpts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	_, budget := newObjectBudget(ctx, opts.MaxObjects)
 	var all []*input.Object
@@ -379,24 +423,23 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 		all = append(all, f.Objects...)
 	}
 	if berr := budget.done(); berr != nil {
-		return nil, berr
+		return berr
 	}
 	ev, err := eval.New(lib, bindings, append(opts.evalOptions(), eval.WithInventory(append(slices.Clone(all), opts.evidence...)))...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	judged, err := ev.JudgeAll(ctx, all, workers)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	parts := make([]*report.Part, len(read), len(read)+1)
 	next := 0
 	for i, f := range read {
-		parts[i] = report.NewPart(f, judged[next:next+len(f.Objects)])
+		sink.put(i, report.NewPart(f, judged[next:next+len(f.Objects)]))
 		next += len(f.Objects)
 	}
-	parts = append(parts, clusterPart(ctx, ev, opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)))
-	return parts, ctx.Err()
+	sink.put(len(read), clusterPart(ctx, ev, opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)))
+	return ctx.Err()
 }
 
 // clusterPart judges the synthetic Cluster object when the mode says so;

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
@@ -71,7 +73,7 @@ func bindings(lib *policy.Library, ids ...string) []eval.Binding {
 
 func asJSON(t *testing.T, r *report.Report) string {
 	t.Helper()
-	data, err := json.Marshal(r.Results)
+	data, err := json.Marshal(r.All())
 	require.NoError(t, err)
 	return string(data)
 }
@@ -123,9 +125,9 @@ func TestStdin(t *testing.T) {
 	in := strings.NewReader("apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nspec: {containers: [{name: a, image: x, securityContext: {privileged: true}}]}\n")
 	r, err := Run(context.Background(), lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{"-"}, Stdin: in})
 	require.NoError(t, err)
-	require.Len(t, r.Results, 1)
-	assert.Equal(t, "<stdin>", r.Results[0].File)
-	assert.Equal(t, 4, r.Results[0].Line)
+	require.Len(t, r.All(), 1)
+	assert.Equal(t, "<stdin>", r.All()[0].File)
+	assert.Equal(t, 4, r.All()[0].Line)
 }
 
 func TestClusterChecks(t *testing.T) {
@@ -139,16 +141,16 @@ func TestClusterChecks(t *testing.T) {
 	r, err := Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
 	require.NoError(t, err)
 	assert.False(t, r.Summary.ClusterChecked, "manifests are the default scope")
-	assert.Empty(t, r.Results)
+	assert.Empty(t, r.All())
 	require.Len(t, r.NotEvaluated, 1, "the report says the cluster-level control did not run")
 	assert.Equal(t, "SS-OPS-004", r.NotEvaluated[0].Control)
 	assert.Contains(t, r.NotEvaluated[0].Reason, "--scope cluster")
 
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterAlways})
 	require.NoError(t, err)
-	require.Len(t, r.Results, 1)
-	assert.Equal(t, "SS-OPS-004", r.Results[0].Control)
-	assert.Empty(t, r.Results[0].File)
+	require.Len(t, r.All(), 1)
+	assert.Equal(t, "SS-OPS-004", r.All()[0].Control)
+	assert.Empty(t, r.All()[0].File)
 	assert.Equal(t, 1, r.Summary.Objects, "the synthetic Cluster is not counted as a scanned object")
 
 	assert.Empty(t, r.NotEvaluated)
@@ -160,11 +162,11 @@ func TestClusterChecks(t *testing.T) {
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterAuto})
 	require.NoError(t, err)
 	assert.True(t, r.Summary.ClusterChecked, "the deprecated auto mode still runs them when a cluster-scoped object is scanned")
-	require.Len(t, r.Results, 1)
+	require.Len(t, r.All(), 1)
 
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}, ClusterChecks: ClusterNever})
 	require.NoError(t, err)
-	assert.Empty(t, r.Results)
+	assert.Empty(t, r.All())
 }
 
 func TestProgressCountsEveryFile(t *testing.T) {
@@ -261,10 +263,49 @@ func TestProfileLibraryGivesTheFullLibrarysVerdicts(t *testing.T) {
 				require.NoError(t, err)
 				r, err := Run(ctx, lib, sel.ScanBindings(), Options{Paths: paths, ClusterChecks: ClusterAlways, AllowEmpty: true})
 				require.NoError(t, err)
-				assert.NotEmpty(t, r.Results)
+				assert.NotEmpty(t, r.All())
 				results = append(results, asJSON(t, r))
 			}
 			assert.Equal(t, results[0], results[1])
 		})
+	}
+}
+
+// TestSpilledResultsReportTheSame scans the examples and the real-world
+// fixtures with every control twice: results kept in memory, and results
+// moved to disk after the first one. Every output format must be the same
+// byte for byte, with a baseline and exceptions applied.
+func TestSpilledResultsReportTheSame(t *testing.T) {
+	ctx := context.Background()
+	lib, err := library.Load(ctx)
+	require.NoError(t, err)
+	var all []eval.Binding
+	for _, c := range lib.Controls() {
+		all = append(all, eval.Binding{Control: c, Parameters: c.Defaults()})
+	}
+	root := filepath.Join("..", "..")
+	paths := []string{filepath.Join(root, "examples", "bad"), filepath.Join(root, "examples", "good"), filepath.Join(root, "tests", "realworld", "testdata", "shop"), filepath.Join(root, "tests", "realworld", "testdata", "gateway")}
+	set := exceptions.Empty().WithInline(true) // the examples carry inline exceptions
+	outputs := map[string][]string{}
+	for _, spill := range []int{-1, 1} {
+		r, err := Run(ctx, lib, all, Options{Paths: paths, ClusterChecks: ClusterAlways, SpillResults: spill, Exceptions: set, Evidence: []string{filepath.Join(root, "examples", "evidence")}})
+		require.NoError(t, err)
+		require.Greater(t, r.Len(), 10)
+		known := map[string]int{}
+		for i, res := range r.All() {
+			if i%3 == 0 {
+				known[res.Fingerprint]++
+			}
+		}
+		require.NoError(t, r.ApplyBaseline(known))
+		for _, format := range report.Formats() {
+			var buf bytes.Buffer
+			require.NoError(t, report.Write(&buf, r, format, report.Options{Version: "test"}))
+			outputs[format] = append(outputs[format], buf.String())
+		}
+		require.NoError(t, r.Close())
+	}
+	for format, out := range outputs {
+		assert.Equal(t, out[0], out[1], format)
 	}
 }
