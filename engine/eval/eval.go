@@ -119,6 +119,9 @@ type Evaluator struct {
 	// OPA's evaluator (see WithProgram); data is the data document it reads.
 	program *ireval.Program
 	data    ast.Value
+	// evaluations are the program's evaluations, reused object after
+	// object.
+	evaluations sync.Pool
 }
 
 // Option configures an Evaluator.

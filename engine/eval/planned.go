@@ -6,6 +6,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
@@ -30,7 +31,13 @@ func (e *Evaluator) judgePlanned(ctx context.Context, j *Judgement, selected []i
 		j.Errors = append(j.Errors, &ControlError{Control: "*", Source: j.Object.Source, Err: err})
 		return
 	}
-	ev := e.program.NewEvaluation(ctx, in, e.data)
+	ev, _ := e.evaluations.Get().(*ireval.Evaluation)
+	if ev == nil {
+		ev = e.program.NewEvaluation(ctx, in, e.data)
+	} else {
+		ev.Reset(ctx, in)
+	}
+	defer e.evaluations.Put(ev)
 	var notApplicable []string
 	for _, i := range selected {
 		c := e.bindings[i].Control
@@ -51,9 +58,7 @@ func (e *Evaluator) judgePlanned(ctx context.Context, j *Judgement, selected []i
 
 // judgeControl returns a control's findings and whether its applies rule,
 // if it has one, holds.
-func judgeControl(ev interface {
-	Eval(string) ([]*ast.Term, error)
-}, c *policy.Control) ([]Finding, bool, error) {
+func judgeControl(ev *ireval.Evaluation, c *policy.Control) ([]Finding, bool, error) {
 	results, err := ev.Eval(violationEntrypoint(c))
 	if err != nil {
 		return nil, false, err

@@ -27,6 +27,9 @@ type Evaluation struct {
 	bctx  topdown.BuiltinContext
 	// stack holds the locals of the functions being run, a window each.
 	stack []*ast.Term
+	// calls caches the results of functions with arguments, by function
+	// and arguments, as topdown caches function calls within a query.
+	calls map[uint64][]cachedCall
 	// args and out carry a built-in call's operands and result.
 	args     []*ast.Term
 	out      *ast.Term
@@ -52,6 +55,44 @@ func (p *Program) NewEvaluation(ctx context.Context, input, data ast.Value) *Eva
 		return nil
 	}
 	return e
+}
+
+type cachedCall struct {
+	fn     *function
+	args   []*ast.Term
+	result *ast.Term
+}
+
+// cached looks a call up; ok is false when it was not made.
+func (e *Evaluation) cached(fn *function, h uint64, args []*ast.Term) (*ast.Term, bool) {
+	for _, c := range e.calls[h] {
+		if c.fn == fn && equalTerms(c.args, args) {
+			return c.result, true
+		}
+	}
+	return nil, false
+}
+
+func equalTerms(a, b []*ast.Term) bool {
+	for i := range a {
+		if a[i].Value.Compare(b[i].Value) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Reset makes the evaluation judge another input (with the same data),
+// keeping what it allocated.
+func (e *Evaluation) Reset(ctx context.Context, input ast.Value) {
+	e.input = ast.NewTerm(input)
+	e.bctx.Context = ctx
+	clear(e.memo)
+	clear(e.known)
+	clear(e.calls)
+	clear(e.args[:cap(e.args)])
+	e.stack = e.stack[:0]
+	e.out = nil
 }
 
 // push returns a cleared window of n locals on top of the stack.
@@ -333,6 +374,26 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	for i, p := range fn.params {
 		callee.locals[p] = e.operand(f, c.Args[i])
 	}
+	var (
+		h    uint64
+		args []*ast.Term
+	)
+	if !fn.memoized {
+		// Input and data (the first two) are the same for every call.
+		args = make([]*ast.Term, 0, len(fn.params)-2)
+		h = uint64(fn.index)
+		for _, p := range fn.params[2:] {
+			a := callee.locals[p]
+			if a == nil {
+				return nil, nil
+			}
+			args = append(args, a)
+			h = h*31 + uint64(a.Value.Hash())
+		}
+		if v, ok := e.cached(fn, h, args); ok {
+			return v, nil
+		}
+	}
 	for _, b := range fn.blocks {
 		r, err := e.block(&callee, b)
 		if err != nil {
@@ -347,6 +408,11 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	}
 	if fn.memoized {
 		e.memo[fn.index], e.known[fn.index] = callee.returned, true
+	} else {
+		if e.calls == nil {
+			e.calls = map[uint64][]cachedCall{}
+		}
+		e.calls[h] = append(e.calls[h], cachedCall{fn: fn, args: args, result: callee.returned})
 	}
 	return callee.returned, nil
 }

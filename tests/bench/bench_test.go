@@ -17,6 +17,7 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/ireval"
+	"github.com/shipshape-dev/shipshape/engine/memlimit"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -146,8 +147,10 @@ func BenchmarkScanToParseRatio(b *testing.B) {
 	b.ReportMetric(float64(objects*b.N)/parseTime.Seconds(), "parse-objects/s")
 }
 
-// TestMain removes the generated corpus.
+// TestMain tunes the collector as the shipshape command does and removes
+// the generated corpus.
 func TestMain(m *testing.M) {
+	memlimit.Tune()
 	code := m.Run()
 	if shared.dir != "" {
 		os.RemoveAll(filepath.Clean(shared.dir))
