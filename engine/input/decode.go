@@ -105,9 +105,10 @@ func (f *File) decodeDocument(index int, c chunk, limits Limits) {
 	f.addValue(value, src, doc, nil, 0)
 }
 
-// parseChunk decodes one document with sigs.k8s.io/yaml (what kubectl sends
-// to the API server) and parses it with yaml.v3 for line numbers and
-// duplicate keys. The returned error has Line set; File and Document are
+// parseChunk parses one document with yaml.v3 for line numbers and
+// duplicate keys, and gives its value as sigs.k8s.io/yaml (what kubectl
+// sends to the API server) decodes it: from the nodes when nodeValue can,
+// else with sigs.k8s.io/yaml itself. The returned error has Line set; File and Document are
 // the caller's to fill.
 func parseChunk(c chunk, limits Limits) (any, *document, *Error) {
 	// yaml.v3 parses without expanding aliases, so the document's shape is
@@ -118,26 +119,58 @@ func parseChunk(c chunk, limits Limits) (any, *document, *Error) {
 		if line, lerr := checkShape(root.Content[0], limits); lerr != nil {
 			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1, Err: lerr}
 		}
+		if value, ok := valueFromNodes(c.data, root.Content[0]); ok {
+			return finishChunk(value, root.Content[0], c)
+		}
 	}
-	jsonData, err := yaml.YAMLToJSON(c.data)
-	if err != nil {
+	value, err := sigsValue(c.data)
+	var syntax *yamlSyntaxError
+	switch {
+	case errors.As(err, &syntax):
 		if line, text := placeholder(c.data); line > 0 {
 			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1, Err: fmt.Errorf(
 				"the file looks like an unrendered template: %q is a template placeholder, not YAML; render it first (helm template, kustomize build, envsubst) or scan the chart's directory", text)}
 		}
 		line, msg := relocate(err.Error(), c.startLine)
 		return nil, nil, &Error{Document: -1, Line: line, Err: errors.New(msg)}
+	case err != nil:
+		return nil, nil, &Error{Document: -1, Line: c.startLine, Err: err}
+	}
+	var root0 *yaml3.Node
+	if parsed {
+		root0 = root.Content[0]
+	}
+	return finishChunk(value, root0, c)
+}
+
+// yamlSyntaxError is what sigs.k8s.io/yaml said of a document.
+type yamlSyntaxError struct{ err error }
+
+func (e *yamlSyntaxError) Error() string { return e.err.Error() }
+
+// sigsValue decodes a document with sigs.k8s.io/yaml, numbers as
+// json.Number.
+func sigsValue(data []byte) (any, error) {
+	jsonData, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, &yamlSyntaxError{err}
 	}
 	var value any
 	dec := json.NewDecoder(bytes.NewReader(jsonData))
 	dec.UseNumber()
 	if err := dec.Decode(&value); err != nil {
-		return nil, nil, &Error{Document: -1, Line: c.startLine, Err: fmt.Errorf("decoding document: %w", err)}
+		return nil, fmt.Errorf("decoding document: %w", err)
 	}
-	doc := &document{startLine: c.startLine}
-	if parsed {
-		doc.root = root.Content[0]
-		if line, key, first := findDuplicateKey(doc.root); line > 0 {
+	return value, nil
+}
+
+// finishChunk refuses duplicate keys, which kubectl's strict decoding
+// rejects, and pairs the value with its nodes (root is nil when yaml.v3
+// could not parse the document).
+func finishChunk(value any, root *yaml3.Node, c chunk) (any, *document, *Error) {
+	doc := &document{startLine: c.startLine, root: root}
+	if root != nil {
+		if line, key, first := findDuplicateKey(root); line > 0 {
 			return nil, nil, &Error{Document: -1, Line: line + c.startLine - 1,
 				Err: fmt.Errorf("duplicate key %q (first set on line %d); kubectl's strict decoding rejects duplicate fields, remove one", key, first+c.startLine-1)}
 		}

@@ -72,6 +72,14 @@ type shape struct {
 // checkShape returns a LimitError when the document nests too deep or its
 // aliases expand too far, and the line of the offending node.
 func checkShape(root *yaml3.Node, l Limits) (int, *LimitError) {
+	line, d, aliased := treeHeight(root)
+	if !aliased {
+		// A tree expands to itself: only its depth can be over a limit.
+		if d > l.MaxDepth {
+			return line, &LimitError{What: "the document nests mappings and lists too deeply", Limit: int64(l.MaxDepth), Flag: "max-depth"}
+		}
+		return 0, nil
+	}
 	s := shape{depth: map[*yaml3.Node]int{}, line: map[*yaml3.Node]int{}, size: map[*yaml3.Node]int{}, visiting: map[*yaml3.Node]bool{}}
 	if line, d := s.height(root); d > l.MaxDepth {
 		return line, &LimitError{What: "the document nests mappings and lists too deeply", Limit: int64(l.MaxDepth), Flag: "max-depth"}
@@ -82,6 +90,29 @@ func checkShape(root *yaml3.Node, l Limits) (int, *LimitError) {
 		return root.Line, &LimitError{What: "the document's YAML aliases expand to too many nodes (a billion-laughs document is refused, not expanded)", Limit: int64(l.MaxAliasExpansion), Flag: "max-alias-expansion"}
 	}
 	return 0, nil
+}
+
+// treeHeight is height for a document without aliases, which needs no
+// memo; aliased says the document has one, and then the result is not the
+// height.
+func treeHeight(n *yaml3.Node) (line, height int, aliased bool) {
+	if n.Kind == yaml3.AliasNode {
+		return 0, 0, true
+	}
+	line, height = n.Line, 1
+	for _, c := range n.Content {
+		l, h, a := treeHeight(c)
+		if a {
+			return 0, 0, true
+		}
+		// A mapping's keys and values sit at the same level.
+		if n.Kind != yaml3.DocumentNode && h+1 > height {
+			line, height = l, h+1
+		} else if n.Kind == yaml3.DocumentNode && h > height {
+			line, height = l, h
+		}
+	}
+	return line, height, false
 }
 
 // height is the nesting below and including n (aliases followed), with
