@@ -18,9 +18,7 @@ import (
 // planLibrary plans every control of the library for the IR evaluator.
 func planLibrary(t testing.TB, lib *policy.Library) *ireval.Program {
 	t.Helper()
-	mods, err := lib.EvaluatedModules()
-	require.NoError(t, err)
-	prog, err := ireval.Compile(context.Background(), mods, eval.Entrypoints(lib.Controls()))
+	prog, err := eval.CompileLibrary(context.Background(), lib)
 	require.NoError(t, err)
 	return prog
 }

@@ -5,10 +5,30 @@ import (
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/ir"
 
 	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
+
+// PlanLibrary plans every control of lib (its violation and applies rules)
+// for the planned evaluator.
+func PlanLibrary(ctx context.Context, lib *policy.Library) (*ir.Policy, error) {
+	mods, err := lib.EvaluatedModules()
+	if err != nil {
+		return nil, err
+	}
+	return ireval.Plan(ctx, mods, Entrypoints(lib.Controls()))
+}
+
+// CompileLibrary plans lib and loads the plan, for WithProgram.
+func CompileLibrary(ctx context.Context, lib *policy.Library) (*ireval.Program, error) {
+	p, err := PlanLibrary(ctx, lib)
+	if err != nil {
+		return nil, err
+	}
+	return ireval.New(p)
+}
 
 // planned reports whether the program has every entrypoint the bindings
 // need.

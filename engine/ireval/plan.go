@@ -45,13 +45,19 @@ func (p *Program) resolveCalls(pol *ir.Policy) error {
 		decl, ok := ast.BuiltinMap[c.Func]
 		return &call{CallStmt: c, builtin: bf, void: ok && decl.Decl.Result() == nil}, nil
 	}
-	for _, f := range pol.Funcs.Funcs {
-		if err := replace(f.Blocks, resolve); err != nil {
-			return fmt.Errorf("function %s: %w", f.Name, err)
+	return eachBody(pol, func(blocks []*ir.Block) error { return replace(blocks, resolve) })
+}
+
+// eachBody runs f on the blocks of every function and plan of p, naming
+// the one it failed on.
+func eachBody(p *ir.Policy, f func([]*ir.Block) error) error {
+	for _, fn := range p.Funcs.Funcs {
+		if err := f(fn.Blocks); err != nil {
+			return fmt.Errorf("function %s: %w", fn.Name, err)
 		}
 	}
-	for _, pl := range pol.Plans.Plans {
-		if err := replace(pl.Blocks, resolve); err != nil {
+	for _, pl := range p.Plans.Plans {
+		if err := f(pl.Blocks); err != nil {
 			return fmt.Errorf("plan %s: %w", pl.Name, err)
 		}
 	}
@@ -67,33 +73,12 @@ func replace(blocks []*ir.Block, f func(ir.Stmt) (ir.Stmt, error)) error {
 				return err
 			}
 			b.Stmts[i] = r
-		}
-	}
-	return walk(blocks, func(s ir.Stmt) error {
-		var nested []*ir.Block
-		switch s := s.(type) {
-		case *ir.BlockStmt:
-			nested = s.Blocks
-		case *ir.ScanStmt:
-			nested = []*ir.Block{s.Block}
-		case *ir.NotStmt:
-			nested = []*ir.Block{s.Block}
-		case *ir.WithStmt:
-			nested = []*ir.Block{s.Block}
-		default:
-			return nil
-		}
-		for _, b := range nested {
-			for i, st := range b.Stmts {
-				r, err := f(st)
-				if err != nil {
-					return err
-				}
-				b.Stmts[i] = r
+			if err := replace(nestedBlocks(r), f); err != nil {
+				return err
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // walk visits every statement of the blocks, nested ones included.
@@ -103,21 +88,25 @@ func walk(blocks []*ir.Block, visit func(ir.Stmt) error) error {
 			if err := visit(s); err != nil {
 				return err
 			}
-			var nested []*ir.Block
-			switch s := s.(type) {
-			case *ir.BlockStmt:
-				nested = s.Blocks
-			case *ir.ScanStmt:
-				nested = []*ir.Block{s.Block}
-			case *ir.NotStmt:
-				nested = []*ir.Block{s.Block}
-			case *ir.WithStmt:
-				nested = []*ir.Block{s.Block}
-			}
-			if err := walk(nested, visit); err != nil {
+			if err := walk(nestedBlocks(s), visit); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// nestedBlocks are the blocks a statement holds.
+func nestedBlocks(s ir.Stmt) []*ir.Block {
+	switch s := s.(type) {
+	case *ir.BlockStmt:
+		return s.Blocks
+	case *ir.ScanStmt:
+		return []*ir.Block{s.Block}
+	case *ir.NotStmt:
+		return []*ir.Block{s.Block}
+	case *ir.WithStmt:
+		return []*ir.Block{s.Block}
 	}
 	return nil
 }
@@ -218,17 +207,7 @@ func decodePolicy(raw []byte, p *ir.Policy) error {
 	if err := json.Unmarshal(raw, p); err != nil {
 		return fmt.Errorf("reading the plan: %w", err)
 	}
-	for _, f := range p.Funcs.Funcs {
-		if err := walk(f.Blocks, normalise); err != nil {
-			return fmt.Errorf("function %s: %w", f.Name, err)
-		}
-	}
-	for _, pl := range p.Plans.Plans {
-		if err := walk(pl.Blocks, normalise); err != nil {
-			return fmt.Errorf("plan %s: %w", pl.Name, err)
-		}
-	}
-	return nil
+	return eachBody(p, func(blocks []*ir.Block) error { return walk(blocks, normalise) })
 }
 
 // normalise turns the pointer operands that decoding a JSON plan yields

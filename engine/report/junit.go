@@ -151,22 +151,26 @@ func writeJUnit(w io.Writer, r *Report) error {
 	}
 
 	// Each suite is built with its cases, written and let go.
-	loaded, loadedAt := []Result(nil), -1
+	// The chunk last read, its results by identity.
+	loaded, loadedAt := map[key][]Result{}, -1
 	resultsOf := func(k key) ([]Result, error) {
 		var out []Result
 		for _, c := range where[k] {
 			if c != loadedAt {
-				var err error
-				if loaded, err = r.chunkResults(c); err != nil {
+				results, err := r.chunkResults(c)
+				if err != nil {
 					return nil, err
+				}
+				clear(loaded)
+				for _, res := range results {
+					if res.File != "" {
+						rk := keyOf(res.File, res.Document, res.Item)
+						loaded[rk] = append(loaded[rk], res)
+					}
 				}
 				loadedAt = c
 			}
-			for _, res := range loaded {
-				if res.File != "" && keyOf(res.File, res.Document, res.Item) == k {
-					out = append(out, res)
-				}
-			}
+			out = append(out, loaded[k]...)
 		}
 		return out, nil
 	}

@@ -74,12 +74,7 @@ func setup(b testing.TB) fixture {
 			fixErr = err
 			return
 		}
-		mods, err := shared.lib.EvaluatedModules()
-		if err != nil {
-			fixErr = err
-			return
-		}
-		if shared.program, fixErr = ireval.Compile(context.Background(), mods, eval.Entrypoints(shared.lib.Controls())); fixErr != nil {
+		if shared.program, fixErr = eval.CompileLibrary(context.Background(), shared.lib); fixErr != nil {
 			return
 		}
 		shared.bindings = map[string][]eval.Binding{}

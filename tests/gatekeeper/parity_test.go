@@ -50,9 +50,7 @@ func loadLibrary(t testing.TB) *policy.Library {
 // parity tests hold to OPA's verdicts as well as Gatekeeper's.
 func planLibrary(t testing.TB, lib *policy.Library) *ireval.Program {
 	t.Helper()
-	mods, err := lib.EvaluatedModules()
-	require.NoError(t, err)
-	prog, err := ireval.Compile(context.Background(), mods, eval.Entrypoints(lib.Controls()))
+	prog, err := eval.CompileLibrary(context.Background(), lib)
 	require.NoError(t, err)
 	return prog
 }

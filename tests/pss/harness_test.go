@@ -19,7 +19,6 @@ import (
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
-	"github.com/shipshape-dev/shipshape/engine/ireval"
 	shippolicy "github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
@@ -118,11 +117,7 @@ func buildHarness() (*harness, error) {
 		return nil, err
 	}
 	// The planned evaluator judges every object too, and must agree.
-	mods, err := lib.EvaluatedModules()
-	if err != nil {
-		return nil, err
-	}
-	prog, err := ireval.Compile(ctx, mods, eval.Entrypoints(lib.Controls()))
+	prog, err := eval.CompileLibrary(ctx, lib)
 	if err != nil {
 		return nil, err
 	}

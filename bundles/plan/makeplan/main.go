@@ -30,11 +30,7 @@ func run(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	mods, err := lib.EvaluatedModules()
-	if err != nil {
-		return err
-	}
-	p, err := ireval.Plan(ctx, mods, eval.Entrypoints(lib.Controls()))
+	p, err := eval.PlanLibrary(ctx, lib)
 	if err != nil {
 		return err
 	}
