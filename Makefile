@@ -48,7 +48,7 @@ lint:
 ## generate: refresh the requirements copy, the generated docs and the profile exports (CI fails on drift)
 generate: build
 	@if [ -f $(SHARED)/REQUIREMENTS.md ]; then cp $(SHARED)/REQUIREMENTS.md engine/requirements/REQUIREMENTS.md; fi
-	./bin/shipshape docs --dir docs
+	./bin/shipshape docs --dir docs --readme README.md
 	@for p in $(EXPORTS); do \
 	  ./bin/shipshape export gatekeeper --config /dev/null --bundle $$p -o bundles/export/$$p/gatekeeper || exit 1; \
 	  ./bin/shipshape export azure-policy --config /dev/null --bundle $$p -o bundles/export/$$p/azure-policy || exit 1; done

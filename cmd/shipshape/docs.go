@@ -15,8 +15,9 @@ import (
 
 func newDocsCommand(e *env) *cobra.Command {
 	var (
-		lib libraryFlags
-		dir string
+		lib    libraryFlags
+		dir    string
+		readme string
 	)
 	cmd := &cobra.Command{
 		Use:   "docs",
@@ -47,6 +48,12 @@ generated this way by "make generate".`,
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
+			if readme != "" {
+				if err := updateCounts(library, readme); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "updated the counts in %s\n", readme)
+			}
 			names := make([]string, 0, len(files))
 			for n := range files {
 				names = append(names, n)
@@ -64,6 +71,7 @@ generated this way by "make generate".`,
 	}
 	lib.register(cmd)
 	cmd.Flags().StringVarP(&dir, "dir", "d", "docs", "write the documents into `DIR`")
+	cmd.Flags().StringVar(&readme, "readme", "", "also rewrite the count marks (<!-- count:controls -->N<!-- /count -->) of `FILE`")
 	return cmd
 }
 
@@ -86,4 +94,21 @@ func profileControls(library *policy.Library) ([]docs.Profile, error) {
 		out = append(out, docs.Profile{Name: p.Name, Title: p.Title, Controls: ids})
 	}
 	return out, nil
+}
+
+// updateCounts rewrites the count marks of a file in place.
+func updateCounts(library *policy.Library, file string) error {
+	counts, err := docs.Counts(library)
+	if err != nil {
+		return err
+	}
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	out, err := docs.UpdateCounts(text, counts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, out, 0o644)
 }

@@ -29,8 +29,8 @@ through the same loader and evaluator as a scan, and its violations are
 compared with the expected verdict. Every control needs at least one allowed
 and one denied case.
 
-Exit codes: 0 all cases passed, 1 a case failed, 2 the library or a cases
-file could not be loaded.`,
+Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
+2 the library or a cases file could not be loaded.`,
 		Example: `  shipshape test
   shipshape test ./policies --run 'ACME-001/latest'
   shipshape test --coverage`,
@@ -80,6 +80,11 @@ file could not be loaded.`,
 			case summary.Broken > 0:
 				return exitError{code: 2}
 			case summary.Failed > 0:
+				return exitError{code: 1}
+			case filter != nil && summary.Cases == 0:
+				// A filter that runs nothing proves nothing: a typo in a
+				// CI job's --run must not pass.
+				fmt.Fprintf(e.stderr, "shipshape test: --run %q matches no case (cases are named CONTROL-ID/case name)\n", run)
 				return exitError{code: 1}
 			}
 			return nil

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/report"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 )
@@ -21,17 +22,8 @@ const (
 	NotEvaluated = "not evaluated"
 )
 
-// Frameworks are the METADATA framework keys reported, with their names.
-func Frameworks() [][2]string {
-	return [][2]string{
-		{"cis-k8s", "CIS Kubernetes Benchmark"},
-		{"cis-aks", "CIS AKS Benchmark"},
-		{"mcsb", "Microsoft cloud security benchmark"},
-		{"pss", "Pod Security Standards"},
-		{"nsa-cisa", "NSA/CISA Kubernetes Hardening Guide"},
-		{"mitre", "MITRE ATT&CK"},
-	}
-}
+// Frameworks are the frameworks reported, in order (policy.Frameworks).
+func Frameworks() []policy.Framework { return policy.Frameworks() }
 
 // ControlVerdict is one control's outcome.
 type ControlVerdict struct {
@@ -146,9 +138,9 @@ func Assess(r *report.Report, catalogue *requirements.Catalogue) (*Compliance, e
 		c.Requirements = append(c.Requirements, rv)
 	}
 	for _, fw := range Frameworks() {
-		score := FrameworkScore{Key: fw[0], Name: fw[1]}
+		score := FrameworkScore{Key: fw.Key, Name: fw.Name}
 		for _, ctl := range controls {
-			if _, mapped := ctl.Frameworks[fw[0]]; !mapped {
+			if _, mapped := ctl.Frameworks[fw.Key]; !mapped {
 				continue
 			}
 			switch verdicts[ctl.ID].Verdict {

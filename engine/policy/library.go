@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -228,6 +229,11 @@ func Load(ctx context.Context, catalogue *requirements.Catalogue, sources ...Sou
 	}
 	for i, cf := range controls {
 		c, err := read[i], readErrs[i]
+		var metaErr *MetadataError
+		if errors.As(err, &metaErr) {
+			errs = append(errs, fmt.Errorf("%s:%d: %w", cf.name, metaErr.Line, err))
+			continue
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", cf.name, err))
 			continue
@@ -553,6 +559,30 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 	}
 	var errs []string
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	// line is where the first problem is: a misspelt key's own line, else
+	// the METADATA block's.
+	line := 0
+	badAt := func(at int, format string, args ...any) {
+		if line == 0 {
+			line = at
+		}
+		bad(format, args...)
+	}
+	for _, k := range blockKeys(mod, a) {
+		if !slices.Contains(annotationKeys, k.key) {
+			where := "; the METADATA keys are " + strings.Join(annotationKeys, ", ")
+			if slices.Contains(metadataKeys, k.key) {
+				where = "; it belongs under custom:"
+			}
+			badAt(k.line, "%s is not a METADATA key%s%s", k.key, didYouMean(k.key, annotationKeys), where)
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(custom)) {
+		if !slices.Contains(metadataKeys, key) {
+			badAt(metadataLine(mod, a, "custom", key), "custom.%s is not a METADATA key%s; the keys are %s",
+				key, didYouMean(key, metadataKeys), strings.Join(metadataKeys, ", "))
+		}
+	}
 
 	if c.Title == "" {
 		bad("title is required")
@@ -583,6 +613,16 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 			bad("custom.frameworks must be a mapping of framework to references")
 		}
 		c.Frameworks = m
+		known := make([]string, 0, len(Frameworks()))
+		for _, f := range Frameworks() {
+			known = append(known, f.Key)
+		}
+		for _, key := range slices.Sorted(maps.Keys(m)) {
+			if !slices.Contains(known, key) {
+				badAt(metadataLine(mod, a, "custom", "frameworks", key), "custom.frameworks: %s is not a framework shipshape reports%s; the frameworks are %s",
+					key, didYouMean(key, known), strings.Join(known, ", "))
+			}
+		}
 	}
 	kinds, err := stringList(custom["kinds"])
 	if err != nil {
@@ -648,9 +688,130 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		c.Admission = b
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%d:%d: METADATA of %s: %s", a.Location.Row, a.Location.Col, pkg, strings.Join(errs, "; "))
+		if line == 0 {
+			line = a.Location.Row
+		}
+		return nil, &MetadataError{Line: line, Package: pkg, Problems: errs}
 	}
 	return c, nil
+}
+
+// MetadataError lists what is wrong with a control's METADATA block.
+type MetadataError struct {
+	// Line is the line of the first misspelt key, or of the block.
+	Line     int
+	Package  string
+	Problems []string
+}
+
+func (e *MetadataError) Error() string {
+	return fmt.Sprintf("METADATA of %s: %s", e.Package, strings.Join(e.Problems, "; "))
+}
+
+// metadataLine finds the line of a key path (such as custom, frameworks,
+// cis-dockr) in a METADATA block, each key after the one before it; it
+// gives the deepest it finds, or the block's first line.
+func metadataLine(mod *ast.Module, a *ast.Annotations, path ...string) int {
+	line, next := a.Location.Row, 0
+	for _, c := range mod.Comments {
+		if c.Location.Row < a.Location.Row || next == len(path) {
+			continue
+		}
+		if mod.Package != nil && c.Location.Row >= mod.Package.Location.Row {
+			break // the block ends at the package clause
+		}
+		if yamlKeyAt(string(c.Text), path[next]) {
+			line = c.Location.Row
+			next++
+		}
+	}
+	return line
+}
+
+// annotationKeys are the top-level keys of a METADATA block OPA reads;
+// it ignores others without a word.
+var annotationKeys = []string{
+	"scope", "title", "description", "entrypoint", "custom", "organizations",
+	"related_resources", "authors", "schemas", "compile", "labels",
+}
+
+type blockKey struct {
+	key  string
+	line int
+}
+
+// topLevelKey matches a top-level key of a METADATA block's YAML: one
+// space after the comment's #, then the key.
+var topLevelKey = regexp.MustCompile(`^ ?([A-Za-z_][\w-]*):`)
+
+// blockKeys lists the top-level keys of a METADATA block with their lines.
+func blockKeys(mod *ast.Module, a *ast.Annotations) []blockKey {
+	var keys []blockKey
+	prev := a.Location.Row
+	for _, c := range mod.Comments {
+		if c.Location.Row <= a.Location.Row {
+			continue
+		}
+		if c.Location.Row != prev+1 {
+			break // the block is the comment lines that follow # METADATA
+		}
+		prev = c.Location.Row
+		if m := topLevelKey.FindSubmatch(c.Text); m != nil {
+			keys = append(keys, blockKey{key: string(m[1]), line: c.Location.Row})
+		}
+	}
+	return keys
+}
+
+// yamlKeyAt reports whether a line of YAML sets key, in block or flow
+// style.
+func yamlKeyAt(text, key string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], key+":")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j == 0 || strings.ContainsRune(" \t{,", rune(text[j-1])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// didYouMean suggests the closest of known to a misspelt name.
+func didYouMean(name string, known []string) string {
+	best, bestDist := "", 3 // more than two edits is not a typo
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // withLegacyGroups adds, for each kind, the legacy API groups whose objects

@@ -127,6 +127,18 @@ func TestLoadRejectsBadControls(t *testing.T) {
 		}, "control ID A-1 is already used"},
 		{"wrong package root", map[string]string{"a/policy.rego": "package acme.a\n"}, "user/a/policy.rego:1: package acme.a"},
 		{"parse error names the file", map[string]string{"a/policy.rego": "package shipshape.a\nviolation contains {\n"}, "user/a/policy.rego:"},
+		{"misspelt custom key, on its line", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   remidiation: fix it\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"user/a/policy.rego:7: METADATA of shipshape.a: custom.remidiation is not a METADATA key (did you mean remediation?); the keys are id, severity,"},
+		{"framework for frameworks", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   framework:\n#     mcsb: [PV-2]\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"user/a/policy.rego:6: METADATA of shipshape.a: custom.framework is not a METADATA key (did you mean frameworks?)"},
+		{"unknown framework, on its line", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   frameworks:\n#     mcsb: [PV-2]\n#     cis-dockr: [4.1]\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"user/a/policy.rego:8: METADATA of shipshape.a: custom.frameworks: cis-dockr is not a framework shipshape reports (did you mean cis-docker?); the frameworks are cis-k8s, cis-aks, cis-docker,"},
+		{"unknown framework in flow style", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   frameworks: {mcsb: [PV-2], nist-800-53: [AC-6]}\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"user/a/policy.rego:7: METADATA of shipshape.a: custom.frameworks: nist-800-53 is not a framework shipshape reports; the frameworks"},
+		{"misplaced key outside custom", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# remediation: fix it\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"user/a/policy.rego:3: METADATA of shipshape.a: remediation is not a METADATA key; it belongs under custom:"},
+		{"misspelt top-level key", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# descripton: d\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"},
+			"user/a/policy.rego:3: METADATA of shipshape.a: descripton is not a METADATA key (did you mean description?)"},
 		{"defaults violate the schema", map[string]string{"a/policy.rego": "# METADATA\n# title: t\n# custom:\n#   id: A-1\n#   severity: low\n#   kinds: [Pod]\n#   parameters: {type: object, properties: {n: {type: integer, default: x}}}\npackage shipshape.a\nimport rego.v1\nviolation contains 1 if true\n"}, "defaults do not satisfy the schema"},
 	}
 	for _, tt := range tests {

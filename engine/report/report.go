@@ -1,6 +1,8 @@
-// Package report turns judgements into the scan report of the output
-// contract (DESIGN.md) and writes it as text, JSON, SARIF 2.1.0, JUnit XML
-// or GitHub workflow annotations.
+// Package report turns judgements into the scan report and writes it as
+// text, JSON, SARIF 2.1.0, JUnit XML or GitHub workflow annotations. The
+// JSON form is a contract with the tools that read it: the json tags of
+// Report, Result and their parts below are its fields, and a release only
+// ever adds fields (tests/cli's golden files hold every format).
 package report
 
 import (

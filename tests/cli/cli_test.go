@@ -231,6 +231,10 @@ func TestTestCommand(t *testing.T) {
 	r = shipshape(t, "", "", "test", "-o", "json", "--run", "SS-PSS-003/")
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, `"passed": true`)
+
+	r = shipshape(t, "", "", "test", "--run", "SS-PSS-0003/")
+	assert.Equal(t, 1, r.code, "a filter that matches nothing fails:\n%s", r.stdout)
+	assert.Contains(t, r.stderr, `--run "SS-PSS-0003/" matches no case`)
 }
 
 func TestScanWithUserLibrary(t *testing.T) {

@@ -63,7 +63,7 @@ func TestHTMLReportRendersInChromium(t *testing.T) {
 	assert.Equal(t, len(compliance.Frameworks()), strings.Count(dom, `<figure class="chart"`), "one chart per framework")
 	assert.Equal(t, len(compliance.Frameworks()), strings.Count(dom, "<svg"), "each chart is drawn")
 	for _, fw := range compliance.Frameworks() {
-		assert.Contains(t, dom, template.HTMLEscapeString(fw[1]))
+		assert.Contains(t, dom, template.HTMLEscapeString(fw.Name))
 	}
 	assert.Contains(t, dom, `<table id="requirements">`)
 	assert.Contains(t, dom, `data-requirement="POD-08"`)
