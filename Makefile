@@ -12,7 +12,7 @@ GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
-.PHONY: all build plan run test lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
+.PHONY: all build plan run test test-mutate lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
 
 all: lint test
 
@@ -34,6 +34,11 @@ test: lint plan
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/engine/')
 	@for p in $(EXPORTS); do echo "gator verify bundles/export/$$p/gatekeeper/tests"; \
 	  $(GATOR) verify bundles/export/$$p/gatekeeper/tests || exit 1; done
+
+## test-mutate: measure the library's cases with mutants of each control's Rego (kill rate per control and family; bin/mutants.json)
+test-mutate: build
+	./bin/shipshape test --mutate
+	./bin/shipshape test --mutate -o json > bin/mutants.json
 
 ## lint: no tracked file over 1 MB (build output stays out of git), gofmt, go vet, opa check --strict over the library, opa fmt over it and the bundle entrypoints
 lint:

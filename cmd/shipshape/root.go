@@ -95,6 +95,15 @@ func (f *libraryFlags) load(ctx context.Context, extra ...string) (*policy.Libra
 // and with the built-in library's facts (nil: unknown) not compiling it
 // unless OPA's evaluator is needed.
 func (f *libraryFlags) loadKeeping(ctx context.Context, keep func(id string) bool, facts *policy.Facts, extra ...string) (*policy.Library, error) {
+	sources, err := f.userSources(extra...)
+	if err != nil {
+		return nil, err
+	}
+	return library.LoadPrepared(ctx, keep, facts, sources...)
+}
+
+// userSources are the user's library directories (--library and extra).
+func (f *libraryFlags) userSources(extra ...string) ([]policy.Source, error) {
 	var sources []policy.Source
 	for _, dir := range append(append([]string{}, f.dirs...), extra...) {
 		info, err := os.Stat(dir)
@@ -106,7 +115,7 @@ func (f *libraryFlags) loadKeeping(ctx context.Context, keep func(id string) boo
 		}
 		sources = append(sources, policy.Source{Name: dir, FS: os.DirFS(dir)})
 	}
-	return library.LoadPrepared(ctx, keep, facts, sources...)
+	return sources, nil
 }
 
 // profileFlags are the flags that choose what to enforce.

@@ -17,6 +17,7 @@ func newTestCommand(e *env) *cobra.Command {
 		lib      libraryFlags
 		run      string
 		coverage bool
+		mutate   bool
 		verbose  bool
 		output   string
 	)
@@ -29,11 +30,19 @@ through the same loader and evaluator as a scan, and its violations are
 compared with the expected verdict. Every control needs at least one allowed
 and one denied case.
 
+With --mutate, test measures the cases instead: it changes each control's
+Rego one small way at a time (negates or drops a condition, swaps == and
+!=, < and <=, replaces a string, empties a set) and reports, per control
+and family, the mutants every case still passes. A survivor is a missing
+case, or a change that means nothing: list those in a mutants.yaml beside
+the control ({line, operator, why}) and they are not counted.
+
 Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 2 the library or a cases file could not be loaded.`,
 		Example: `  shipshape test
   shipshape test ./policies --run 'ACME-001/latest'
-  shipshape test --coverage`,
+  shipshape test --coverage
+  shipshape test --mutate --run 'SS-PSS-'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var filter *regexp.Regexp
 			if run != "" {
@@ -49,6 +58,9 @@ Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 			library, err := lib.load(cmd.Context(), args...)
 			if err != nil {
 				return err
+			}
+			if mutate {
+				return runMutations(cmd.Context(), e, &lib, library, filter, output, verbose, args)
 			}
 			opts := casetest.Options{Run: filter}
 			var cov *cover.Cover
@@ -94,6 +106,7 @@ Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 	f := cmd.Flags()
 	f.StringVar(&run, "run", "", "run only cases whose `REGEX` matches \"CONTROL-ID/case name\"")
 	f.BoolVar(&coverage, "coverage", false, "report which lines of the Rego library the cases cover")
+	f.BoolVar(&mutate, "mutate", false, "measure the cases: report the mutants of each control's Rego that every case still passes")
 	f.BoolVarP(&verbose, "verbose", "v", false, "list every case (and uncovered lines with --coverage)")
 	f.StringVarP(&output, "output", "o", "text", "`FORMAT`: text or json")
 	return cmd

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,4 +43,34 @@ func TestNewControlInAUserLibrary(t *testing.T) {
 	r = shipshape(t, "", "", "new", "control", "Pod-Things", "--dir", lib, "--requirement", "POD-01")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "want AREA/NAME")
+}
+
+// TestMutate measures a user library's cases with mutants.
+func TestMutate(t *testing.T) {
+	r := shipshape(t, "", "", "test", "--mutate", "--library", "tests/cli/testdata/userlib", "--run", "ACME", "-o", "json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var doc struct {
+		Controls []struct {
+			ID      string `json:"id"`
+			Mutants []struct {
+				Line     int    `json:"line"`
+				Operator string `json:"operator"`
+				Killed   bool   `json:"killed"`
+			} `json:"mutants"`
+		} `json:"controls"`
+		Total struct{ Killed, Counted int } `json:"total"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+	require.Len(t, doc.Controls, 1)
+	assert.Equal(t, "ACME-001", doc.Controls[0].ID)
+	assert.NotEmpty(t, doc.Controls[0].Mutants)
+	assert.Positive(t, doc.Total.Counted)
+
+	r = shipshape(t, "", "", "test", "--mutate", "--library", "tests/cli/testdata/userlib", "--run", "ACME")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "family ACME")
+
+	r = shipshape(t, "", "", "test", "--mutate", "--run", "NOPE-")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "matches no control")
 }
