@@ -27,7 +27,10 @@ const EquivalentFile = "mutants.yaml"
 type Equivalent struct {
 	Line     int    `json:"line"`
 	Operator string `json:"operator"`
-	Why      string `json:"why"`
+	// Change, when a line has several mutants of the operator, names the
+	// one meant, as the report shows it ("" → "shipshape-mutant").
+	Change string `json:"change,omitempty"`
+	Why    string `json:"why"`
 }
 
 // Outcome is what the cases made of one mutant.
@@ -120,7 +123,7 @@ func mutateControl(ctx context.Context, catalogue *requirements.Catalogue, sourc
 			o.Killed = true
 		default:
 			for _, e := range equivalents {
-				if e.Line == m.Line && e.Operator == m.Operator {
+				if e.Line == m.Line && e.Operator == m.Operator && (e.Change == "" || e.Change == m.Change) {
 					o.Equivalent = e.Why
 				}
 			}
