@@ -35,8 +35,16 @@ func (s mutationScore) String() string {
 	return fmt.Sprintf("%d/%d killed (%.0f%%)", s.Killed, s.Counted, 100*s.Rate)
 }
 
+// mutationOptions are the flags of shipshape test --mutate.
+type mutationOptions struct {
+	output      string
+	verbose     bool
+	minKillRate float64
+}
+
 // runMutations is shipshape test --mutate.
-func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy.Library, filter *regexp.Regexp, output string, verbose bool, dirs []string) error {
+func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy.Library, filter *regexp.Regexp, opts mutationOptions, dirs []string) error {
+	output, verbose := opts.output, opts.verbose
 	users, err := lib.userSources(dirs...)
 	if err != nil {
 		return err
@@ -125,6 +133,18 @@ func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy
 		fmt.Fprintf(e.stdout, "total: %s over %d controls\n", total, len(reports)-broken)
 	}
 	if broken > 0 {
+		return exitError{code: 1}
+	}
+	var weak []string
+	for name, s := range families {
+		if s.Counted > 0 && s.Rate < opts.minKillRate {
+			weak = append(weak, fmt.Sprintf("%s %s", name, s))
+		}
+	}
+	if len(weak) > 0 {
+		sort.Strings(weak)
+		fmt.Fprintf(e.stderr, "shipshape test --mutate: below the kill rate of %.0f%%: %s; add the cases the survivors ask for, or list equivalent mutants in mutants.yaml (shipshape test --mutate lists the survivors)\n",
+			100*opts.minKillRate, strings.Join(weak, ", "))
 		return exitError{code: 1}
 	}
 	return nil

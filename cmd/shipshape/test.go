@@ -18,6 +18,7 @@ func newTestCommand(e *env) *cobra.Command {
 		run      string
 		coverage bool
 		mutate   bool
+		minKill  float64
 		verbose  bool
 		output   string
 	)
@@ -60,7 +61,7 @@ Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 				return err
 			}
 			if mutate {
-				return runMutations(cmd.Context(), e, &lib, library, filter, output, verbose, args)
+				return runMutations(cmd.Context(), e, &lib, library, filter, mutationOptions{output: output, verbose: verbose, minKillRate: minKill}, args)
 			}
 			opts := casetest.Options{Run: filter}
 			var cov *cover.Cover
@@ -107,6 +108,7 @@ Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 	f.StringVar(&run, "run", "", "run only cases whose `REGEX` matches \"CONTROL-ID/case name\"")
 	f.BoolVar(&coverage, "coverage", false, "report which lines of the Rego library the cases cover")
 	f.BoolVar(&mutate, "mutate", false, "measure the cases: report the mutants of each control's Rego that every case still passes")
+	f.Float64Var(&minKill, "min-kill-rate", 0, "with --mutate, exit 1 when a family kills less than this share of its mutants (0.9 for 90%)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "list every case (and uncovered lines with --coverage)")
 	f.StringVarP(&output, "output", "o", "text", "`FORMAT`: text or json")
 	return cmd

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/topdown"
@@ -46,7 +47,7 @@ const casesSchema = `{
       "inventory": {"type": "array", "items": {"type": ["object", "string"]}},
       "expect": {
         "oneOf": [
-          {"const": "allow"},
+          {"enum": ["allow", "not-applicable"]},
           {
             "type": "object",
             "additionalProperties": false,
@@ -107,6 +108,10 @@ type Case struct {
 type Expectation struct {
 	// Allow expects no violation.
 	Allow bool
+	// NotApplicable expects no violation because the control's applies
+	// rule says the object is not its to judge (it is reported as not
+	// evaluated, never as a pass).
+	NotApplicable bool
 	// Count expects exactly this many violations (when Messages is empty).
 	Count int
 	// Messages expects one violation per entry, each containing the entry.
@@ -137,6 +142,8 @@ func (e Expectation) Locates() bool { return len(e.Findings) > 0 }
 
 func (e Expectation) String() string {
 	switch {
+	case e.NotApplicable:
+		return "not-applicable"
 	case e.Allow:
 		return "allow"
 	case len(e.Findings) > 0:
@@ -150,7 +157,13 @@ func (e Expectation) String() string {
 func parseExpectation(raw json.RawMessage) (Expectation, error) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
-		return Expectation{Allow: s == "allow"}, nil
+		switch s {
+		case "allow":
+			return Expectation{Allow: true}, nil
+		case "not-applicable":
+			return Expectation{Allow: true, NotApplicable: true}, nil
+		}
+		return Expectation{}, fmt.Errorf("%q: want allow, not-applicable or {violations: ...} or {findings: ...}", s)
 	}
 	var v struct {
 		Violations json.RawMessage   `json:"violations"`
@@ -347,6 +360,14 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 		j := ev.Judge(ctx, obj)
 		if len(j.Errors) > 0 {
 			return fail("evaluation failed: %v", errors.Join(j.Errors...))
+		}
+		if expect.NotApplicable && !slices.Contains(j.NotApplicable, c.ID) {
+			return fail("expected not-applicable, but %s judged %s %q (its kinds match and its applies rule, if any, holds)", c.ID, obj.Kind(), obj.Name())
+		}
+		if !expect.NotApplicable && slices.Contains(j.NotApplicable, c.ID) {
+			// An object the applies rule leaves alone is reported as not
+			// evaluated, never as a pass: the case must say so.
+			return fail("%s does not judge %s %q (its applies rule does not hold): expect not-applicable", c.ID, obj.Kind(), obj.Name())
 		}
 		for _, f := range j.Findings {
 			o.Messages = append(o.Messages, f.Message)

@@ -169,3 +169,63 @@ func TestUnmatched(t *testing.T) {
 	assert.Equal(t, []string{"a"}, unmatched([]string{"a", "a"}, []string{"ab"}))
 	assert.Equal(t, []string{"z"}, unmatched([]string{"z"}, []string{"ab"}))
 }
+
+const scopedPolicy = `# METADATA
+# title: Only web Pods
+# custom:
+#   id: ACME-002
+#   severity: low
+#   kinds: [Pod]
+package shipshape.acme.scoped
+
+import rego.v1
+
+applies if input.review.object.metadata.labels.tier == "web"
+
+violation contains {"msg": "web Pods need a probe", "details": {}} if {
+	some c in input.review.object.spec.containers
+	not c.readinessProbe
+}
+`
+
+// TestNotApplicable: a case can state that the control's applies rule
+// leaves the object alone (reported as not evaluated, not as a pass).
+func TestNotApplicable(t *testing.T) {
+	cat, err := requirements.Default()
+	require.NoError(t, err)
+	fsys := fstest.MapFS{
+		"acme/scoped/policy.rego": {Data: []byte(scopedPolicy)},
+		"acme/scoped/cases.yaml": {Data: []byte(`
+- name: a batch Pod is not this control's
+  object: {apiVersion: v1, kind: Pod, metadata: {name: b, labels: {tier: batch}}, spec: {containers: [{name: a, image: x, readinessProbe: {}}]}}
+  expect: not-applicable
+- name: a web Pod with a probe is judged and allowed, so not-applicable is wrong
+  object: {apiVersion: v1, kind: Pod, metadata: {name: w, labels: {tier: web}}, spec: {containers: [{name: a, image: x, readinessProbe: {}}]}}
+  expect: not-applicable
+- name: a web Pod without a probe is denied
+  object: {apiVersion: v1, kind: Pod, metadata: {name: w, labels: {tier: web}}, spec: {containers: [{name: a, image: x}]}}
+  expect: {violations: 1}
+`)},
+	}
+	lib, err := policy.Load(context.Background(), cat,
+		policy.Source{Name: "library", FS: library.FS, Builtin: true, Keep: func(string) bool { return false }},
+		policy.Source{Name: "acme", FS: fsys})
+	require.NoError(t, err)
+	results, err := Run(context.Background(), lib, Options{Run: regexp.MustCompile(`^ACME-002/`)})
+	require.NoError(t, err)
+	var r ControlResult
+	for _, res := range results {
+		if res.Control.ID == "ACME-002" {
+			r = res
+		}
+	}
+	require.NoError(t, r.Err)
+	require.Len(t, r.Outcomes, 3)
+	assert.True(t, r.Outcomes[0].Passed, r.Outcomes[0].Problem)
+	assert.False(t, r.Outcomes[1].Passed)
+	assert.Contains(t, r.Outcomes[1].Problem, `expected not-applicable, but ACME-002 judged Pod "w"`)
+	assert.True(t, r.Outcomes[2].Passed, r.Outcomes[2].Problem)
+
+	_, err = parseExpectation([]byte(`"alow"`))
+	assert.ErrorContains(t, err, `"alow": want allow, not-applicable`)
+}
