@@ -56,8 +56,8 @@ generate: build
 	@if [ -f $(SHARED)/REQUIREMENTS.md ]; then cp $(SHARED)/REQUIREMENTS.md engine/requirements/REQUIREMENTS.md; fi
 	./bin/shipshape docs --dir docs --readme README.md
 	@for p in $(EXPORTS); do \
-	  ./bin/shipshape export gatekeeper --config /dev/null --bundle $$p -o bundles/export/$$p/gatekeeper || exit 1; \
-	  ./bin/shipshape export azure-policy --config /dev/null --bundle $$p -o bundles/export/$$p/azure-policy || exit 1; done
+	  ./bin/shipshape export gatekeeper --config /dev/null --profile $$p -o bundles/export/$$p/gatekeeper || exit 1; \
+	  ./bin/shipshape export azure-policy --config /dev/null --profile $$p -o bundles/export/$$p/azure-policy || exit 1; done
 
 ## bench: scan 10,000 generated objects (objects/s, allocations, ratio to parsing alone); OPA decision p50/p99 over 10,000 requests
 bench:

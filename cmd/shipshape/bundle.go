@@ -42,8 +42,8 @@ func newBundleBuildCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "build -o FILE.tar.gz",
 		Short: "Build the OPA bundle of a profile",
-		Example: `  shipshape bundle build --bundle pss-restricted -o pss-restricted.tar.gz
-  shipshape bundle build --bundle all --signing-key private.pem --key-id shipshape -o all.tar.gz`,
+		Example: `  shipshape bundle build --profile pss-restricted -o pss-restricted.tar.gz
+  shipshape bundle build --profile all --signing-key private.pem --key-id shipshape -o all.tar.gz`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -89,7 +89,7 @@ func newBundleBuildCommand(e *env) *cobra.Command {
 	}
 	lib.register(cmd)
 	prof.register(cmd)
-	cmd.Flags().StringVar(&prof.profile, "bundle", "", "build the profile `NAME` from bundles/ (same as --profile)")
+	deprecatedProfileAlias(e, cmd, &prof.profile)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the bundle to `FILE` (.tar.gz)")
 	cmd.Flags().StringVar(&keyFile, "signing-key", "", "sign with the private key (PEM) or, for HS*, the secret in `FILE`")
 	cmd.Flags().StringVar(&opts.SigningAlg, "signing-alg", "RS256", "signature `ALG`: RS256, ES256, HS256 (and the other JWS algorithms OPA accepts)")

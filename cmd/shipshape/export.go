@@ -31,7 +31,7 @@ controller loads, from the same Rego that "shipshape scan" evaluates.`,
                   that referential controls need
   kustomization.yaml, templates/kustomization.yaml
   tests/          a gator suite of every control's cases (gator verify DIR/tests)`,
-			"  shipshape export gatekeeper --bundle pss-restricted -o gatekeeper/\n  kubectl apply -k gatekeeper/templates && kubectl apply -k gatekeeper/",
+			"  shipshape export gatekeeper --profile pss-restricted -o gatekeeper/\n  kubectl apply -k gatekeeper/templates && kubectl apply -k gatekeeper/",
 			func(ctx context.Context, lib *policy.Library, sel *profile.Selection, opts export.Options) ([]export.File, error) {
 				return export.Gatekeeper(ctx, lib, sel, opts)
 			}),
@@ -43,7 +43,7 @@ controller loads, from the same Rego that "shipshape scan" evaluates.`,
   initiatives/    one initiative (policy set) for the profile, with its
                   parameters, effect and excluded namespaces
   templates/      with --template-base-url: the templates to publish there`,
-			"  shipshape export azure-policy --bundle pss-baseline --definition-scope /subscriptions/$SUB -o azure/",
+			"  shipshape export azure-policy --profile pss-baseline --definition-scope /subscriptions/$SUB -o azure/",
 			func(_ context.Context, lib *policy.Library, sel *profile.Selection, opts export.Options) ([]export.File, error) {
 				return export.AzurePolicy(lib, sel, opts)
 			}),
@@ -96,7 +96,7 @@ func newExportTarget(e *env, name, short, long, example string, run exporter) *c
 	}
 	lib.register(cmd)
 	prof.register(cmd)
-	cmd.Flags().StringVar(&prof.profile, "bundle", "", "export the profile `NAME` from bundles/ (same as --profile)")
+	deprecatedProfileAlias(e, cmd, &prof.profile)
 	cmd.Flags().StringVar(&exceptFile, "exceptions", "", "honour the exceptions in `FILE` where the target can express them (default: .shipshape-exceptions.yaml when present); EXCEPTIONS.md lists the rest")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write into `DIR` (new, empty, or an earlier export, whose stale files are removed)")
 	switch name {

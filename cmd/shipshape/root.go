@@ -133,6 +133,26 @@ func (f *profileFlags) register(cmd *cobra.Command) {
 		"read profile and settings from `FILE` (default: "+profile.DefaultConfigFile+" when present)")
 }
 
+// deprecatedProfileAlias keeps --bundle, the old spelling of --profile on
+// the commands that write OPA bundles and exports, working for a release:
+// "bundle" names the OPA bundle (a .tar.gz), "profile" the controls and
+// settings it is built from. The notice goes to stderr (cobra's own
+// deprecation notice would go to stdout, into a piped bundle or export).
+func deprecatedProfileAlias(e *env, cmd *cobra.Command, profile *string) {
+	cmd.Flags().StringVar(profile, "bundle", "", "the profile `NAME` (deprecated spelling of --profile)")
+	_ = cmd.Flags().MarkHidden("bundle")
+	next := cmd.PreRunE
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		if c.Flags().Changed("bundle") {
+			fmt.Fprintln(e.stderr, "shipshape: --bundle is deprecated: use --profile (--bundle will be removed in the next release)")
+		}
+		if next != nil {
+			return next(c, args)
+		}
+		return nil
+	}
+}
+
 // loadProfiles compiles the schemas and reads the built-in profiles.
 func loadProfiles() (*profile.Schemas, map[string]*profile.Profile, error) {
 	schemas, err := profile.NewSchemas()

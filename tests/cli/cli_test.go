@@ -288,7 +288,7 @@ func TestGeneratedExportsAreCurrent(t *testing.T) {
 		for _, target := range []string{"gatekeeper", "azure-policy"} {
 			t.Run(p+"/"+target, func(t *testing.T) {
 				dir := filepath.Join(t.TempDir(), "out")
-				r := shipshape(t, "", "", "export", target, "--config", os.DevNull, "--bundle", p, "-o", dir)
+				r := shipshape(t, "", "", "export", target, "--config", os.DevNull, "--profile", p, "-o", dir)
 				require.Equal(t, 0, r.code, r.stderr)
 				got := readTree(t, dir)
 				want := readTree(t, filepath.Join(testbin.RepoRoot(), "bundles", "export", p, target))
@@ -307,23 +307,36 @@ func TestGeneratedExportsAreCurrent(t *testing.T) {
 func TestExportRefusesForeignDirectoriesAndReplacesItsOwn(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "mine.txt"), []byte("keep"), 0o644))
-	r := shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", dir)
+	r := shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--profile", "pss-baseline", "-o", dir)
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "is not empty and holds no earlier export")
 
 	out := filepath.Join(t.TempDir(), "gk")
-	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "all", "-o", out)
+	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--profile", "all", "-o", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.FileExists(t, filepath.Join(out, "templates", "shipshapehadisruptionbudget.yaml"))
-	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", out)
+	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--profile", "pss-baseline", "-o", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.NoFileExists(t, filepath.Join(out, "templates", "shipshapehadisruptionbudget.yaml"), "a control the profile no longer selects is removed")
 	assert.NoDirExists(t, filepath.Join(out, "sync"), "pss-baseline has no referential control, so no sync config")
 	assert.FileExists(t, filepath.Join(out, "templates", "shipshapepssprivileged.yaml"))
 
-	r = shipshape(t, "", "", "export", "gatekeeper", "--bundle", "pss-baseline")
+	r = shipshape(t, "", "", "export", "gatekeeper", "--profile", "pss-baseline")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--output DIR is required")
+}
+
+// TestBundleFlagIsADeprecatedProfile: --bundle, the old spelling of
+// --profile, still works for a release and says what to use.
+func TestBundleFlagIsADeprecatedProfile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "gk")
+	r := shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "profile pss-baseline")
+	assert.Contains(t, r.stderr, "--bundle is deprecated: use --profile")
+	assert.NotContains(t, r.stdout, "deprecated", "the notice stays out of stdout")
+	r = shipshape(t, "", "", "bundle", "build", "--help")
+	assert.NotContains(t, r.stdout, "--bundle", "the deprecated spelling is not advertised")
 }
 
 func readTree(t *testing.T, root string) map[string]string {
@@ -363,14 +376,14 @@ func TestBundleBuildInspectVerify(t *testing.T) {
 	require.NoError(t, os.WriteFile(wrong, []byte("tr0ub4dor"), 0o600))
 	out := filepath.Join(dir, "b.tar.gz")
 
-	r := shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--bundle", "pss-restricted",
+	r := shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--profile", "pss-restricted",
 		"--signing-key", secret, "--signing-alg", "HS256", "--key-id", "k1", "-o", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "profile pss-restricted, 16 controls")
 	assert.Contains(t, r.stdout, "signed with HS256")
 	first, err := os.ReadFile(out)
 	require.NoError(t, err)
-	r = shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--bundle", "pss-restricted",
+	r = shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--profile", "pss-restricted",
 		"--signing-key", secret, "--signing-alg", "HS256", "--key-id", "k1", "-o", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	again, err := os.ReadFile(out)
@@ -397,7 +410,7 @@ func TestBundleBuildInspectVerify(t *testing.T) {
 	assert.Contains(t, r.stderr, "--verification-key FILE is required")
 
 	unsigned := filepath.Join(dir, "u.tar.gz")
-	r = shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--bundle", "pss-baseline", "-o", unsigned)
+	r = shipshape(t, "", "", "bundle", "build", "--config", os.DevNull, "--profile", "pss-baseline", "-o", unsigned)
 	require.Equal(t, 0, r.code, r.stderr)
 	r = shipshape(t, "", "", "bundle", "verify", unsigned, "--verification-key", secret, "--verification-alg", "HS256")
 	assert.Equal(t, 1, r.code, "an unsigned bundle does not verify")
@@ -413,7 +426,7 @@ func TestBundleBuildInspectVerify(t *testing.T) {
 	r = shipshape(t, "", "", "bundle", "serve", "--tls-cert", "x.crt", unsigned)
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--tls-cert and --tls-key go together")
-	r = shipshape(t, "", "", "bundle", "build", "--bundle", "all")
+	r = shipshape(t, "", "", "bundle", "build", "--profile", "all")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--output FILE is required")
 }

@@ -44,7 +44,7 @@ type server struct {
 func startServer(t *testing.T, withTLS bool) *server {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "pss-baseline.tar.gz")
-	out, err := exec.Command(binary, "bundle", "build", "--bundle", "pss-baseline", "-o", file).CombinedOutput()
+	out, err := exec.Command(binary, "bundle", "build", "--profile", "pss-baseline", "-o", file).CombinedOutput()
 	require.NoError(t, err, string(out))
 	handler, err := bundle.NewServer([]string{file}, bundle.ServerOptions{Token: token, MaxWait: 2 * time.Second})
 	require.NoError(t, err)

@@ -90,7 +90,7 @@ func BenchmarkInProcessDecision(b *testing.B) {
 	for _, name := range []string{"all", "pss-restricted"} {
 		b.Run(name, func(b *testing.B) {
 			file := filepath.Join(b.TempDir(), name+".tar.gz")
-			run(b, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", name, "-o", file)
+			run(b, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--profile", name, "-o", file)
 			data, err := os.ReadFile(file)
 			require.NoError(b, err)
 			bundle, err := opabundle.NewReader(bytes.NewReader(data)).WithSkipBundleVerification(true).Read()

@@ -1,7 +1,8 @@
 // Package opa runs the real OPA (the pinned `go tool opa`) as a server that
-// pulls a signed shipshape bundle from `shipshape bundle serve`, and proves
+// pulls a signed shipshape bundle from `shipshape bundle serve`, and checks
 // that both decision entrypoints give the offline engine's verdict for every
-// case of every admission control; that tampered and wrongly signed bundles
+// case of every admission control (consistency: the same Rego through OPA;
+// gator and upstream pod-security-admission are the independent references); that tampered and wrongly signed bundles
 // are refused; and that the server revalidates, authenticates and long-polls
 // as OPA's bundle plugin expects.
 package opa
@@ -200,7 +201,7 @@ func start(t testing.TB) *env {
 func (e *env) build(t testing.TB, profileName, key, out string) {
 	t.Helper()
 	tmp := out + ".tmp"
-	run(t, testbin.RepoRoot(), e.shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", profileName, "--signing-key", key, "--key-id", keyID, "-o", tmp)
+	run(t, testbin.RepoRoot(), e.shipshape, "bundle", "build", "--config", os.DevNull, "--profile", profileName, "--signing-key", key, "--key-id", keyID, "-o", tmp)
 	require.NoError(t, os.Rename(tmp, out), "replace atomically, as a deployment would")
 }
 
@@ -265,13 +266,18 @@ func TestRealOPA(t *testing.T) {
 		t.Skip("starts OPA")
 	}
 	e := start(t)
-	t.Run("entrypoints decide like scan for every case", func(t *testing.T) { e.checkParity(t) })
+	t.Run("entrypoints decide like scan for every case", func(t *testing.T) { e.checkConsistency(t) })
 	t.Run("the bundle server revalidates and authenticates", func(t *testing.T) { e.checkServer(t) })
 	t.Run("a changed bundle arrives by long polling", func(t *testing.T) { e.checkLongPolling(t) })
 	t.Run("tampered and wrongly signed bundles are refused", func(t *testing.T) { e.checkRefusals(t) })
 }
 
-func (e *env) checkParity(t *testing.T) {
+// checkConsistency is a consistency check, not a parity proof: OPA runs
+// the same Rego with the same evaluator as scan's topdown path, so it shows
+// the bundle, its entrypoints and the server path lose nothing. The
+// independent references are gator (tests/gatekeeper) and upstream
+// pod-security-admission (tests/pss).
+func (e *env) checkConsistency(t *testing.T) {
 	lib, profileParams := loadLibrary(t)
 	ctx := context.Background()
 	const violationsQuery = `x := data.shipshape.violations with data.shipshape_parameters as input.parameters with data.inventory as input.inventory with input as input.object`

@@ -21,7 +21,7 @@ func TestServeSeveralBundlesOverTLS(t *testing.T) {
 	dir := t.TempDir()
 	shipshape := testbin.BuildT(t)
 	for _, p := range []string{"pss-baseline", "pss-restricted"} {
-		run(t, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--bundle", p, "-o", filepath.Join(dir, p+".tar.gz"))
+		run(t, testbin.RepoRoot(), shipshape, "bundle", "build", "--config", os.DevNull, "--profile", p, "-o", filepath.Join(dir, p+".tar.gz"))
 	}
 	cert := testcert.SelfSigned(t)
 	certFile, keyFile := cert.WriteFiles(t, dir)

@@ -203,7 +203,7 @@ func timedCheck(name string, objects int, codes []int, check func(out string) er
 // `deny` rule conftest queries.
 func conftestPolicy(shipshape, dir string) error {
 	bundle := dir + ".tar.gz"
-	if out, err := exec.Command(shipshape, "bundle", "build", "--bundle", "pss-restricted", "-o", bundle).CombinedOutput(); err != nil {
+	if out, err := exec.Command(shipshape, "bundle", "build", "--profile", "pss-restricted", "-o", bundle).CombinedOutput(); err != nil {
 		return fmt.Errorf("bundle build: %v: %s", err, out)
 	}
 	if err := untar(bundle, dir); err != nil {
