@@ -78,7 +78,9 @@ type_fragment := "registries" if is_registry
 # resourceId()/format() expression, lower-cased) names the reviewed
 # resource by type and name. A reference the scan cannot resolve (a
 # template parameter, or a Terraform value known only after apply) counts
-# when the scan holds a single resource of the reviewed kind.
+# when the scan holds a single resource of the reviewed kind; a resource ID
+# that names another resource of the type never does, even when that
+# resource is not in the scan.
 refers_to_me(ref) if {
 	contains(ref, type_fragment)
 	regex.match(sprintf(`(^|[/'])%s($|[/'"),])`, [lower(k8s.name)]), ref)
@@ -86,8 +88,14 @@ refers_to_me(ref) if {
 
 refers_to_me(ref) if {
 	not names_any_resource(ref)
+	not names_a_resource_of_my_type(ref)
 	count(related(k8s.resource.kind)) <= 1
 }
+
+# names_a_resource_of_my_type is true when the reference is a resource ID
+# or scope with a literal name after the type (managedclusters/aks-other),
+# not an expression or a value known only after apply.
+names_a_resource_of_my_type(ref) if regex.match(sprintf(`%s/[a-z0-9][a-z0-9_.-]*($|/)`, [type_fragment]), ref)
 
 names_any_resource(ref) if {
 	some other in related(k8s.resource.kind)
