@@ -34,10 +34,13 @@ type Mutant struct {
 	source string
 }
 
-// edit replaces the bytes [at, at+len(old)) of a source.
+// edit replaces the bytes [at, at+len(old)) of a source, on line, as
+// operator does.
 type edit struct {
 	at       int
 	old, new string
+	line     int
+	operator string
 }
 
 // Mutants lists the mutants of a control's module: every condition of
@@ -46,20 +49,12 @@ type edit struct {
 // every literal set emptied. Message formats (sprintf's first argument)
 // are left alone: a case that checks a message kills those trivially.
 func Mutants(source string, mod *ast.Module) []Mutant {
-	var edits []struct {
-		edit
-		line     int
-		operator string
-	}
+	var edits []edit
 	add := func(loc *ast.Location, operator, old, new string) {
 		if loc == nil || loc.Offset < 0 || loc.Offset+len(old) > len(source) || source[loc.Offset:loc.Offset+len(old)] != old {
 			return // the location does not hold the text: no safe edit
 		}
-		edits = append(edits, struct {
-			edit
-			line     int
-			operator string
-		}{edit{loc.Offset, old, new}, loc.Row, operator})
+		edits = append(edits, edit{at: loc.Offset, old: old, new: new, line: loc.Row, operator: operator})
 	}
 	for _, rule := range mod.Rules {
 		if v := rule.Head.Value; v != nil && v.Location != nil {
@@ -78,14 +73,14 @@ func Mutants(source string, mod *ast.Module) []Mutant {
 			if _, every := e.Terms.(*ast.Every); every {
 				return false
 			}
-			if !e.IsAssignment() && !e.IsEquality() || e.Negated {
-				if e.Negated {
-					if rest, ok := strings.CutPrefix(text, "not "); ok {
-						add(e.Location, Negate, text, rest)
-					}
-				} else {
-					add(e.Location, Negate, text, "not "+text)
+			switch {
+			case e.Negated:
+				if rest, ok := strings.CutPrefix(text, "not "); ok {
+					add(e.Location, Negate, text, rest)
 				}
+			case !e.IsAssignment() && !e.IsEquality():
+				// An assignment or unification cannot be negated.
+				add(e.Location, Negate, text, "not "+text)
 			}
 			if !e.IsAssignment() {
 				add(e.Location, Drop, text, "true")
