@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,10 +31,17 @@ controller loads, from the same Rego that "shipshape scan" evaluates.`,
   sync/           the SyncSet (and, for Gatekeeper < 3.15, Config entries)
                   that referential controls need
   kustomization.yaml, templates/kustomization.yaml
-  tests/          a gator suite of every control's cases (gator verify DIR/tests)`,
+  tests/          a gator suite of every control's cases (gator verify DIR/tests)
+
+With several profiles (--profile a,b), DIR holds each file once:
+  controls/ID/    the control's template, constraint and gator suite
+  profiles/NAME/  a kustomization selecting the profile's controls, patching
+                  the constraints it sets differently, and its sync config
+  README.md       what was generated, how to apply and test it`,
 			"  shipshape export gatekeeper --profile pss-restricted -o gatekeeper/\n  kubectl apply -k gatekeeper/templates && kubectl apply -k gatekeeper/",
-			func(ctx context.Context, lib *policy.Library, sel *profile.Selection, opts export.Options) ([]export.File, error) {
-				return export.Gatekeeper(ctx, lib, sel, opts)
+			exporter{
+				one:  export.Gatekeeper,
+				many: export.GatekeeperProfiles,
 			}),
 		newExportTarget(e, "azure-policy", "Azure Policy for Kubernetes definitions and an initiative",
 			`Azure-policy writes, into DIR:
@@ -44,14 +52,24 @@ controller loads, from the same Rego that "shipshape scan" evaluates.`,
                   parameters, effect and excluded namespaces
   templates/      with --template-base-url: the templates to publish there`,
 			"  shipshape export azure-policy --profile pss-baseline --definition-scope /subscriptions/$SUB -o azure/",
-			func(_ context.Context, lib *policy.Library, sel *profile.Selection, opts export.Options) ([]export.File, error) {
-				return export.AzurePolicy(lib, sel, opts)
+			exporter{
+				one: func(_ context.Context, lib *policy.Library, sel *profile.Selection, opts export.Options) ([]export.File, error) {
+					return export.AzurePolicy(lib, sel, opts)
+				},
+				many: func(_ context.Context, lib *policy.Library, sels []*profile.Selection, opts export.Options) ([]export.File, error) {
+					return export.AzurePolicyProfiles(lib, sels, opts)
+				},
 			}),
 	)
 	return cmd
 }
 
-type exporter func(context.Context, *policy.Library, *profile.Selection, export.Options) ([]export.File, error)
+// exporter writes one profile in its own layout, or several profiles over
+// one set of files.
+type exporter struct {
+	one  func(context.Context, *policy.Library, *profile.Selection, export.Options) ([]export.File, error)
+	many func(context.Context, *policy.Library, []*profile.Selection, export.Options) ([]export.File, error)
+}
 
 func newExportTarget(e *env, name, short, long, example string, run exporter) *cobra.Command {
 	var (
@@ -75,22 +93,32 @@ func newExportTarget(e *env, name, short, long, example string, run exporter) *c
 			if err != nil {
 				return err
 			}
-			sel, err := prof.selection(library)
+			sels, err := prof.selections(library)
 			if err != nil {
 				return err
 			}
-			if opts.Exceptions, err = loadExceptions(exceptFile, library, sel); err != nil {
+			// Exceptions name controls, so one file serves every profile.
+			if opts.Exceptions, err = loadExceptions(exceptFile, library, sels[0]); err != nil {
 				return err
 			}
 			opts.Version = versionString()
-			files, err := run(cmd.Context(), library, sel, opts)
+			var files []export.File
+			if len(sels) == 1 {
+				files, err = run.one(cmd.Context(), library, sels[0], opts)
+			} else {
+				files, err = run.many(cmd.Context(), library, sels, opts)
+			}
 			if err != nil {
 				return err
 			}
 			if err := export.Write(out, files); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "wrote %d files for profile %s to %s\n", len(files), sel.Profile.Name, out)
+			names := make([]string, len(sels))
+			for i, s := range sels {
+				names[i] = s.Profile.Name
+			}
+			fmt.Fprintf(e.stdout, "wrote %d files for %s %s to %s\n", len(files), map[bool]string{true: "profile", false: "profiles"}[len(names) == 1], strings.Join(names, ", "), out)
 			return nil
 		},
 	}

@@ -175,6 +175,37 @@ func (f *profileFlags) selection(lib *policy.Library) (*profile.Selection, error
 	return r.selection(lib)
 }
 
+// selections resolves a comma-separated list of profiles (export writes
+// several over one set of files); each name once.
+func (f *profileFlags) selections(lib *policy.Library) ([]*profile.Selection, error) {
+	if !strings.Contains(f.profile, ",") {
+		sel, err := f.selection(lib)
+		if err != nil {
+			return nil, err
+		}
+		return []*profile.Selection{sel}, nil
+	}
+	var (
+		out  []*profile.Selection
+		seen = map[string]bool{}
+	)
+	for _, name := range strings.Split(f.profile, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" || seen[name] {
+			return nil, fmt.Errorf("--profile %q: name each profile once, separated by commas", f.profile)
+		}
+		seen[name] = true
+		one := *f
+		one.profile = name
+		sel, err := one.selection(lib)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sel)
+	}
+	return out, nil
+}
+
 // resolved is the profile and configuration the flags name, before they
 // meet a library.
 type resolved struct {

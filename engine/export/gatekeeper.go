@@ -117,9 +117,20 @@ type (
 		} `yaml:"spec"`
 	}
 	kustomization struct {
-		APIVersion string   `yaml:"apiVersion"`
-		Kind       string   `yaml:"kind"`
-		Resources  []string `yaml:"resources"`
+		APIVersion string           `yaml:"apiVersion"`
+		Kind       string           `yaml:"kind"`
+		Resources  []string         `yaml:"resources"`
+		Patches    []kustomizePatch `yaml:"patches,omitempty"`
+	}
+	// kustomizePatch is an inline JSON 6902 patch of one object.
+	kustomizePatch struct {
+		Target kustomizeTarget `yaml:"target"`
+		Patch  string          `yaml:"patch"`
+	}
+	kustomizeTarget struct {
+		Group string `yaml:"group"`
+		Kind  string `yaml:"kind"`
+		Name  string `yaml:"name"`
 	}
 )
 
@@ -245,25 +256,47 @@ func KindSelectors(c *policy.Control) []KindSelector {
 	return out
 }
 
-// Gatekeeper builds the Gatekeeper export of a selection: its admission
-// controls' templates and constraints, the sync configuration referential
-// controls need, kustomizations and a gator suite of every control's cases.
-func Gatekeeper(ctx context.Context, lib *policy.Library, sel *profile.Selection, opts Options) ([]File, error) {
+// exportedObject is one template or constraint of a control's export.
+type exportedObject struct {
+	// Path is where the single-profile layout writes it; Role names it in
+	// a control's folder of the multi-profile layout.
+	Path, Role string
+	Data       []byte
+	// Kind and Name identify a constraint, for the patches of profiles
+	// that set it differently (empty for templates).
+	Kind, Name string
+}
+
+// controlExport is what one control contributes to a Gatekeeper export.
+type controlExport struct {
+	control *policy.Control
+	objects []exportedObject
+}
+
+// gatekeeperParts is a selection's Gatekeeper export before it is laid out.
+type gatekeeperParts struct {
+	profile    string
+	controls   []controlExport
+	admission  []*policy.Control
+	sync       []File // relative to the export (sync/...)
+	exceptions []File
+}
+
+// gatekeeperPartsOf builds the templates, constraints and sync
+// configuration of a selection's admission controls.
+func gatekeeperPartsOf(lib *policy.Library, sel *profile.Selection, opts Options) (*gatekeeperParts, error) {
 	action := sel.Profile.EnforcementAction
 	if action == "" {
 		action = profile.ActionDeny
 	}
-	var (
-		files             []File
-		templates, all    []string
-		synced            = map[policy.GroupVersionKind]bool{}
-		kinds             = map[string]string{}
-		admissionControls []*policy.Control
-	)
+	parts := &gatekeeperParts{profile: sel.Profile.Name}
+	synced := map[policy.GroupVersionKind]bool{}
+	kinds := map[string]string{}
 	bindings, exceptionFiles := withExceptions(sel.Bindings, opts, "Gatekeeper")
-	files = append(files, exceptionFiles...)
+	parts.exceptions = exceptionFiles
 	for _, b := range bindings {
 		c := b.Control
+		ce := controlExport{control: c}
 		if c.ExternalDataProvider != "" {
 			provider, _ := sel.Settings[c.ExternalDataProvider].(string)
 			if provider == "" {
@@ -277,79 +310,121 @@ func Gatekeeper(ctx context.Context, lib *policy.Library, sel *profile.Selection
 			if err != nil {
 				return nil, err
 			}
-			tp := "templates/" + strings.ToLower(ExternalDataKind(c)) + ".yaml"
-			cp := "constraints/" + ExternalDataConstraintName(c) + ".yaml"
-			files = append(files, File{tp, tmpl}, File{cp, cons})
-			templates = append(templates, path.Base(tp))
-			all = append(all, tp, cp)
+			ce.objects = append(ce.objects,
+				exportedObject{Path: "templates/" + strings.ToLower(ExternalDataKind(c)) + ".yaml", Role: "external-data-template.yaml", Data: tmpl},
+				exportedObject{Path: "constraints/" + ExternalDataConstraintName(c) + ".yaml", Role: "external-data-constraint.yaml", Data: cons,
+					Kind: ExternalDataKind(c), Name: ExternalDataConstraintName(c)})
 		}
-		if !c.Admission {
-			continue
+		if c.Admission {
+			if other, dup := kinds[TemplateName(c)]; dup {
+				return nil, fmt.Errorf("controls %s and %s both map to template %s; rename one package", other, c.ID, TemplateName(c))
+			}
+			kinds[TemplateName(c)] = c.ID
+			tmpl, err := Template(lib, c, opts)
+			if err != nil {
+				return nil, fmt.Errorf("template for %s: %w", c.ID, err)
+			}
+			cons, err := Constraint(b, action)
+			if err != nil {
+				return nil, fmt.Errorf("constraint for %s: %w", c.ID, err)
+			}
+			ce.objects = append(ce.objects,
+				exportedObject{Path: TemplatePath(c), Role: "template.yaml", Data: tmpl},
+				exportedObject{Path: "constraints/" + ConstraintName(c) + ".yaml", Role: "constraint.yaml", Data: cons,
+					Kind: ConstraintKind(c), Name: ConstraintName(c)})
+			for _, t := range c.Sync {
+				synced[t] = true
+			}
+			parts.admission = append(parts.admission, c)
 		}
-		if other, dup := kinds[TemplateName(c)]; dup {
-			return nil, fmt.Errorf("controls %s and %s both map to template %s; rename one package", other, c.ID, TemplateName(c))
+		if len(ce.objects) > 0 {
+			parts.controls = append(parts.controls, ce)
 		}
-		kinds[TemplateName(c)] = c.ID
-		tmpl, err := Template(lib, c, opts)
-		if err != nil {
-			return nil, fmt.Errorf("template for %s: %w", c.ID, err)
-		}
-		cons, err := Constraint(b, action)
-		if err != nil {
-			return nil, fmt.Errorf("constraint for %s: %w", c.ID, err)
-		}
-		tp, cp := TemplatePath(c), "constraints/"+ConstraintName(c)+".yaml"
-		files = append(files, File{tp, tmpl}, File{cp, cons})
-		templates = append(templates, path.Base(tp))
-		all = append(all, tp, cp)
-		for _, t := range c.Sync {
-			synced[t] = true
-		}
-		admissionControls = append(admissionControls, c)
 	}
-	if len(admissionControls) == 0 {
+	if len(parts.admission) == 0 {
 		return nil, fmt.Errorf("profile %s selects no admission control", sel.Profile.Name)
 	}
 	if len(synced) > 0 {
-		types := slices.SortedFunc(maps.Keys(synced), func(a, b policy.GroupVersionKind) int {
-			return strings.Compare(a.String(), b.String())
-		})
-		var list []gvk
-		for _, t := range types {
-			list = append(list, gvk{t.Group, t.Version, t.Kind})
-		}
-		ss := syncSet{APIVersion: SyncSetAPIVersion, Kind: "SyncSet", Metadata: objectMeta{Name: "shipshape-" + sel.Profile.Name}}
-		ss.Spec.GVKs = list
-		cfg := gatekeeperConfig{APIVersion: ConfigAPIVersion, Kind: "Config", Metadata: objectMeta{Name: "config", Namespace: "gatekeeper-system"}}
-		cfg.Spec.Sync.SyncOnly = list
-		ssData, err := marshalYAML(ss)
-		if err != nil {
+		var err error
+		if parts.sync, err = syncFiles(sel.Profile.Name, synced); err != nil {
 			return nil, err
 		}
-		cfgData, err := marshalYAML(cfg)
-		if err != nil {
-			return nil, err
-		}
-		cfgHeader := "# For Gatekeeper before 3.15 (no SyncSet): merge these syncOnly entries into\n" +
-			"# your Config (there is one per cluster, gatekeeper-system/config). Not part of\n" +
-			"# the kustomization, so applying it never replaces an existing Config.\n"
-		files = append(files, File{"sync/syncset.yaml", ssData}, File{"sync/config.yaml", append([]byte(cfgHeader), cfgData...)})
-		all = append(all, "sync/syncset.yaml")
 	}
-	tk, err := marshalYAML(kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Resources: templates})
+	return parts, nil
+}
+
+// syncFiles renders the SyncSet that replicates the given types, and the
+// Config entries for Gatekeeper before 3.15.
+func syncFiles(profileName string, synced map[policy.GroupVersionKind]bool) ([]File, error) {
+	types := slices.SortedFunc(maps.Keys(synced), func(a, b policy.GroupVersionKind) int {
+		return strings.Compare(a.String(), b.String())
+	})
+	var list []gvk
+	for _, t := range types {
+		list = append(list, gvk{t.Group, t.Version, t.Kind})
+	}
+	ss := syncSet{APIVersion: SyncSetAPIVersion, Kind: "SyncSet", Metadata: objectMeta{Name: "shipshape-" + profileName}}
+	ss.Spec.GVKs = list
+	cfg := gatekeeperConfig{APIVersion: ConfigAPIVersion, Kind: "Config", Metadata: objectMeta{Name: "config", Namespace: "gatekeeper-system"}}
+	cfg.Spec.Sync.SyncOnly = list
+	ssData, err := marshalYAML(ss)
 	if err != nil {
 		return nil, err
 	}
-	k, err := marshalYAML(kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Resources: all})
+	cfgData, err := marshalYAML(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfgHeader := "# For Gatekeeper before 3.15 (no SyncSet): merge these syncOnly entries into\n" +
+		"# your Config (there is one per cluster, gatekeeper-system/config). Not part of\n" +
+		"# the kustomization, so applying it never replaces an existing Config.\n"
+	return []File{{syncSetPath, ssData}, {"sync/config.yaml", append([]byte(cfgHeader), cfgData...)}}, nil
+}
+
+// syncSetPath is the SyncSet a kustomization applies (the Config is not).
+const syncSetPath = "sync/syncset.yaml"
+
+// Gatekeeper builds the Gatekeeper export of a selection: its admission
+// controls' templates and constraints, the sync configuration referential
+// controls need, kustomizations and a gator suite of every control's cases.
+func Gatekeeper(ctx context.Context, lib *policy.Library, sel *profile.Selection, opts Options) ([]File, error) {
+	parts, err := gatekeeperPartsOf(lib, sel, opts)
+	if err != nil {
+		return nil, err
+	}
+	files := append([]File{}, parts.exceptions...)
+	var templates, all []string
+	for _, ce := range parts.controls {
+		for _, o := range ce.objects {
+			files = append(files, File{o.Path, o.Data})
+			all = append(all, o.Path)
+			if o.Kind == "" {
+				templates = append(templates, path.Base(o.Path))
+			}
+		}
+	}
+	files = append(files, parts.sync...)
+	if len(parts.sync) > 0 {
+		all = append(all, syncSetPath)
+	}
+	tk, err := kustomizationYAML(templates, nil)
+	if err != nil {
+		return nil, err
+	}
+	k, err := kustomizationYAML(all, nil)
 	if err != nil {
 		return nil, err
 	}
 	files = append(files, File{"templates/kustomization.yaml", tk}, File{"kustomization.yaml", k})
 
-	suite, err := Suite(ctx, lib, admissionControls)
+	suite, err := Suite(ctx, lib, parts.admission)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, suite...)
-	return files, nil
+	return append(files, suite...), nil
+}
+
+// kustomizationYAML renders a kustomization of resources and patches.
+func kustomizationYAML(resources []string, patches []kustomizePatch) ([]byte, error) {
+	return marshalYAML(kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Resources: resources, Patches: patches})
 }

@@ -219,49 +219,13 @@ func Suite(ctx context.Context, lib *policy.Library, controls []*policy.Control)
 	suite := gatorSuite{APIVersion: SuiteAPIVersion, Kind: "Suite", Metadata: objectMeta{Name: "shipshape"}}
 	var files []File
 	for _, c := range controls {
-		cases, err := AdmissionCases(ctx, lib, c)
+		tests, cases, err := controlSuite(ctx, lib, c, ConstraintName(c)+"/", "../"+TemplatePath(c))
 		if err != nil {
 			return nil, err
 		}
-		dir := ConstraintName(c)
-		tests := map[string]int{} // parameters → index in suite.Tests
-		for i, ac := range cases {
-			key, err := json.Marshal(ac.Parameters)
-			if err != nil {
-				return nil, err
-			}
-			ti, ok := tests[string(key)]
-			if !ok {
-				ti = len(suite.Tests)
-				tests[string(key)] = ti
-				cpath := fmt.Sprintf("%s/constraint-%d.yaml", dir, len(tests))
-				cons, err := Constraint(eval.Binding{Control: c, Parameters: ac.Parameters}, profile.ActionDeny)
-				if err != nil {
-					return nil, err
-				}
-				files = append(files, File{"tests/" + cpath, cons})
-				name := c.ID
-				if len(tests) > 1 {
-					name = fmt.Sprintf("%s parameters %d", c.ID, len(tests))
-				}
-				suite.Tests = append(suite.Tests, gatorTest{Name: name, Template: "../" + TemplatePath(c), Constraint: cpath})
-			}
-			gc := gatorCase{Name: ac.Name, Object: fmt.Sprintf("%s/case-%03d.yaml", dir, i+1), Assertions: ac.Assertions()}
-			obj, err := jsonStream(ac.Object)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, File{"tests/" + gc.Object, obj})
-			if len(ac.Inventory) > 0 {
-				inv, err := jsonStream(ac.Inventory...)
-				if err != nil {
-					return nil, err
-				}
-				p := fmt.Sprintf("%s/case-%03d-inventory.yaml", dir, i+1)
-				files = append(files, File{"tests/" + p, inv})
-				gc.Inventory = []string{p}
-			}
-			suite.Tests[ti].Cases = append(suite.Tests[ti].Cases, gc)
+		suite.Tests = append(suite.Tests, tests...)
+		for _, f := range cases {
+			files = append(files, File{"tests/" + f.Path, f.Data})
 		}
 	}
 	data, err := marshalYAML(suite)
@@ -269,6 +233,61 @@ func Suite(ctx context.Context, lib *policy.Library, controls []*policy.Control)
 		return nil, err
 	}
 	return append(files, File{"tests/suite.yaml", data}), nil
+}
+
+// controlSuite builds a control's gator tests, one per set of parameters,
+// and the constraint, object and inventory files they name, at paths
+// relative to the suite and under caseDir; template is the template's path
+// relative to the suite.
+func controlSuite(ctx context.Context, lib *policy.Library, c *policy.Control, caseDir, template string) ([]gatorTest, []File, error) {
+	cases, err := AdmissionCases(ctx, lib, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		tests []gatorTest
+		files []File
+	)
+	byParameters := map[string]int{} // parameters → index in tests
+	for i, ac := range cases {
+		key, err := json.Marshal(ac.Parameters)
+		if err != nil {
+			return nil, nil, err
+		}
+		ti, ok := byParameters[string(key)]
+		if !ok {
+			ti = len(tests)
+			byParameters[string(key)] = ti
+			cpath := fmt.Sprintf("%sconstraint-%d.yaml", caseDir, len(byParameters))
+			cons, err := Constraint(eval.Binding{Control: c, Parameters: ac.Parameters}, profile.ActionDeny)
+			if err != nil {
+				return nil, nil, err
+			}
+			files = append(files, File{cpath, cons})
+			name := c.ID
+			if len(byParameters) > 1 {
+				name = fmt.Sprintf("%s parameters %d", c.ID, len(byParameters))
+			}
+			tests = append(tests, gatorTest{Name: name, Template: template, Constraint: cpath})
+		}
+		gc := gatorCase{Name: ac.Name, Object: fmt.Sprintf("%scase-%03d.yaml", caseDir, i+1), Assertions: ac.Assertions()}
+		obj, err := jsonStream(ac.Object)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, File{gc.Object, obj})
+		if len(ac.Inventory) > 0 {
+			inv, err := jsonStream(ac.Inventory...)
+			if err != nil {
+				return nil, nil, err
+			}
+			p := fmt.Sprintf("%scase-%03d-inventory.yaml", caseDir, i+1)
+			files = append(files, File{p, inv})
+			gc.Inventory = []string{p}
+		}
+		tests[ti].Cases = append(tests[ti].Cases, gc)
+	}
+	return tests, files, nil
 }
 
 // jsonStream writes objects as a YAML stream of JSON documents, which keeps

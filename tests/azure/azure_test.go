@@ -1,8 +1,8 @@
-// Package azure checks the generated Azure Policy for Kubernetes exports in
-// bundles/export/: every definition and initiative against the JSON schemas
-// in engine/export, every embedded template against the Gatekeeper export
-// of the same profile, and the initiative's values against the Gatekeeper
-// constraints, so both exports enforce the same thing.
+// Package azure checks the generated Azure Policy for Kubernetes export in
+// bundles/generated/: every definition and initiative against the JSON
+// schemas in engine/export, every embedded template against the Gatekeeper
+// export, and each profile's initiative values against the constraints its
+// Gatekeeper kustomization builds, so both exports enforce the same thing.
 package azure
 
 import (
@@ -17,6 +17,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
 	"github.com/shipshape-dev/shipshape/engine/export"
@@ -24,8 +26,36 @@ import (
 
 var profiles = []string{"pss-baseline", "pss-restricted", "all"}
 
-func exportDir(profile, target string) string {
-	return filepath.Join("..", "..", "bundles", "export", profile, target)
+// generated is where `make generate` writes a target's export of every
+// profile.
+func generated(target string) string {
+	return filepath.Join("..", "..", "bundles", "generated", target)
+}
+
+// initiative is the path of a profile's initiative.
+func initiative(profile string) string {
+	return filepath.Join(generated("azure-policy"), "initiatives", "shipshape-"+profile+".json")
+}
+
+// constraints returns the Constraints kustomize builds from a profile's
+// Gatekeeper kustomization, by name.
+func constraints(t *testing.T, profile string) map[string]map[string]any {
+	t.Helper()
+	dir := filepath.Join(generated("gatekeeper"), "profiles", profile)
+	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
+	require.NoError(t, err, "kustomize build %s", dir)
+	out := map[string]map[string]any{}
+	for _, r := range resources.Resources() {
+		if r.GetApiVersion() != export.ConstraintAPIVersion {
+			continue
+		}
+		data, err := r.AsYAML()
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, yaml.Unmarshal(data, &m)) // numbers as the JSON files read them
+		out[r.GetName()] = m
+	}
+	return out
 }
 
 func compile(t *testing.T, name string, data []byte) *jsonschema.Schema {
@@ -69,24 +99,24 @@ func dig(v any, path ...string) any {
 
 func TestDefinitionsAndInitiativesMatchTheirSchemas(t *testing.T) {
 	definition := compile(t, "definition.json", export.DefinitionSchema())
-	initiative := compile(t, "initiative.json", export.InitiativeSchema())
+	initiativeSchema := compile(t, "initiative.json", export.InitiativeSchema())
+	defs, err := filepath.Glob(filepath.Join(generated("azure-policy"), "definitions", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, defs, "run make generate")
+	for _, f := range defs {
+		assert.NoError(t, definition.Validate(readJSON(t, f)), f)
+	}
+	inits, err := filepath.Glob(filepath.Join(generated("azure-policy"), "initiatives", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, inits, len(profiles), "one initiative per profile")
 	for _, p := range profiles {
-		defs, err := filepath.Glob(filepath.Join(exportDir(p, "azure-policy"), "definitions", "*.json"))
-		require.NoError(t, err)
-		require.NotEmpty(t, defs, "run make generate")
-		for _, f := range defs {
-			assert.NoError(t, definition.Validate(readJSON(t, f)), f)
-		}
-		inits, err := filepath.Glob(filepath.Join(exportDir(p, "azure-policy"), "initiatives", "*.json"))
-		require.NoError(t, err)
-		require.Len(t, inits, 1, "one initiative per profile")
-		assert.NoError(t, initiative.Validate(readJSON(t, inits[0])), inits[0])
+		assert.NoError(t, initiativeSchema.Validate(readJSON(t, initiative(p))), p)
 	}
 }
 
 func TestSchemasRejectWhatAzureWouldReject(t *testing.T) {
 	definition := compile(t, "definition.json", export.DefinitionSchema())
-	good := readJSON(t, filepath.Join(exportDir("pss-baseline", "azure-policy"), "definitions", "shipshape-ss-pss-003.json"))
+	good := readJSON(t, filepath.Join(generated("azure-policy"), "definitions", "shipshape-ss-pss-003.json"))
 	require.NoError(t, definition.Validate(good))
 	mutations := map[string]func(d map[string]any){
 		"wrong mode": func(d map[string]any) { dig(d, "properties").(map[string]any)["mode"] = "Indexed" },
@@ -115,32 +145,31 @@ func TestSchemasRejectWhatAzureWouldReject(t *testing.T) {
 }
 
 func TestEmbeddedTemplatesAreTheGatekeeperExport(t *testing.T) {
-	for _, p := range profiles {
-		defs, err := filepath.Glob(filepath.Join(exportDir(p, "azure-policy"), "definitions", "*.json"))
+	defs, err := filepath.Glob(filepath.Join(generated("azure-policy"), "definitions", "*.json"))
+	require.NoError(t, err)
+	// External data templates have no definition: the add-on cannot call
+	// Gatekeeper providers.
+	templates, err := filepath.Glob(filepath.Join(generated("gatekeeper"), "controls", "*", "template.yaml"))
+	require.NoError(t, err)
+	assert.Len(t, defs, len(templates), "one definition per admission template")
+	byName := map[string]string{}
+	for _, tp := range templates {
+		data, err := os.ReadFile(tp)
 		require.NoError(t, err)
-		templates, err := filepath.Glob(filepath.Join(exportDir(p, "gatekeeper"), "templates", "*.yaml"))
-		require.NoError(t, err)
-		admission := 0
-		for _, tp := range templates {
-			// The kustomization, and external data templates (the add-on
-			// cannot call Gatekeeper providers), have no definition.
-			if !strings.HasSuffix(tp, "kustomization.yaml") && !strings.HasSuffix(tp, "externaldata.yaml") {
-				admission++
-			}
-		}
-		assert.Len(t, defs, admission, "%s: one definition per admission template", p)
-		for _, f := range defs {
-			d := readJSON(t, f)
-			content, _ := dig(d, "properties", "policyRule", "then", "details", "templateInfo", "content").(string)
-			decoded, err := base64.StdEncoding.DecodeString(content)
-			require.NoError(t, err, f)
-			var tmpl map[string]any
-			require.NoError(t, yaml.Unmarshal(decoded, &tmpl))
-			name, _ := dig(tmpl, "metadata", "name").(string)
-			want, err := os.ReadFile(filepath.Join(exportDir(p, "gatekeeper"), "templates", name+".yaml"))
-			require.NoError(t, err, "%s embeds template %s, which the Gatekeeper export lacks", f, name)
-			assert.Equal(t, string(want), string(decoded), "%s: embedded template differs from the Gatekeeper export", f)
-		}
+		name, _ := dig(readYAML(t, tp), "metadata", "name").(string)
+		byName[name] = string(data)
+	}
+	for _, f := range defs {
+		d := readJSON(t, f)
+		content, _ := dig(d, "properties", "policyRule", "then", "details", "templateInfo", "content").(string)
+		decoded, err := base64.StdEncoding.DecodeString(content)
+		require.NoError(t, err, f)
+		var tmpl map[string]any
+		require.NoError(t, yaml.Unmarshal(decoded, &tmpl))
+		name, _ := dig(tmpl, "metadata", "name").(string)
+		want, ok := byName[name]
+		require.True(t, ok, "%s embeds template %s, which the Gatekeeper export lacks", f, name)
+		assert.Equal(t, want, string(decoded), "%s: embedded template differs from the Gatekeeper export", f)
 	}
 }
 
@@ -149,18 +178,17 @@ func TestEmbeddedTemplatesAreTheGatekeeperExport(t *testing.T) {
 // Gatekeeper constraint of the same control.
 func TestInitiativeEnforcesWhatTheConstraintsDo(t *testing.T) {
 	for _, p := range profiles {
-		inits, err := filepath.Glob(filepath.Join(exportDir(p, "azure-policy"), "initiatives", "*.json"))
-		require.NoError(t, err)
-		require.Len(t, inits, 1)
-		in := readJSON(t, inits[0])
+		in := readJSON(t, initiative(p))
+		built := constraints(t, p)
 		excludedDefault := dig(in, "properties", "parameters", "excludedNamespaces", "defaultValue")
 		refs, _ := dig(in, "properties", "policyDefinitions").([]any)
 		require.NotEmpty(t, refs)
 		for _, r := range refs {
 			ref := r.(map[string]any)
 			id := ref["policyDefinitionReferenceId"].(string)
-			cons := readYAML(t, filepath.Join(exportDir(p, "gatekeeper"), "constraints", strings.ToLower(id)+".yaml"))
-			def := readJSON(t, filepath.Join(exportDir(p, "azure-policy"), "definitions", "shipshape-"+strings.ToLower(id)+".json"))
+			cons, ok := built[strings.ToLower(id)]
+			require.True(t, ok, "%s: profile %s has no constraint %s", initiative(p), p, id)
+			def := readJSON(t, filepath.Join(generated("azure-policy"), "definitions", "shipshape-"+strings.ToLower(id)+".json"))
 
 			params, _ := dig(cons, "spec", "parameters").(map[string]any)
 			refParams := ref["parameters"].(map[string]any)

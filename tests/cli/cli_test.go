@@ -280,28 +280,35 @@ func TestGeneratedDocsAreCurrent(t *testing.T) {
 }
 
 // exportedProfiles are the profiles `make generate` exports into
-// bundles/export/.
-var exportedProfiles = []string{"pss-baseline", "pss-restricted", "all"}
+// bundles/generated/, each file once.
+const exportedProfiles = "pss-baseline,pss-restricted,all"
 
 func TestGeneratedExportsAreCurrent(t *testing.T) {
-	for _, p := range exportedProfiles {
-		for _, target := range []string{"gatekeeper", "azure-policy"} {
-			t.Run(p+"/"+target, func(t *testing.T) {
-				dir := filepath.Join(t.TempDir(), "out")
-				r := shipshape(t, "", "", "export", target, "--config", os.DevNull, "--profile", p, "-o", dir)
-				require.Equal(t, 0, r.code, r.stderr)
-				got := readTree(t, dir)
-				want := readTree(t, filepath.Join(testbin.RepoRoot(), "bundles", "export", p, target))
-				require.NotEmpty(t, want, "bundles/export/%s/%s is missing; run make generate", p, target)
-				assert.ElementsMatch(t, keys(want), keys(got), "bundles/export/%s/%s lists other files; run make generate", p, target)
-				for name, data := range got {
-					if w, ok := want[name]; ok && w != data {
-						t.Errorf("bundles/export/%s/%s/%s is stale; run make generate", p, target, name)
-					}
+	for _, target := range []string{"gatekeeper", "azure-policy"} {
+		t.Run(target, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			r := shipshape(t, "", "", "export", target, "--config", os.DevNull, "--profile", exportedProfiles, "-o", dir)
+			require.Equal(t, 0, r.code, r.stderr)
+			got := readTree(t, dir)
+			want := readTree(t, filepath.Join(testbin.RepoRoot(), "bundles", "generated", target))
+			require.NotEmpty(t, want, "bundles/generated/%s is missing; run make generate", target)
+			assert.ElementsMatch(t, keys(want), keys(got), "bundles/generated/%s lists other files; run make generate", target)
+			for name, data := range got {
+				if w, ok := want[name]; ok && w != data {
+					t.Errorf("bundles/generated/%s/%s is stale; run make generate", target, name)
 				}
-			})
-		}
+			}
+		})
 	}
+}
+
+func TestExportOfSeveralProfilesNamesEachOnce(t *testing.T) {
+	r := shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--profile", "pss-baseline,pss-baseline", "-o", t.TempDir())
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "name each profile once")
+	r = shipshape(t, "", "", "export", "gatekeeper", "--config", os.DevNull, "--profile", "pss-baseline,nope", "-o", filepath.Join(t.TempDir(), "x"))
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "nope")
 }
 
 func TestExportRefusesForeignDirectoriesAndReplacesItsOwn(t *testing.T) {

@@ -47,8 +47,19 @@ func TestANewcomerAddsAControl(t *testing.T) {
 	controls, err := os.ReadFile(filepath.Join(repo, "docs", "controls.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(controls), id[1])
-	exported := run(t, repo, "git", "status", "--porcelain", "bundles/export/all")
-	assert.NotEmpty(t, exported, "the all profile's exports include the control")
+	// The exports gain the control's own files; of the files already
+	// there, only the all profile's selections and the export listings
+	// change.
+	folder = filepath.Join(repo, "bundles", "generated", "gatekeeper", "controls", strings.ToLower(id[1]))
+	assert.FileExists(t, filepath.Join(folder, "template.yaml"))
+	assert.FileExists(t, filepath.Join(folder, "tests", "suite.yaml"))
+	modified := strings.Fields(run(t, repo, "git", "diff", "--name-only", "bundles/generated"))
+	assert.ElementsMatch(t, []string{
+		"bundles/generated/azure-policy/.shipshape-export",
+		"bundles/generated/azure-policy/initiatives/shipshape-all.json",
+		"bundles/generated/gatekeeper/.shipshape-export",
+		"bundles/generated/gatekeeper/profiles/all/kustomization.yaml",
+	}, modified)
 
 	// The checks a control goes through: its cases, the conventions, the
 	// planned evaluator against OPA's, and the shipshape test command.

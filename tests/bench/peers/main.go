@@ -5,9 +5,9 @@
 //   - the parse-only baseline: read and YAML-decode every file on all cores
 //   - shipshape scan with the whole library and with pss-restricted
 //   - gator test with the pss-restricted ConstraintTemplates and Constraints
-//     (our export; gatekeeper-library's own templates are not reachable
-//     offline, and ours are the same Pod Security checks in Gatekeeper's
-//     contract)
+//     (our export, written by shipshape export gatekeeper at the start;
+//     gatekeeper-library's own templates are not reachable offline, and
+//     ours are the same Pod Security checks in Gatekeeper's contract)
 //   - conftest test with the same pss-restricted rules, loaded from the OPA
 //     bundle and wrapped in a `deny` rule
 //
@@ -35,7 +35,6 @@ import (
 type options struct {
 	objects, peerObjects  int
 	shipshape, gator, cft string
-	export                string
 }
 
 func main() {
@@ -45,7 +44,6 @@ func main() {
 	flag.StringVar(&o.shipshape, "shipshape", "bin/shipshape", "shipshape binary")
 	flag.StringVar(&o.gator, "gator", "bin/gator", "gator binary")
 	flag.StringVar(&o.cft, "conftest", "bin/conftest", "conftest binary")
-	flag.StringVar(&o.export, "export", "bundles/export/pss-restricted/gatekeeper", "Gatekeeper export of pss-restricted")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "peers:", err)
@@ -104,7 +102,11 @@ func run(o options) error {
 	}
 	results = append(results, ship)
 
-	gatorArgs := []string{"test", "-f", filepath.Join(o.export, "templates"), "-f", filepath.Join(o.export, "constraints")}
+	export := filepath.Join(dir, "gatekeeper")
+	if out, err := exec.Command(o.shipshape, "export", "gatekeeper", "--config", os.DevNull, "--profile", "pss-restricted", "-o", export).CombinedOutput(); err != nil {
+		return fmt.Errorf("export gatekeeper: %v: %s", err, out)
+	}
+	gatorArgs := []string{"test", "-f", filepath.Join(export, "templates"), "-f", filepath.Join(export, "constraints")}
 	for _, d := range dirsOf(peerFiles) {
 		gatorArgs = append(gatorArgs, "-f", d)
 	}
