@@ -14,7 +14,7 @@ GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
-.PHONY: all build plan run test test-mutate lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
+.PHONY: all build plan release image run test test-mutate lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
 
 all: lint test
 
@@ -25,6 +25,17 @@ build: plan
 ## plan: plan the built-in library for the planned evaluator (engine/ireval); the binary embeds the file
 plan:
 	$(GO) run ./bundles/plan/makeplan -o bundles/plan/built/library.plan
+
+## release: cross-compile linux/darwin/windows × amd64/arm64 into dist/ (static, -trimpath, stripped, version embedded; reproducible), with a CycloneDX SBOM per binary and SHA256SUMS
+release: plan
+	$(GO) run ./cmd/release -o dist $(if $(VERSION),-version $(VERSION))
+
+## image: build the container image (Dockerfile) with docker, podman or buildah, whichever runs here
+image:
+	@if docker info >/dev/null 2>&1; then docker build -t shipshape:dev .; \
+	elif command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1; then podman build -t shipshape:dev .; \
+	elif command -v buildah >/dev/null 2>&1; then buildah bud -t shipshape:dev .; \
+	else echo "make image: no container builder runs here (docker has no engine, podman and buildah are absent); build the Dockerfile where one does: docker build -t shipshape ." >&2; exit 2; fi
 
 ## run: scan the bundled examples/ with the default profile (exit 1 = violations found, as expected)
 run: build

@@ -27,6 +27,7 @@ func newScanCommand(e *env) *cobra.Command {
 		prof       profileFlags
 		output     string
 		outputFile string
+		also       []string
 		failOn     string
 		verbose    bool
 		noColor    bool
@@ -37,6 +38,8 @@ func newScanCommand(e *env) *cobra.Command {
 		exceptFile string
 		baseline   string
 		allowEmpty bool
+		changed    bool
+		context    []string
 		scope      string
 		helm       render.HelmOptions
 		renderOut  string
@@ -96,16 +99,28 @@ signature verifications for the image controls.`,
 			if !isFormat(output) {
 				return fmt.Errorf("--output: unknown format %q (want %s)", output, strings.Join(report.Formats(), ", "))
 			}
+			extra, err := parseExtraReports(also)
+			if err != nil {
+				return err
+			}
+			paths := args
+			if changed {
+				if paths = changedOwners(args); len(paths) == 0 {
+					fmt.Fprintln(e.stderr, "shipshape: --changed: none of the changed files exists any more; nothing to judge")
+					return nil
+				}
+			}
 			scanOpts := scan.Options{
 				Helm:          helm,
 				RenderOut:     renderOut,
 				Progress:      progressBar(e.stderr),
-				Paths:         args,
+				Paths:         paths,
 				Stdin:         e.stdin,
 				Workers:       workers,
 				ClusterChecks: mode,
 				Evidence:      evidence,
-				AllowEmpty:    allowEmpty,
+				AllowEmpty:    allowEmpty || changed,
+				Context:       context,
 			}
 			limits.apply(&scanOpts)
 			r, sel, err := runScan(cmd.Context(), lib, prof, exceptFile, scanOpts)
@@ -142,6 +157,11 @@ signature verifications for the image controls.`,
 			if err := report.Write(w, r, output, opts); err != nil {
 				return err
 			}
+			for _, x := range extra {
+				if err := writeReportFile(x.file, r, x.format, report.Options{Verbose: verbose, Version: versionString(), Errors: e.stderr}); err != nil {
+					return err
+				}
+			}
 			if code := r.ExitCode(threshold); code != 0 {
 				return exitError{code: code}
 			}
@@ -155,7 +175,10 @@ signature verifications for the image controls.`,
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "text", "report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	f.StringVar(&outputFile, "output-file", "", "write the report to `FILE` instead of standard output")
+	f.StringArrayVar(&also, "report", nil, "also write a `FORMAT=FILE` report from the same scan (e.g. sarif=shipshape.sarif with -o github); repeatable")
 	f.StringVar(&failOn, "fail-on", profile.DefaultFailOn, "exit 1 on a violation at or above `SEVERITY` (critical, high, medium, low, or none); default: the config's failOn, else the profile's (low for the pss-* profiles), else high")
+	f.BoolVar(&changed, "changed", false, "the PATHS are changed files (pre-commit, git diff --name-only): judge each within the chart or kustomization that renders it, from the current directory down, and accept files that hold no manifest (--allow-empty)")
+	f.StringArrayVar(&context, "context", nil, "read the objects under `PATH` into the inventory that cross-resource controls see (NetworkPolicies, PodDisruptionBudgets, ServiceAccounts), without judging them: the rest of the repository when --changed judges a few files; repeatable")
 	f.BoolVar(&allowEmpty, "allow-empty", false, "accept input that holds no object to judge (by default an empty file, empty standard input or a directory of non-manifests is an input error, exit 2)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "list skipped documents, objects no control judged, paths not read and objects excluded by namespace")
 	f.BoolVar(&noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
@@ -305,6 +328,52 @@ func loadExceptions(file string, lib *policy.Library, sel *profile.Selection) (*
 	}
 	allow, _ := sel.Settings["allowInlineExceptions"].(bool)
 	return set.WithInline(allow), nil
+}
+
+// changedOwners maps changed files to what renders them (render.Owner),
+// each once, in order; files that no longer exist are dropped.
+func changedOwners(files []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			continue
+		}
+		owner := render.Owner(f, ".")
+		if !seen[owner] {
+			seen[owner] = true
+			out = append(out, owner)
+		}
+	}
+	return out
+}
+
+// extraReport is a --report FORMAT=FILE.
+type extraReport struct{ format, file string }
+
+func parseExtraReports(specs []string) ([]extraReport, error) {
+	var out []extraReport
+	for _, s := range specs {
+		format, file, ok := strings.Cut(s, "=")
+		if !ok || file == "" || !isFormat(format) {
+			return nil, fmt.Errorf("--report %q: want FORMAT=FILE with FORMAT one of %s", s, strings.Join(report.Formats(), ", "))
+		}
+		out = append(out, extraReport{format, file})
+	}
+	return out, nil
+}
+
+// writeReportFile writes one more report of the scan to file.
+func writeReportFile(file string, r *report.Report, format string, opts report.Options) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
+	if err := report.Write(f, r, format, opts); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func isFormat(f string) bool {

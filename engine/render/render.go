@@ -587,3 +587,48 @@ func isManifestName(path string) bool {
 	}
 	return false
 }
+
+// Owner returns what a scan of the changed file should read so the file is
+// judged as it is deployed: the outermost chart that holds it (a subchart
+// and a chart's values and templates render only within their chart), else
+// the nearest kustomization that holds it, else the file itself. Only
+// directories from the file's up to stop (inclusive) are considered.
+func Owner(file, stop string) string {
+	absStop, err := filepath.Abs(stop)
+	if err != nil {
+		return file
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return file
+	}
+	var chart, kustomization string
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		rel, err := filepath.Rel(absStop, dir)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			break
+		}
+		switch {
+		case IsChart(dir):
+			chart = dir
+		case kustomization == "" && IsKustomization(dir):
+			kustomization = dir
+		}
+		if dir == absStop || dir == filepath.Dir(dir) {
+			break
+		}
+	}
+	owner := file
+	switch {
+	case chart != "":
+		owner = chart
+	case kustomization != "":
+		owner = kustomization
+	default:
+		return file
+	}
+	if rel, err := filepath.Rel(absStop, owner); err == nil {
+		return rel
+	}
+	return owner
+}

@@ -64,6 +64,14 @@ type Options struct {
 	evidence []*input.Object // loaded from Evidence
 	images   *imageSet       // the scanned workloads' images, when there is evidence
 
+	// Context are paths whose objects join the inventory of referential
+	// controls, as Gatekeeper's synced data holds the cluster's objects,
+	// without being judged: the rest of a repository when a scan judges
+	// its changed files. A context file that cannot be read is listed as
+	// ignored, with why.
+	Context      []string
+	contextFiles []string // discovered from Context, less the judged files
+
 	// Exceptions set aside the findings they cover (nil: none); Now is the
 	// date they are judged at (time.Now when zero).
 	Exceptions *exceptions.Set
@@ -175,6 +183,21 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		files = append(files, found...)
 	}
 	builder.SetClusterFile(clusterFile(files))
+	if len(opts.Context) > 0 {
+		found, err := input.Discover(opts.Context)
+		if err != nil {
+			builder.AddError(err)
+		}
+		judged := map[string]bool{}
+		for _, f := range files {
+			judged[filepath.Clean(f)] = true
+		}
+		for _, f := range found {
+			if !judged[filepath.Clean(f)] {
+				opts.contextFiles = append(opts.contextFiles, f)
+			}
+		}
+	}
 	for _, err := range helmOptionErrors(opts.Helm, files) {
 		builder.AddError(err)
 	}
@@ -375,10 +398,21 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	)
 	firstPass := readOpts
 	firstPass.FileRead = nil
-	perFile := make([][]*input.Object, len(files))
+	firstPass.RenderOut = ""
+	inventoryFiles := append(slices.Clone(files), opts.contextFiles...)
+	perFile := make([][]*input.Object, len(inventoryFiles))
+	contextErrors := make([]error, len(inventoryFiles))
 	passCtx, budget := newObjectBudget(ctx, opts.MaxObjects)
-	err := parallel.ForEach(passCtx, len(files), workers, func(i int) {
-		f := input.ReadFile(files[i], firstPass)
+	err := parallel.ForEach(passCtx, len(inventoryFiles), workers, func(i int) {
+		f := input.ReadFile(inventoryFiles[i], firstPass)
+		if i >= len(files) {
+			// Context: only the inventory sees it, and what spoils it is said.
+			if len(f.Errors) > 0 {
+				contextErrors[i] = f.Errors[0]
+			}
+			perFile[i] = types.Keep(f.Objects)
+			return
+		}
 		if !budget.take(f) {
 			return
 		}
@@ -387,6 +421,11 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 		defer mu.Unlock()
 		clusterScoped = clusterScoped || slices.ContainsFunc(f.Objects, isClusterScoped)
 	})
+	for i, cerr := range contextErrors {
+		if cerr != nil {
+			sink.builder.AddIgnored([]input.Ignored{{Path: inventoryFiles[i], Reason: "context for referential controls, not read: " + cerr.Error()}})
+		}
+	}
 	if berr := budget.done(); berr != nil {
 		return berr
 	}

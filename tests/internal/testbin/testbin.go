@@ -22,7 +22,9 @@ func RepoRoot() string {
 }
 
 // Build builds cmd/shipshape into dir, with the library's plan embedded as
-// `make build` does, and returns the executable's path.
+// `make build` does, and returns the executable's path. It compiles as
+// `make release` does (static, -trimpath), so the suites share the build
+// cache with the release test and run what users download.
 func Build(dir string) (string, error) {
 	makeplan := exec.Command("go", "run", "./bundles/plan/makeplan")
 	makeplan.Dir = RepoRoot()
@@ -30,8 +32,9 @@ func Build(dir string) (string, error) {
 		return "", fmt.Errorf("planning the library: %w\n%s", err, out)
 	}
 	bin := filepath.Join(dir, "shipshape")
-	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, "./cmd/shipshape")
+	build := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-o", bin, "./cmd/shipshape")
 	build.Dir = RepoRoot()
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building shipshape: %w\n%s", err, out)
 	}
