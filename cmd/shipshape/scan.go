@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -365,6 +366,9 @@ func parseExtraReports(specs []string) ([]extraReport, error) {
 
 // writeReportFile writes one more report of the scan to file.
 func writeReportFile(file string, r *report.Report, format string, opts report.Options) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
 	f, err := os.Create(file)
 	if err != nil {
 		return fmt.Errorf("--report: %w", err)
