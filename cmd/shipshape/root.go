@@ -314,7 +314,7 @@ tests, 2 usage or input errors.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newScanCommand(e), newTestCommand(e), newControlsCommand(e), newExportCommand(e), newBundleCommand(e), newDiffCommand(e), newReportCommand(e), newInitCommand(e), newNewCommand(e), newDocsCommand(e), newVersionCommand(e))
+	root.AddCommand(newScanCommand(e), newFixCommand(e), newTestCommand(e), newControlsCommand(e), newExportCommand(e), newBundleCommand(e), newDiffCommand(e), newReportCommand(e), newInitCommand(e), newNewCommand(e), newDocsCommand(e), newVersionCommand(e))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath())
 	})

@@ -309,3 +309,11 @@ func matchSource(o *Object, candidates []*Object) *Object {
 	}
 	return nil
 }
+
+// Rendered reports an object rendered from a chart or a kustomization: its
+// file is the source it came from, not the text that was judged.
+func (o *Object) Rendered() bool { return o.origin != nil }
+
+// Normalised reports an object built from a format that is not a manifest
+// (a Dockerfile, an ARM template, a Terraform plan).
+func (o *Object) Normalised() bool { return o.locate != nil }

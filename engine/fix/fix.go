@@ -1,0 +1,503 @@
+// Package fix turns findings into edits of the files they were found in,
+// for the controls whose remedy is a known field value (allowPrivilegeEscalation
+// false, drop ALL capabilities, a RuntimeDefault seccomp profile, ...). Each
+// such control declares its fix beside its policy, in fix.yaml.
+//
+// A manifest is edited in place, and only on the lines that change: every
+// other byte (comments, key order, quoting, anchors, blank lines, line
+// endings) stays as it was. An object rendered from a chart or a
+// kustomization is never edited: its fix is a patch for the user to apply
+// in the chart's values or an overlay.
+package fix
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/policy"
+)
+
+// File is the name of a control's fix declaration, beside its policy.
+const File = "fix.yaml"
+
+// Rule is one entry of fix.yaml: for a finding whose field path ends with
+// Field, set the value at Path below it, or add a value to the list there.
+type Rule struct {
+	// Field is the end of the finding's field path, keys joined by dots
+	// ("securityContext.allowPrivilegeEscalation").
+	Field string `yaml:"field" json:"field"`
+	// Path is where below the finding's field the value goes, keys joined
+	// by dots; empty for the field itself.
+	Path string `yaml:"path,omitempty" json:"path,omitempty"`
+	// Set is the value the field gets (a scalar).
+	Set any `yaml:"set,omitempty" json:"set,omitempty"`
+	// Add is a value the list at the field must contain.
+	Add any `yaml:"add,omitempty" json:"add,omitempty"`
+	// Why says what the fix does, for the report.
+	Why string `yaml:"why,omitempty" json:"why,omitempty"`
+
+	line int
+	has  string // "set" or "add"
+}
+
+// Rules reads a control's fix.yaml; nil when the control declares none.
+func Rules(c *policy.Control) ([]Rule, error) {
+	name := path.Join(c.Dir(), File)
+	data, err := fs.ReadFile(c.FS(), name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rules, err := parseRules(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s:%w", path.Join(path.Dir(c.File), File), err)
+	}
+	return rules, nil
+}
+
+// parseRules reads fix.yaml's text; errors start with the line.
+func parseRules(text string) ([]Rule, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, fmt.Errorf(" %w", err)
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.SequenceNode {
+		return nil, errors.New("1: want a list of rules")
+	}
+	var rules []Rule
+	for _, n := range doc.Content[0].Content {
+		r, err := parseRule(n)
+		if err != nil {
+			return nil, fmt.Errorf("%d: %w", n.Line, err)
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+var ruleKeys = []string{"field", "path", "set", "add", "why"}
+
+func parseRule(n *yaml.Node) (Rule, error) {
+	r := Rule{line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return r, errors.New("a rule is a mapping with field and set or add")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(ruleKeys, k.Value) {
+			return r, fmt.Errorf("%q is not a fix.yaml key (want %s; line %d)", k.Value, strings.Join(ruleKeys, ", "), k.Line)
+		}
+		if (k.Value == "set" || k.Value == "add") && v.Kind != yaml.ScalarNode {
+			return r, fmt.Errorf("%s takes a scalar (line %d)", k.Value, k.Line)
+		}
+	}
+	if err := n.Decode(&r); err != nil {
+		return r, err
+	}
+	switch {
+	case r.Field == "":
+		return r, errors.New("a rule needs field")
+	case r.Set != nil && r.Add != nil:
+		return r, errors.New("a rule has set or add, not both")
+	case r.Set != nil:
+		r.has = "set"
+	case r.Add != nil:
+		r.has = "add"
+	default:
+		return r, errors.New("a rule needs set or add")
+	}
+	return r, nil
+}
+
+// matches returns how many segments of the finding's field the rule's
+// field matches at its end (0: no match).
+func (r Rule) matches(field []any) int {
+	keys := strings.Split(r.Field, ".")
+	if len(keys) > len(field) {
+		return 0
+	}
+	tail := field[len(field)-len(keys):]
+	for i, k := range keys {
+		if s, ok := tail[i].(string); !ok || s != k {
+			return 0
+		}
+	}
+	return len(keys)
+}
+
+// target is where the rule writes for a finding at field.
+func (r Rule) target(field []any) []any {
+	out := slices.Clone(field)
+	if r.Path != "" {
+		for _, k := range strings.Split(r.Path, ".") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Library maps control IDs to their rules.
+type Library map[string][]Rule
+
+// LoadLibrary reads the fix.yaml of every control of lib.
+func LoadLibrary(lib *policy.Library) (Library, error) {
+	out := Library{}
+	var errs []error
+	for _, c := range lib.Controls() {
+		rules, err := Rules(c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(rules) > 0 {
+			out[c.ID] = rules
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// rule returns the rule that fixes a finding, nil when none does.
+func (l Library) rule(control string, field []any) *Rule {
+	var best *Rule
+	bestLen := 0
+	for i, r := range l[control] {
+		if n := r.matches(field); n > bestLen {
+			best, bestLen = &l[control][i], n
+		}
+	}
+	return best
+}
+
+// Change is one edit fix makes (or, for rendered input, proposes).
+type Change struct {
+	Control string `json:"control"`
+	// Line is the finding's line before the fix.
+	Line  int    `json:"line"`
+	Field string `json:"field"`
+	// Op is "set" or "add".
+	Op    string `json:"op"`
+	Value any    `json:"value"`
+	// Object names the object: Kind namespace/name.
+	Object string `json:"object"`
+	// Note says what else the edit touches (an anchor shared by aliases).
+	Note string `json:"note,omitempty"`
+}
+
+// Unfixed is a finding of a selected control that fix leaves as it is.
+type Unfixed struct {
+	Control string `json:"control"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+	// Reason says why: no fix for this field, the file is JSON, ...
+	Reason string `json:"reason"`
+}
+
+// Result is what fix does to one file.
+type Result struct {
+	File    string   `json:"file"`
+	Changes []Change `json:"changes"`
+	// Before and After are the file's text (After == Before when nothing
+	// changed).
+	Before []byte `json:"-"`
+	After  []byte `json:"-"`
+	// Patch, for an object rendered from a chart or a kustomization, is a
+	// strategic merge patch per object to apply in values or an overlay.
+	Patch []byte `json:"patch,omitempty"`
+}
+
+// Plan is every result of a fix run.
+type Plan struct {
+	Results []*Result `json:"results"`
+	Unfixed []Unfixed `json:"unfixed"`
+}
+
+// Options selects what fix does.
+type Options struct {
+	// Controls limits the fixes to these control IDs (all when empty).
+	Controls []string
+	// Inventory adds objects that referential controls see besides the
+	// files' own.
+	Inventory []*input.Object
+}
+
+// request is one finding's fix, located.
+type request struct {
+	object  *input.Object
+	finding eval.Finding
+	rule    *Rule
+	target  []any
+}
+
+// Fix judges the objects of files with the fixable controls among
+// bindings and returns the edits that make their findings go away.
+func Fix(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []*input.File, rules Library, opts Options, evalOpts ...eval.Option) (*Plan, error) {
+	var fixable []eval.Binding
+	for _, b := range bindings {
+		if _, ok := rules[b.Control.ID]; ok && (len(opts.Controls) == 0 || slices.Contains(opts.Controls, b.Control.ID)) {
+			fixable = append(fixable, b)
+		}
+	}
+	plan := &Plan{}
+	if len(fixable) == 0 {
+		return plan, nil
+	}
+	all := slices.Clone(opts.Inventory)
+	for _, f := range files {
+		all = append(all, f.Objects...)
+	}
+	ev, err := eval.New(lib, fixable, append(evalOpts, eval.WithInventory(all))...)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		var reqs []request
+		for _, o := range f.Objects {
+			j := ev.Judge(ctx, o)
+			if len(j.Errors) > 0 {
+				return nil, fmt.Errorf("%s: %w", o.Source, errors.Join(j.Errors...))
+			}
+			for _, fd := range j.Findings {
+				fd.Field = normalizePath(fd.Field)
+				r := rules.rule(fd.Control.ID, fd.Field)
+				if r == nil {
+					plan.Unfixed = append(plan.Unfixed, unfixed(o, fd, "no automatic fix for this field; "+remedy(fd.Control)))
+					continue
+				}
+				reqs = append(reqs, request{object: o, finding: fd, rule: r, target: r.target(fd.Field)})
+			}
+		}
+		if len(reqs) == 0 {
+			continue
+		}
+		res, skipped := fixFile(f.Name, reqs)
+		plan.Unfixed = append(plan.Unfixed, skipped...)
+		if res != nil {
+			plan.Results = append(plan.Results, res)
+		}
+	}
+	return plan, nil
+}
+
+func remedy(c *policy.Control) string {
+	if c.Remediation != "" {
+		return c.Remediation
+	}
+	return "fix it by hand"
+}
+
+func unfixed(o *input.Object, fd eval.Finding, reason string) Unfixed {
+	return Unfixed{Control: fd.Control.ID, File: o.File, Line: o.Locate(fd.Field).Line, Field: pathText(fd.Field), Message: fd.Message, Reason: reason}
+}
+
+func objectName(o *input.Object) string {
+	if ns := o.Namespace(); ns != "" {
+		return o.Kind() + " " + ns + "/" + o.Name()
+	}
+	return o.Kind() + " " + o.Name()
+}
+
+// fixFile applies the requests of one file, or, for rendered objects,
+// writes the patches.
+func fixFile(name string, reqs []request) (*Result, []Unfixed) {
+	var (
+		rendered, plain []request
+		skipped         []Unfixed
+	)
+	for _, r := range reqs {
+		switch {
+		case r.object.Normalised():
+			skipped = append(skipped, unfixed(r.object, r.finding, "the object is normalised from another format; fix it by hand"))
+		case r.object.Rendered():
+			rendered = append(rendered, r)
+		default:
+			plain = append(plain, r)
+		}
+	}
+	res := &Result{File: name}
+	if len(rendered) > 0 {
+		patch, changes := patches(rendered)
+		res.Patch, res.Changes = patch, changes
+		return res, skipped
+	}
+	if name == input.StdinName || name == input.Stdin {
+		for _, r := range plain {
+			skipped = append(skipped, unfixed(r.object, r.finding, "read from standard input; fix the file it came from"))
+		}
+		return nil, skipped
+	}
+	text, err := readFile(name)
+	if err != nil {
+		for _, r := range plain {
+			skipped = append(skipped, unfixed(r.object, r.finding, err.Error()))
+		}
+		return nil, skipped
+	}
+	res.Before, res.After = text, text
+	if reason := refuse(name, text); reason != "" {
+		for _, r := range plain {
+			skipped = append(skipped, unfixed(r.object, r.finding, reason))
+		}
+		return nil, skipped
+	}
+	original, err := parseSource(text)
+	if err != nil {
+		for _, r := range plain {
+			skipped = append(skipped, unfixed(r.object, r.finding, "the file does not parse as YAML here: "+err.Error()))
+		}
+		return nil, skipped
+	}
+	for _, r := range plain {
+		// Lines move as edits add lines; documents do not.
+		doc := original.documentAt(r.object.Line)
+		after, change, err := applyRequest(res.After, doc, r)
+		if err != nil {
+			skipped = append(skipped, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
+			continue
+		}
+		if change != nil {
+			res.After = after
+			res.Changes = append(res.Changes, *change)
+		}
+	}
+	if bytes.Equal(res.Before, res.After) {
+		return nil, skipped
+	}
+	return res, skipped
+}
+
+// maxFile bounds the files fix reads, as the scan's default limit does.
+const maxFile = 64 << 20
+
+func readFile(name string) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxFile)
+	}
+	return os.ReadFile(name)
+}
+
+// refuse says why a file is not edited in place ("" when it is).
+func refuse(name string, text []byte) string {
+	trimmed := bytes.TrimLeft(text, " \t\r\n\ufeff")
+	if strings.HasSuffix(strings.ToLower(name), ".json") || bytes.HasPrefix(trimmed, []byte("{")) || bytes.HasPrefix(trimmed, []byte("[")) {
+		return "the file is JSON; fix edits YAML in place, so apply this change by hand"
+	}
+	if bytes.ContainsRune(text, '\t') && bytes.Contains(text, []byte("\n\t")) {
+		return "the file indents with tabs; fix it by hand"
+	}
+	return ""
+}
+
+// applyRequest makes one edit and checks it: the file still parses, and
+// the field now holds the value.
+func applyRequest(text []byte, doc int, r request) ([]byte, *Change, error) {
+	src, err := parseSource(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	obj, err := src.object(target{document: doc, items: r.object.Item})
+	if err != nil {
+		return nil, nil, err
+	}
+	_, aliased := walk(obj, r.target)
+	var e edit
+	changed := true
+	switch r.rule.has {
+	case "set":
+		e, err = src.setEdit(obj, r.target, r.rule.Set)
+	case "add":
+		e, changed, err = src.addEdit(obj, r.target, r.rule.Add)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &Change{Control: r.finding.Control.ID, Line: r.object.Locate(r.finding.Field).Line, Field: pathText(r.target), Op: r.rule.has, Value: r.rule.Set, Object: objectName(r.object)}
+	if r.rule.has == "add" {
+		c.Value = r.rule.Add
+	}
+	if !changed {
+		return text, c, nil // an earlier fix (another control's) made it so
+	}
+	after := src.apply(e)
+	check, err := parseSource(after)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the edit would not parse: %w", err)
+	}
+	obj2, err := check.object(target{document: doc, items: r.object.Item})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := holds(obj2, r); err != nil {
+		return nil, nil, err
+	}
+	if len(aliased) > 0 {
+		c.Note = "edits the anchor &" + strings.Join(aliased, ", &") + ", so every alias of it changes too"
+	}
+	return after, c, nil
+}
+
+// holds checks the edited field has the value the rule gives it.
+func holds(obj *yaml.Node, r request) error {
+	steps, _ := walk(obj, r.target)
+	if len(steps) != len(r.target) {
+		return errors.New("the edit did not create the field")
+	}
+	leaf := steps[len(steps)-1].node
+	var got any
+	if err := leaf.Decode(&got); err != nil {
+		return err
+	}
+	switch r.rule.has {
+	case "set":
+		if fmt.Sprint(got) != fmt.Sprint(r.rule.Set) {
+			return fmt.Errorf("the field reads %v after the edit", got)
+		}
+	case "add":
+		list, _ := got.([]any)
+		if !slices.ContainsFunc(list, func(v any) bool { return fmt.Sprint(v) == fmt.Sprint(r.rule.Add) }) {
+			return fmt.Errorf("the list reads %v after the edit", got)
+		}
+	}
+	return nil
+}
+
+// normalizePath makes a finding's list indexes ints (Rego gives numbers).
+func normalizePath(path []any) []any {
+	out := make([]any, len(path))
+	for i, seg := range path {
+		switch v := seg.(type) {
+		case json.Number:
+			if n, err := v.Int64(); err == nil {
+				out[i] = int(n)
+				continue
+			}
+		case float64:
+			out[i] = int(v)
+			continue
+		case int64:
+			out[i] = int(v)
+			continue
+		}
+		out[i] = seg
+	}
+	return out
+}
