@@ -21,11 +21,13 @@ func newDocsCommand(e *env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "docs",
-		Short: "Generate the control reference and the traceability matrix",
+		Short: "Generate the control reference, the traceability matrix and the editor schemas",
 		Long: `Docs writes controls.md (every control with its severity, requirements,
-frameworks, kinds, parameters and fix) and traceability.md (requirement →
-controls → test cases) into a directory. The project's own docs/ copies are
-generated this way by "make generate".`,
+frameworks, kinds, parameters and fix), traceability.md (requirement →
+controls → test cases) and schema/*.schema.json (the JSON Schemas of
+.shipshape.yaml, profiles, cases.yaml and the exceptions file, for editors)
+into a directory. The project's own docs/ copies are generated this way by
+"make generate".`,
 		Example: "  shipshape docs --dir docs\n  shipshape docs --library ./policies --dir policy-docs",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -60,7 +62,10 @@ generated this way by "make generate".`,
 			}
 			sort.Strings(names)
 			for _, n := range names {
-				p := filepath.Join(dir, n)
+				p := filepath.Join(dir, filepath.FromSlash(n))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					return err
+				}
 				if err := os.WriteFile(p, files[n], 0o644); err != nil {
 					return err
 				}

@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/shipshape-dev/shipshape/engine/docs"
 	"github.com/shipshape-dev/shipshape/engine/profile"
 )
 
 // starterConfig is the .shipshape.yaml that init writes; every key is
 // validated by the settings schema when shipshape reads it.
-const starterConfig = `# shipshape configuration: https://github.com/shipshape-dev/shipshape
+const starterConfig = `# yaml-language-server: $schema=SCHEMA
+# shipshape configuration: https://github.com/shipshape-dev/shipshape
 # Profiles: all (every control), pss-baseline, pss-restricted.
 profile: all
 # What the scanned paths stand for: manifests (each object is judged), or
@@ -69,7 +72,10 @@ Azure Pipelines are in docs/ci.md.`,
 			} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
-			if err := os.WriteFile(path, []byte(starterConfig), 0o644); err != nil {
+			// Editors that read the line (VS Code's YAML extension, and any
+			// yaml-language-server client) complete and check every key.
+			text := strings.Replace(starterConfig, "SCHEMA", schemaReference(dir, docs.ConfigSchemaFile), 1)
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %s; set allowedRegistries, then run: shipshape scan .\nCI snippets (GitHub Actions, Azure Pipelines): docs/ci.md\n", path)

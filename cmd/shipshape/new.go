@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/shipshape-dev/shipshape/engine/docs"
+
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 	"github.com/shipshape-dev/shipshape/library"
@@ -35,6 +37,7 @@ type controlSpec struct {
 	severity     string
 	requirements []string
 	frameworks   []string // key=reference
+	casesSchema  string   // what the yaml-language-server line of cases.yaml names
 }
 
 func newNewControlCommand(e *env) *cobra.Command {
@@ -78,6 +81,7 @@ checkout) or a user library for --library.`,
 				return err
 			}
 			spec.id = id
+			spec.casesSchema = schemaReference(folder, docs.CasesSchemaFile)
 			if err := os.MkdirAll(folder, 0o755); err != nil {
 				return err
 			}
@@ -219,7 +223,8 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 }
 
 func (s *controlSpec) cases() string {
-	return `# Cases of ` + s.id + `: at least one allowed, one denied, and one that states
+	return `# yaml-language-server: $schema=` + s.casesSchema + `
+# Cases of ` + s.id + `: at least one allowed, one denied, and one that states
 # the line and field path of its findings. Add a case for every way around
 # the rule (init containers, a List, an old apiVersion, a quoted value).
 - name: a container without securityContext.example is allowed
@@ -246,4 +251,23 @@ func (s *controlSpec) cases() string {
     findings:
     - {line: 8, field: "spec.containers[0].securityContext.example", message: 'container "app" in Pod "web" sets securityContext.example to true'}
 `
+}
+
+// schemaReference is how a file in dir names a published schema for
+// editors: a relative path when dir is inside a shipshape checkout (it
+// works offline), else the schema's URL.
+func schemaReference(dir, file string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return docs.SchemaURL(versionString(), file)
+	}
+	for d := abs; d != filepath.Dir(d); d = filepath.Dir(d) {
+		candidate := filepath.Join(d, "docs", "schema", file)
+		if _, err := os.Stat(candidate); err == nil {
+			if rel, err := filepath.Rel(abs, candidate); err == nil {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return docs.SchemaURL(versionString(), file)
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -30,74 +31,54 @@ import (
 // CasesFile is the file beside policy.rego that holds a control's cases.
 const CasesFile = "cases.yaml"
 
-// casesSchema is the shape of cases.yaml.
-const casesSchema = `{
-  "type": "array",
-  "minItems": 1,
-  "items": {
-    "type": "object",
-    "additionalProperties": false,
-    "required": ["name", "expect"],
-    "oneOf": [{"required": ["object"]}, {"required": ["file"]}],
-    "properties": {
-      "name": {"type": "string", "minLength": 1},
-      "object": {"type": ["object", "string"]},
-      "file": {"type": "string", "minLength": 1},
-      "parameters": {"type": "object"},
-      "inventory": {"type": "array", "items": {"type": ["object", "string"]}},
-      "expect": {
-        "oneOf": [
-          {"enum": ["allow", "not-applicable"]},
-          {
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["violations"],
-            "properties": {
-              "violations": {
-                "oneOf": [
-                  {"type": "integer", "minimum": 1},
-                  {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
-                ]
-              }
-            }
-          },
-          {
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["findings"],
-            "properties": {
-              "findings": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                  "type": "object",
-                  "additionalProperties": false,
-                  "required": ["line", "field"],
-                  "properties": {
-                    "line": {"type": "integer", "minimum": 1},
-                    "field": {"type": "string"},
-                    "message": {"type": "string", "minLength": 1}
-                  }
-                }
-              }
-            }
-          }
-        ]
-      }
-    }
-  }
-}`
+// Schema is cases.yaml's JSON Schema, reflected from Case (published as
+// docs/schema/cases.schema.json).
+func Schema() (map[string]any, error) {
+	finding, err := schema.Reflect(reflect.TypeOf(ExpectedFinding{}), nil)
+	if err != nil {
+		return nil, err
+	}
+	finding["required"] = []any{"line", "field"}
+	expect := map[string]any{
+		"description": "The verdict: allow, not-applicable, {violations: N or [message parts]}, or {findings: [{line, field, message}]}.",
+		"oneOf": []any{
+			map[string]any{"enum": []any{"allow", "not-applicable"}},
+			map[string]any{
+				"type": "object", "additionalProperties": false, "required": []any{"violations"},
+				"properties": map[string]any{"violations": map[string]any{
+					"description": "How many violations, or one substring per violation's message.",
+					"oneOf": []any{
+						map[string]any{"type": "integer", "minimum": 1},
+						map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": "string", "minLength": 1}},
+					},
+				}},
+			},
+			map[string]any{
+				"type": "object", "additionalProperties": false, "required": []any{"findings"},
+				"properties": map[string]any{"findings": map[string]any{
+					"description": "One entry per violation, with the line a scan reports and the field path.",
+					"type":        "array", "minItems": 1, "items": finding,
+				}},
+			},
+		},
+	}
+	item, err := schema.Reflect(reflect.TypeOf(Case{}), map[string]any{"expect": expect})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"type": "array", "minItems": 1, "items": item}, nil
+}
 
 // Case is one entry of cases.yaml.
 type Case struct {
-	Name string `json:"name"`
+	Name string `json:"name" schema:"required;minLength=1;description=What the case shows; unique in the file (shipshape test --run matches it)."`
 	// Object is an inline mapping or a YAML stream as text.
-	Object any `json:"object,omitempty"`
+	Object any `json:"object,omitempty" schema:"type=object|string;description=The object judged: a mapping, or YAML text (one or more documents)."`
 	// File is a manifest path relative to the control's folder.
-	File       string          `json:"file,omitempty"`
-	Parameters map[string]any  `json:"parameters,omitempty"`
-	Inventory  []any           `json:"inventory,omitempty"`
-	Expect     json.RawMessage `json:"expect"`
+	File       string          `json:"file,omitempty" schema:"minLength=1;description=A manifest beside cases.yaml, judged instead of object."`
+	Parameters map[string]any  `json:"parameters,omitempty" schema:"description=The control's parameters for this case, over its defaults."`
+	Inventory  []any           `json:"inventory,omitempty" schema:"items.type=object|string;description=Other objects the control sees in data.inventory ({file: path} or {evidence: path} name fixture files)."`
+	Expect     json.RawMessage `json:"expect" schema:"required;ref=expect"`
 	// Expectation is Expect, parsed.
 	Expectation Expectation `json:"-"`
 	// Line is where the case starts in cases.yaml.
@@ -124,9 +105,9 @@ type Expectation struct {
 // ExpectedFinding is where a case expects a finding: the line a scan
 // reports and the field path from the object's root.
 type ExpectedFinding struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field"`
-	Message string `json:"message,omitempty"`
+	Line    int    `json:"line" schema:"minimum=1;description=The line a scan reports, counted in the object's text."`
+	Field   string `json:"field" schema:"description=The field path from the object's root (spec.containers[0].image)."`
+	Message string `json:"message,omitempty" schema:"minLength=1;description=A substring of the message."`
 }
 
 func (f ExpectedFinding) String() string {
@@ -251,7 +232,7 @@ type Options struct {
 
 // Run runs the cases of every control in the library, in ID order.
 func Run(ctx context.Context, lib *policy.Library, opts Options) ([]ControlResult, error) {
-	s, err := schema.CompileJSON("cases.json", []byte(casesSchema))
+	s, err := compiledSchema()
 	if err != nil {
 		return nil, err
 	}
@@ -266,11 +247,19 @@ func Run(ctx context.Context, lib *policy.Library, opts Options) ([]ControlResul
 // Cases reads and checks a control's cases.yaml: the schema, unique case
 // names, and at least one allowed and one denied case.
 func Cases(c *policy.Control) ([]Case, error) {
-	s, err := schema.CompileJSON("cases.json", []byte(casesSchema))
+	s, err := compiledSchema()
 	if err != nil {
 		return nil, err
 	}
 	return loadCases(s, c)
+}
+
+func compiledSchema() (*schema.Schema, error) {
+	doc, err := Schema()
+	if err != nil {
+		return nil, err
+	}
+	return schema.Compile("cases.json", doc)
 }
 
 // CasesPath is the display path of a control's cases.yaml.
@@ -551,4 +540,12 @@ func bullet(msgs []string) string {
 		return "  (none)"
 	}
 	return "  - " + strings.Join(msgs, "\n  - ")
+}
+
+// SchemaExtras: a case gives its object inline or as a file, not both.
+func (Case) SchemaExtras() map[string]any {
+	return map[string]any{"oneOf": []any{
+		map[string]any{"required": []any{"object"}},
+		map[string]any{"required": []any{"file"}},
+	}}
 }

@@ -5,6 +5,7 @@
 package docs
 
 import (
+	"path"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/shipshape-dev/shipshape/engine/casetest"
+	"github.com/shipshape-dev/shipshape/engine/fix"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/requirements"
 )
@@ -44,13 +46,25 @@ func Generate(lib *policy.Library, catalogue *requirements.Catalogue, profiles [
 		cases[c.ID] = cs
 	}
 	sort.Slice(profiles, func(i, j int) bool { return profiles[i].Name < profiles[j].Name })
-	return map[string][]byte{
-		ControlsFile:     controlsDoc(lib, cases, profiles),
+	fixes, err := fix.LoadLibrary(lib)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{
+		ControlsFile:     controlsDoc(lib, cases, profiles, fixes),
 		TraceabilityFile: traceabilityDoc(lib, catalogue, cases),
-	}, nil
+	}
+	schemas, err := Schemas()
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range schemas {
+		files[name] = data
+	}
+	return files, nil
 }
 
-func controlsDoc(lib *policy.Library, cases map[string][]casetest.Case, profiles []Profile) []byte {
+func controlsDoc(lib *policy.Library, cases map[string][]casetest.Case, profiles []Profile, fixes fix.Library) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("# Control reference\n\n")
@@ -93,6 +107,14 @@ func controlsDoc(lib *policy.Library, cases map[string][]casetest.Case, profiles
 		}
 		if c.Remediation != "" {
 			fmt.Fprintf(&b, "\nFix: %s\n", c.Remediation)
+		}
+		if rules := fixes[c.ID]; len(rules) > 0 {
+			b.WriteString("\n`shipshape fix` (`" + path.Join(path.Dir(c.File), fix.File) + "`): ")
+			var parts []string
+			for _, r := range rules {
+				parts = append(parts, r.Describe())
+			}
+			b.WriteString(strings.Join(parts, "; ") + ".\n")
 		}
 		writeExample(&b, "Allowed", cases[c.ID], true)
 		writeExample(&b, "Denied", cases[c.ID], false)

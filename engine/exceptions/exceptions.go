@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"reflect"
 	"strings"
 	"time"
 
@@ -26,45 +27,29 @@ const (
 	AnnotationExpires = "shipshape.dev/exempt-expires"
 )
 
-const fileSchema = `{
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["exceptions"],
-  "properties": {
-    "exceptions": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["owner", "reason", "expires"],
-        "oneOf": [{"required": ["control"]}, {"required": ["requirement"]}],
-        "properties": {
-          "control": {"type": "string", "minLength": 1},
-          "requirement": {"type": "string", "minLength": 1},
-          "namespaces": {"type": "array", "items": {"type": "string", "minLength": 1}},
-          "kinds": {"type": "array", "items": {"type": "string", "minLength": 1}},
-          "names": {"type": "array", "items": {"type": "string", "minLength": 1}},
-          "owner": {"type": "string", "minLength": 1},
-          "reason": {"type": "string", "minLength": 1},
-          "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-        }
-      }
-    }
-  }
-}`
+// File is the exceptions file (.shipshape-exceptions.yaml); its schema,
+// published as docs/schema/exceptions.schema.json, is reflected from it.
+type File struct {
+	Exceptions []Exception `json:"exceptions" schema:"required;description=Findings accepted for a while: each entry names a control or a requirement, whom it is owned by, why, and until when."`
+}
+
+// Schema is the exceptions file's JSON Schema.
+func Schema() (map[string]any, error) {
+	return schema.Reflect(reflect.TypeOf(File{}), nil)
+}
 
 // Exception is one accepted finding scope.
 type Exception struct {
-	Control     string   `json:"control,omitempty"`
-	Requirement string   `json:"requirement,omitempty"`
-	Namespaces  []string `json:"namespaces,omitempty"`
-	Kinds       []string `json:"kinds,omitempty"`
-	Names       []string `json:"names,omitempty"`
-	Owner       string   `json:"owner,omitempty"`
-	Reason      string   `json:"reason"`
-	Expires     string   `json:"expires"`
+	Control     string   `json:"control,omitempty" schema:"minLength=1;description=The control whose findings are accepted (SS-PSS-003)."`
+	Requirement string   `json:"requirement,omitempty" schema:"minLength=1;description=A requirement: the findings of every control that maps to it are accepted (POD-08)."`
+	Namespaces  []string `json:"namespaces,omitempty" schema:"items.minLength=1;description=Only in these namespaces (glob patterns: team-*)."`
+	Kinds       []string `json:"kinds,omitempty" schema:"items.minLength=1;description=Only for these kinds, as group/Kind (apps/Deployment) or Kind for the core group."`
+	Names       []string `json:"names,omitempty" schema:"items.minLength=1;description=Only for objects with these names (glob patterns)."`
+	Owner       string   `json:"owner,omitempty" schema:"required;minLength=1;description=Who answers for the exception: a team or a person."`
+	Reason      string   `json:"reason" schema:"required;minLength=1;description=Why the finding is accepted."`
+	Expires     string   `json:"expires" schema:"required;pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$;description=The last day the exception holds (YYYY-MM-DD); after it the findings fail again."`
 	// Source is "file:line" for file entries, "inline" for annotations.
-	Source string `json:"source"`
+	Source string `json:"source" schema:"-"`
 
 	expires time.Time
 }
@@ -88,19 +73,21 @@ func Load(file string, lib *policy.Library, known func(requirement string) bool)
 	if err != nil {
 		return nil, fmt.Errorf("exceptions: %w", err)
 	}
-	s, err := schema.CompileJSON("exceptions.json", []byte(fileSchema))
+	doc, err := Schema()
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		Exceptions []Exception `json:"exceptions"`
+	s, err := schema.Compile("exceptions.json", doc)
+	if err != nil {
+		return nil, err
 	}
-	d, err := schema.DecodeFile(file, data, s, &doc)
+	var f File
+	d, err := schema.DecodeFile(file, data, s, &f)
 	if err != nil {
 		return nil, err
 	}
 	set := &Set{allowInline: true}
-	for i, e := range doc.Exceptions {
+	for i, e := range f.Exceptions {
 		line := d.Line([]any{"exceptions", i})
 		where := fmt.Sprintf("%s:%d", file, line)
 		if e.Control != "" {
@@ -282,4 +269,12 @@ func (e Exception) GatekeeperNamespaces() (patterns []string, ok bool) {
 		}
 	}
 	return append([]string{}, e.Namespaces...), true
+}
+
+// SchemaExtras: an exception names a control or a requirement, not both.
+func (Exception) SchemaExtras() map[string]any {
+	return map[string]any{"oneOf": []any{
+		map[string]any{"required": []any{"control"}},
+		map[string]any{"required": []any{"requirement"}},
+	}}
 }

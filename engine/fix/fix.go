@@ -501,3 +501,15 @@ func normalizePath(path []any) []any {
 	}
 	return out
 }
+
+// Describe says what the rule does, for the control reference.
+func (r Rule) Describe() string {
+	where := r.Field
+	if r.Path != "" {
+		where += "." + r.Path
+	}
+	if r.has == "add" {
+		return fmt.Sprintf("adds `%v` to `%s`", r.Add, where)
+	}
+	return fmt.Sprintf("sets `%s` to `%v`", where, r.Set)
+}

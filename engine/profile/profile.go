@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -42,33 +43,33 @@ const (
 
 // Profile is a named set of controls with settings and parameters.
 type Profile struct {
-	Name              string `json:"name"`
-	Title             string `json:"title,omitempty"`
-	Description       string `json:"description,omitempty"`
-	EnforcementAction string `json:"enforcementAction,omitempty"`
+	Name              string `json:"name" schema:"required;pattern=^[a-z0-9][a-z0-9-]*$;description=The profile's name, as --profile takes it."`
+	Title             string `json:"title,omitempty" schema:"description=A title for people."`
+	Description       string `json:"description,omitempty" schema:"description=What the profile enforces and for whom."`
+	EnforcementAction string `json:"enforcementAction,omitempty" schema:"enum=deny|dryrun|warn;description=What exported admission controls do with a violation (Gatekeeper's enforcementAction)."`
 	// FailOn is the severity at or above which a scan with this profile
 	// fails when neither --fail-on nor the config says otherwise: a Pod
 	// Security profile fails on any violation of its level, as PSA's
 	// enforce mode rejects any.
-	FailOn     string                    `json:"failOn,omitempty"`
-	Controls   []string                  `json:"controls"`
-	Settings   map[string]any            `json:"settings,omitempty"`
-	Parameters map[string]map[string]any `json:"parameters,omitempty"`
+	FailOn     string                    `json:"failOn,omitempty" schema:"ref=failOn;description=The lowest severity that fails a scan with this profile."`
+	Controls   []string                  `json:"controls" schema:"required;minItems=1;items.minLength=1;description=The control IDs the profile selects (* for every control)."`
+	Settings   map[string]any            `json:"settings,omitempty" schema:"ref=settings"`
+	Parameters map[string]map[string]any `json:"parameters,omitempty" schema:"description=Parameters of individual controls, by control ID."`
 	// File is where the profile was read from.
 	File string `json:"-"`
 }
 
 // Config is the user's configuration file.
 type Config struct {
-	Profile string `json:"profile,omitempty"`
+	Profile string `json:"profile,omitempty" schema:"minLength=1;description=The profile to enforce: all, pss-baseline, pss-restricted (default all)."`
 	// FailOn overrides the profile's fail threshold.
-	FailOn string `json:"failOn,omitempty"`
+	FailOn string `json:"failOn,omitempty" schema:"ref=failOn;description=Exit 1 on a finding at or above this severity (default: the profile's: low for pss-*, else high)."`
 	// Scope says what the scanned input stands for: manifests (default)
 	// or a whole cluster, which also runs the cluster-level controls.
-	Scope    string         `json:"scope,omitempty"`
-	Settings map[string]any `json:"settings,omitempty"`
+	Scope    string         `json:"scope,omitempty" schema:"enum=manifests|cluster;description=What the scanned paths stand for: manifests (each object is judged) or cluster (a whole cluster, so the cluster-level controls run too)."`
+	Settings map[string]any `json:"settings,omitempty" schema:"ref=settings"`
 	// Parameters override individual controls' parameters, by control ID.
-	Parameters map[string]map[string]any `json:"parameters,omitempty"`
+	Parameters map[string]map[string]any `json:"parameters,omitempty" schema:"description=Parameters of individual controls, by control ID (shipshape controls lists them)."`
 	File       string                    `json:"-"`
 }
 
@@ -76,7 +77,9 @@ type Config struct {
 const DefaultFailOn = "high"
 
 // failOnSchema is the schema of a fail threshold: a severity, or none.
-var failOnSchema = map[string]any{"enum": []any{"critical", "high", "medium", "low", "none"}}
+func failOnSchema() map[string]any {
+	return map[string]any{"enum": []any{"critical", "high", "medium", "low", "none"}}
+}
 
 // Schemas holds the compiled schemas of settings, profiles and config files.
 type Schemas struct {
@@ -97,39 +100,33 @@ func NewSchemas() (*Schemas, error) {
 	if s.settings, err = schema.Compile("settings.json", settings); err != nil {
 		return nil, err
 	}
-	profileDoc := map[string]any{
-		"type":                 "object",
-		"additionalProperties": false,
-		"required":             []any{"name", "controls"},
-		"properties": map[string]any{
-			"name":              map[string]any{"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-			"title":             map[string]any{"type": "string"},
-			"description":       map[string]any{"type": "string"},
-			"enforcementAction": map[string]any{"enum": []any{ActionDeny, ActionDryRun, ActionWarn}},
-			"failOn":            failOnSchema,
-			"controls":          map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": "string", "minLength": 1}},
-			"settings":          settings,
-			"parameters":        map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}},
-		},
+	profileDoc, err := ProfileSchema(settings)
+	if err != nil {
+		return nil, err
 	}
 	if s.profile, err = schema.Compile("profile.json", profileDoc); err != nil {
 		return nil, err
 	}
-	configDoc := map[string]any{
-		"type":                 "object",
-		"additionalProperties": false,
-		"properties": map[string]any{
-			"profile":    map[string]any{"type": "string", "minLength": 1},
-			"failOn":     failOnSchema,
-			"scope":      map[string]any{"enum": []any{"manifests", "cluster"}},
-			"settings":   settings,
-			"parameters": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}},
-		},
+	configDoc, err := ConfigSchema(settings)
+	if err != nil {
+		return nil, err
 	}
 	if s.config, err = schema.Compile("config.json", configDoc); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ProfileSchema is the schema of a profile (bundles/*.yaml), reflected
+// from Profile with the settings schema.
+func ProfileSchema(settings map[string]any) (map[string]any, error) {
+	return schema.Reflect(reflect.TypeOf(Profile{}), map[string]any{"settings": settings, "failOn": failOnSchema()})
+}
+
+// ConfigSchema is the schema of a config file (.shipshape.yaml), reflected
+// from Config with the settings schema.
+func ConfigSchema(settings map[string]any) (map[string]any, error) {
+	return schema.Reflect(reflect.TypeOf(Config{}), map[string]any{"settings": settings, "failOn": failOnSchema()})
 }
 
 // SettingsSchema returns the settings schema document.

@@ -270,12 +270,17 @@ func TestGeneratedDocsAreCurrent(t *testing.T) {
 	dir := t.TempDir()
 	r := shipshape(t, "", "", "docs", "--dir", dir)
 	require.Equal(t, 0, r.code, r.stderr)
-	for _, name := range []string{"controls.md", "traceability.md"} {
+	generated := readTree(t, dir)
+	require.Contains(t, generated, "schema/config.schema.json", "the editor schemas are generated")
+	for _, name := range keys(generated) {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		require.NoError(t, err)
 		want, err := os.ReadFile(filepath.Join(testbin.RepoRoot(), "docs", name))
 		require.NoError(t, err, "docs/%s is missing; run make generate", name)
 		assert.Equal(t, string(want), string(got), "docs/%s is stale; run make generate", name)
+	}
+	for name := range readTree(t, filepath.Join(testbin.RepoRoot(), "docs", "schema")) {
+		assert.Contains(t, generated, "schema/"+name, "docs/schema/%s is no longer generated; remove it", name)
 	}
 }
 
