@@ -5,10 +5,10 @@
 package docs
 
 import (
-	"path"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
