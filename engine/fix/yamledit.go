@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/shipshape-dev/shipshape/engine/schema"
 )
 
 // A YAML edit changes the text of a file in place: a scalar's token is
@@ -649,18 +651,4 @@ func kindName(n *yaml.Node) string {
 }
 
 // pathText renders a field path: spec.containers[0].image.
-func pathText(path []any) string {
-	var b strings.Builder
-	for i, seg := range path {
-		switch v := seg.(type) {
-		case int:
-			fmt.Fprintf(&b, "[%d]", v)
-		default:
-			if i > 0 {
-				b.WriteString(".")
-			}
-			fmt.Fprint(&b, v)
-		}
-	}
-	return b.String()
-}
+func pathText(path []any) string { return schema.FieldName(path) }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -36,6 +37,33 @@ func editorAccepts(t *testing.T, s *jsonschema.Schema, text string) bool {
 	return s.Validate(v) == nil
 }
 
+// sample is a file an editor and the CLI must agree on: accepted, or
+// rejected with the CLI naming line.
+type sample struct {
+	name, text string
+	ok         bool
+	line       int
+}
+
+// agree writes each sample, validates it with the published schema and
+// loads it with the CLI (load), and checks they agree.
+func agree(t *testing.T, dir, schemaFile string, samples []sample, load func(file string) result) {
+	t.Helper()
+	s := editorSchema(t, schemaFile)
+	for _, c := range samples {
+		file := filepath.Join(dir, strings.TrimSuffix(schemaFile, ".schema.json")+"-"+c.name+".yaml")
+		require.NoError(t, os.WriteFile(file, []byte(c.text), 0o644))
+		assert.Equal(t, c.ok, editorAccepts(t, s, c.text), "editor, %s", c.name)
+		r := load(file)
+		if c.ok {
+			assert.Equal(t, 0, r.code, "%s: %s", c.name, r.stderr)
+			continue
+		}
+		assert.Equal(t, 2, r.code, c.name)
+		assert.Regexp(t, regexp.QuoteMeta(file)+`:`+itoa(c.line)+`:`, r.stderr, c.name)
+	}
+}
+
 // TestEditorAndCLIRejectTheSameTypos validates files against the published
 // schemas, as an editor does, and has the CLI load them: both accept the
 // good ones and reject the bad ones, and the CLI names the line of the key.
@@ -44,49 +72,24 @@ func TestEditorAndCLIRejectTheSameTypos(t *testing.T) {
 	manifest := filepath.Join(dir, "cm.yaml")
 	require.NoError(t, os.WriteFile(manifest, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n"), 0o644))
 
-	type sample struct {
-		name, text string
-		ok         bool
-		line       int
-	}
 	t.Run("config", func(t *testing.T) {
-		s := editorSchema(t, "config.schema.json")
-		for _, c := range []sample{
+		agree(t, dir, "config.schema.json", []sample{
 			{"good", "profile: pss-baseline\nfailOn: high\nsettings:\n  allowedRegistries: [contoso.azurecr.io]\n", true, 0},
 			{"unknown key", "profile: all\nfailon: high\n", false, 2},
 			{"unknown setting", "settings:\n  allowedRegistry: [x]\n", false, 2},
 			{"bad enum", "scope: everything\n", false, 1},
-		} {
-			file := filepath.Join(dir, c.name+".yaml")
-			require.NoError(t, os.WriteFile(file, []byte(c.text), 0o644))
-			assert.Equal(t, c.ok, editorAccepts(t, s, c.text), "editor, %s", c.name)
-			r := shipshape(t, dir, "", "scan", "--config", file, "--fail-on", "none", manifest)
-			if c.ok {
-				assert.Equal(t, 0, r.code, "%s: %s", c.name, r.stderr)
-				continue
-			}
-			assert.Equal(t, 2, r.code, c.name)
-			assert.Regexp(t, regexp.QuoteMeta(file)+`:`+itoa(c.line)+`:`, r.stderr, c.name)
-		}
+		}, func(file string) result {
+			return shipshape(t, dir, "", "scan", "--config", file, "--fail-on", "none", manifest)
+		})
 	})
 	t.Run("exceptions", func(t *testing.T) {
-		s := editorSchema(t, "exceptions.schema.json")
-		for _, c := range []sample{
+		agree(t, dir, "exceptions.schema.json", []sample{
 			{"good", "exceptions:\n  - {control: SS-PSS-003, owner: a, reason: b, expires: 2099-01-01}\n", true, 0},
 			{"typo", "exceptions:\n  - control: SS-PSS-003\n    owner: a\n    reason: b\n    expire: 2099-01-01\n", false, 5},
 			{"both control and requirement", "exceptions:\n  - {control: SS-PSS-003, requirement: POD-08, owner: a, reason: b, expires: 2099-01-01}\n", false, 2},
-		} {
-			file := filepath.Join(dir, c.name+"-exceptions.yaml")
-			require.NoError(t, os.WriteFile(file, []byte(c.text), 0o644))
-			assert.Equal(t, c.ok, editorAccepts(t, s, c.text), "editor, %s", c.name)
-			r := shipshape(t, dir, "", "scan", "--config", os.DevNull, "--exceptions", file, "--fail-on", "none", manifest)
-			if c.ok {
-				assert.Equal(t, 0, r.code, "%s: %s", c.name, r.stderr)
-				continue
-			}
-			assert.Equal(t, 2, r.code, c.name)
-			assert.Regexp(t, regexp.QuoteMeta(file)+`:`+itoa(c.line)+`:`, r.stderr, c.name)
-		}
+		}, func(file string) result {
+			return shipshape(t, dir, "", "scan", "--config", os.DevNull, "--exceptions", file, "--fail-on", "none", manifest)
+		})
 	})
 	t.Run("cases", func(t *testing.T) {
 		s := editorSchema(t, "cases.schema.json")
