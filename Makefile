@@ -11,7 +11,6 @@ GENERATED := bundles/generated
 # gator is pinned in its own module file: Gatekeeper's CLI needs the
 # Kubernetes libraries it was released with, older than shipshape's.
 GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
-SHARED    ?= ../shared
 FUZZTIME  ?= 60s
 
 .PHONY: all build plan release image run test test-mutate lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
@@ -63,9 +62,8 @@ lint:
 	$(GO) tool opa check --strict --v1-compatible library
 	@if [ -n "$$($(GO) tool opa fmt --list library engine/bundle)" ]; then echo "opa fmt needed:"; $(GO) tool opa fmt --list library engine/bundle; exit 1; fi
 
-## generate: refresh the requirements copy, the generated docs and the profile exports (CI fails on drift)
+## generate: refresh the generated docs, editor schemas, README counts and the profile exports (CI fails on drift)
 generate: build
-	@if [ -f $(SHARED)/REQUIREMENTS.md ]; then cp $(SHARED)/REQUIREMENTS.md engine/requirements/REQUIREMENTS.md; fi
 	./bin/shipshape docs --dir docs --readme README.md
 	./bin/shipshape export gatekeeper --config /dev/null --profile $(EXPORTS) -o $(GENERATED)/gatekeeper
 	./bin/shipshape export azure-policy --config /dev/null --profile $(EXPORTS) -o $(GENERATED)/azure-policy

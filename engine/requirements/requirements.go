@@ -1,6 +1,7 @@
 // Package requirements is the requirements catalogue that every control
-// traces to. It parses the tables of REQUIREMENTS.md (an embedded copy of
-// the project's shared catalogue) so that the catalogue has a single source.
+// traces to. It parses the tables of REQUIREMENTS.md, the project's
+// catalogue and its single source: rows are added there, at the end of
+// their section, and never renumbered.
 package requirements
 
 import (

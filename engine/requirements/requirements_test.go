@@ -1,9 +1,6 @@
 package requirements
 
 import (
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,17 +37,4 @@ func TestParseRejectsDuplicates(t *testing.T) {
 	assert.Contains(t, err.Error(), "duplicate ID X-01")
 	_, err = Parse([]byte("# nothing\n"))
 	require.Error(t, err)
-}
-
-// TestEmbeddedCopyMatchesShared fails when the shared catalogue changes and
-// the embedded copy was not refreshed (run `make generate`).
-func TestEmbeddedCopyMatchesShared(t *testing.T) {
-	_, here, _, _ := runtime.Caller(0)
-	shared := filepath.Join(filepath.Dir(here), "..", "..", "..", "shared", "REQUIREMENTS.md")
-	want, err := os.ReadFile(shared)
-	if os.IsNotExist(err) {
-		t.Skip("../shared/REQUIREMENTS.md is not beside the checkout")
-	}
-	require.NoError(t, err)
-	assert.Equal(t, string(want), string(Markdown()), "engine/requirements/REQUIREMENTS.md drifted from %s; run make generate", shared)
 }

@@ -112,3 +112,40 @@ approved_namespace(e) if {
 
 # rule_path is the path of a rule of the role under review.
 rule_path(i) := ["rules", i]
+
+# granted returns "verb on resource" for each target the rule allows, as
+# the API server reads wildcards. A target is {group, resource, verbs};
+# resource "*" stands for every resource of the group (the kinds of a CRD
+# group such as constraints.gatekeeper.sh), which any resource of the rule
+# in that group reaches.
+granted(rule, targets) := {sprintf("%s on %s", [verb, target_label(t)]) |
+	some t in targets
+	some verb in t.verbs
+	grants_target(rule, verb, t)
+}
+
+grants_target(rule, verb, t) if {
+	t.resource != "*"
+	grants(rule, verb, t.group, t.resource)
+}
+
+grants_target(rule, verb, t) if {
+	t.resource == "*"
+	has(rule, "verbs", verb)
+	has(rule, "apiGroups", t.group)
+	count(object.get(rule, "resources", [])) > 0
+}
+
+# target_label names a target: "nodes/proxy", "constrainttemplates.templates.gatekeeper.sh".
+target_label(t) := t.resource if t.group == ""
+
+target_label(t) := concat(".", [t.resource, t.group]) if t.group != ""
+
+# sensitive returns, for the role under review, each rule that grants one
+# of the targets, as [index, grants]; nothing when the role is approved.
+sensitive(targets, approved_roles) := {[i, grants] |
+	not approved(approved_roles)
+	some [i, rule] in rules
+	grants := granted(rule, targets)
+	count(grants) > 0
+}
