@@ -28,16 +28,9 @@ import rego.v1
 
 import data.lib.rbac
 
-subresources := ["pods/exec", "pods/attach", "pods/portforward"]
+targets := [{"group": "", "resource": resource, "verbs": ["create", "get"]} | some resource in ["pods/exec", "pods/attach", "pods/portforward"]]
 
 violation contains {"msg": msg, "details": {"field": rbac.rule_path(i)}} if {
-	not rbac.approved(input.parameters.approvedRoles)
-	some [i, rule] in rbac.rules
-	grants := {sprintf("%s on %s", [verb, resource]) |
-		some resource in subresources
-		some verb in ["create", "get"]
-		rbac.grants(rule, verb, "", resource)
-	}
-	count(grants) > 0
+	some [i, grants] in rbac.sensitive(targets, input.parameters.approvedRoles)
 	msg := sprintf("%s rule %d grants %s; remove it or grant it only through an approved role", [rbac.role_label, i, concat(", ", sort(grants))])
 }
