@@ -38,7 +38,7 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	some i, gid in groups
 	gid == 0
 	field := pods.spec_field(["securityContext", "supplementalGroups", i])
-	msg := sprintf("%s lists 0 (the root group) in spec.securityContext.supplementalGroups; remove it", [k8s.label])
+	msg := sprintf("%s lists 0 (the root group) in %s; remove it", [k8s.label, k8s.path_string(field)])
 }
 
 violation contains {"msg": msg, "details": {"field": field}} if {

@@ -1,0 +1,82 @@
+# METADATA
+# title: Roles do not erase evidence, read every log or rewrite cluster DNS
+# description: >-
+#   Deleting events and pod logs erases what an investigation reads;
+#   reading every pod's logs cluster-wide collects the tokens and secrets
+#   that applications print; editing the cluster DNS configuration (the
+#   coredns ConfigMap, in kube-system) sends any name anywhere. A role that
+#   grants delete on events or pods/log, a ClusterRole that grants get on
+#   pods/log (unless it only aggregates into view, edit or admin, which are
+#   bound per namespace), or a role that can write the coredns ConfigMap or
+#   every ConfigMap of a system namespace (systemNamespaces, where the DNS
+#   add-on keeps its configuration), must be in approvedRoles. The control
+#   judges system namespaces itself, at admission too.
+# custom:
+#   id: SS-IAM-018
+#   severity: medium
+#   requirements: [IAM-22]
+#   frameworks:
+#     mcsb: [PA-7, LT-4]
+#     nsa-cisa: [Authentication and authorization]
+#     mitre: ["T1070", "T1552", "T1557"]
+#   kinds: [rbac.authorization.k8s.io/Role, rbac.authorization.k8s.io/ClusterRole]
+#   remediation: Remove the rule; keep event and log retention to the logging pipeline, log reading to namespaced roles, and DNS changes to the cluster operators' approved role (settings.approvedRoles).
+#   parameters:
+#     type: object
+#     properties:
+#       systemNamespaces: {type: array, items: {type: string}, default: [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system]}
+#       approvedRoles:
+#         type: array
+#         default: []
+#         items: {type: object, properties: {kind: {type: string}, name: {type: string}, namespace: {type: string}}, required: [kind, name]}
+package shipshape.iam.tamper_grants
+
+import rego.v1
+
+import data.lib.k8s
+import data.lib.namespaces
+import data.lib.rbac
+
+erasing := [
+	{"group": "", "resource": "events", "verbs": ["delete", "deletecollection"]},
+	{"group": "events.k8s.io", "resource": "events", "verbs": ["delete", "deletecollection"]},
+	{"group": "", "resource": "pods/log", "verbs": ["delete", "deletecollection"]},
+]
+
+violation contains {"msg": msg, "details": {"field": rbac.rule_path(i)}} if {
+	some [i, grants] in rbac.sensitive(erasing, input.parameters.approvedRoles)
+	msg := sprintf("%s rule %d grants %s, which erases what an investigation reads; remove it or grant it only through an approved role", [rbac.role_label, i, concat(", ", sort(grants))])
+}
+
+violation contains {"msg": msg, "details": {"field": rbac.rule_path(i)}} if {
+	k8s.resource.kind == "ClusterRole"
+	not aggregated
+	some [i, _] in rbac.sensitive([{"group": "", "resource": "pods/log", "verbs": ["get"]}], input.parameters.approvedRoles)
+	msg := sprintf("%s rule %d grants get on pods/log cluster-wide, so it reads every pod's logs and the secrets they print; grant it in namespaced roles or through an approved role", [rbac.role_label, i])
+}
+
+violation contains {"msg": msg, "details": {"field": rbac.rule_path(i)}} if {
+	not rbac.approved(input.parameters.approvedRoles)
+	some [i, rule] in rbac.rules
+	target := dns_config(rule)
+	verbs := [verb | some verb in ["update", "patch", "delete"]; rbac.grants(rule, verb, "", "configmaps")]
+	count(verbs) > 0
+	msg := sprintf("%s rule %d grants %s on %s, which rewrites cluster DNS; remove it or grant it only through an approved role", [rbac.role_label, i, concat(", ", verbs), target])
+}
+
+# aggregated is true for a ClusterRole that only feeds view, edit or admin.
+aggregated if {
+	some label, value in k8s.labels
+	label in {"rbac.authorization.k8s.io/aggregate-to-view", "rbac.authorization.k8s.io/aggregate-to-edit", "rbac.authorization.k8s.io/aggregate-to-admin"}
+	value == "true"
+}
+
+# dns_config names what of the DNS configuration a rule reaches: the
+# coredns ConfigMap by name, or every ConfigMap of a Role in a system
+# namespace (a ClusterRole has no namespace, whatever its metadata says).
+dns_config(rule) := "the coredns ConfigMap" if {
+	"coredns" in object.get(rule, "resourceNames", [])
+} else := sprintf("every ConfigMap of system namespace %q, the coredns one included", [k8s.namespace]) if {
+	namespaces.matches_any(k8s.namespace, input.parameters.systemNamespaces)
+	count(object.get(rule, "resourceNames", [])) == 0
+}
