@@ -57,6 +57,9 @@ func TestControlConventions(t *testing.T) {
 			assert.Regexp(t, idPattern, c.ID)
 			assert.Equal(t, "library/"+strings.ReplaceAll(strings.TrimPrefix(c.Package, "shipshape."), ".", "/")+"/policy.rego", c.File, "package and folder must agree")
 			assert.NotEmpty(t, c.Description)
+			if c.Admission {
+				assert.LessOrEqual(t, len(c.Description), 512, "an Azure Policy definition's description takes 512 characters")
+			}
 			assert.NotEmpty(t, c.Remediation)
 			assert.NotEmpty(t, c.Requirements)
 			assert.NotEmpty(t, c.Frameworks)

@@ -1,16 +1,13 @@
 # METADATA
 # title: Roles do not erase evidence, read every log or rewrite cluster DNS
 # description: >-
-#   Deleting events and pod logs erases what an investigation reads;
-#   reading every pod's logs cluster-wide collects the tokens and secrets
-#   that applications print; editing the cluster DNS configuration (the
-#   coredns ConfigMap, in kube-system) sends any name anywhere. A role that
-#   grants delete on events or pods/log, a ClusterRole that grants get on
-#   pods/log (unless it only aggregates into view, edit or admin, which are
-#   bound per namespace), or a role that can write the coredns ConfigMap or
-#   every ConfigMap of a system namespace (systemNamespaces, where the DNS
-#   add-on keeps its configuration), must be in approvedRoles. The control
-#   judges system namespaces itself, at admission too.
+#   Deleting events or pod logs erases what an investigation reads; reading
+#   every pod's logs cluster-wide collects the secrets applications print;
+#   writing the coredns ConfigMap sends any name anywhere. Denied outside
+#   approvedRoles: delete on events or pods/log, get on pods/log in a
+#   ClusterRole that does not only aggregate into view, edit or admin, and
+#   writes to the coredns ConfigMap or to every ConfigMap of a system
+#   namespace (judged at admission too).
 # custom:
 #   id: SS-IAM-018
 #   severity: medium
