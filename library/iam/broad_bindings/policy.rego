@@ -10,7 +10,7 @@
 # custom:
 #   id: SS-IAM-006
 #   severity: critical
-#   requirements: [IAM-09, IAM-04]
+#   requirements: [IAM-09, IAM-04, IAM-20]
 #   frameworks:
 #     cis-k8s: ["5.1.4", "5.1.8"]
 #     cis-aks: ["4.1.4"]
