@@ -8,6 +8,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -217,6 +218,39 @@ func removeEmptyDirs(dir string) {
 	for _, d := range dirs {
 		_ = os.Remove(d) // fails, as wanted, unless empty
 	}
+}
+
+// plainNumbers returns v with every json.Number (how parameters read from
+// cases and config files hold numbers) made an int64 or a float64: YAML
+// would write a json.Number as a string, which a constraint's integer
+// parameter schema rejects.
+func plainNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		if f, err := x.Float64(); err == nil {
+			return f
+		}
+		return x.String()
+	case map[string]any:
+		if x == nil {
+			return x
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plainNumbers(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainNumbers(e)
+		}
+		return out
+	}
+	return v
 }
 
 // marshalYAML renders v with two-space indentation; multi-line strings

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/shipshape-dev/shipshape/bundles"
+	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
@@ -262,4 +263,20 @@ func TestExportsHonourExpressibleExceptions(t *testing.T) {
 			assert.Contains(t, string(f.Data), `"logging-*"`, "the initiative gives the control its own exclusion list")
 		}
 	}
+}
+
+// TestConstraintNumbersStayNumbers: parameters read from cases and config
+// files hold json.Number, which YAML would write as strings that a
+// constraint's integer schema rejects.
+func TestConstraintNumbersStayNumbers(t *testing.T) {
+	lib := loadLibrary(t)
+	c, ok := lib.Control("SS-HA-001")
+	require.True(t, ok)
+	data, err := Constraint(eval.Binding{Control: c, Parameters: map[string]any{"minReplicas": json.Number("3"), "ratio": json.Number("1.5"), "list": []any{json.Number("7")}}}, "deny")
+	require.NoError(t, err)
+	text := string(data)
+	assert.Contains(t, text, "minReplicas: 3\n")
+	assert.Contains(t, text, "ratio: 1.5\n")
+	assert.Contains(t, text, "- 7\n")
+	assert.NotContains(t, text, `"3"`)
 }

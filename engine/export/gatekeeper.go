@@ -227,7 +227,7 @@ func Constraint(b eval.Binding, enforcementAction string) ([]byte, error) {
 	k.Spec = constraintSpec{
 		EnforcementAction: enforcementAction,
 		Match:             match{Kinds: KindSelectors(c), ExcludedNamespaces: b.ExcludedNamespaces},
-		Parameters:        b.Parameters,
+		Parameters:        plainNumbers(b.Parameters).(map[string]any),
 	}
 	if len(k.Spec.Parameters) == 0 {
 		k.Spec.Parameters = nil

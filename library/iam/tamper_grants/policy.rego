@@ -6,8 +6,8 @@
 #   writing the coredns ConfigMap sends any name anywhere. Denied outside
 #   approvedRoles: delete on events or pods/log, get on pods/log in a
 #   ClusterRole that does not only aggregate into view, edit or admin, and
-#   writes to the coredns ConfigMap or to every ConfigMap of a system
-#   namespace (judged at admission too).
+#   writes to the coredns ConfigMap or to every ConfigMap of the namespace
+#   that holds it (dnsNamespaces).
 # custom:
 #   id: SS-IAM-018
 #   severity: medium
@@ -21,7 +21,7 @@
 #   parameters:
 #     type: object
 #     properties:
-#       systemNamespaces: {type: array, items: {type: string}, default: [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system]}
+#       dnsNamespaces: {type: array, items: {type: string}, default: [kube-system]}
 #       approvedRoles:
 #         type: array
 #         default: []
@@ -31,7 +31,6 @@ package shipshape.iam.tamper_grants
 import rego.v1
 
 import data.lib.k8s
-import data.lib.namespaces
 import data.lib.rbac
 
 erasing := [
@@ -69,11 +68,12 @@ aggregated if {
 }
 
 # dns_config names what of the DNS configuration a rule reaches: the
-# coredns ConfigMap by name, or every ConfigMap of a Role in a system
-# namespace (a ClusterRole has no namespace, whatever its metadata says).
+# coredns ConfigMap by name, or every ConfigMap of a Role in a namespace
+# that holds it (a ClusterRole has no namespace, whatever its metadata
+# says).
 dns_config(rule) := "the coredns ConfigMap" if {
 	"coredns" in object.get(rule, "resourceNames", [])
-} else := sprintf("every ConfigMap of system namespace %q, the coredns one included", [k8s.namespace]) if {
-	namespaces.matches_any(k8s.namespace, input.parameters.systemNamespaces)
+} else := sprintf("every ConfigMap of namespace %q, the coredns one included", [k8s.namespace]) if {
+	k8s.namespace in input.parameters.dnsNamespaces
 	count(object.get(rule, "resourceNames", [])) == 0
 }
