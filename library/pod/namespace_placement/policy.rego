@@ -1,0 +1,72 @@
+# METADATA
+# title: Workloads run neither in default nor, unless they are system components, in system namespaces
+# description: >-
+#   The default namespace is where everything lands that names no other, so
+#   its RBAC, quotas and network policies are rarely designed for any
+#   workload; and a user workload in kube-system (or another system
+#   namespace) shares the trust, the service accounts and the exemptions of
+#   the cluster's own components. Workloads must not name the default
+#   namespace, and those in systemNamespaces must be system components:
+#   system-node-critical or system-cluster-critical priority, managed by the
+#   addon manager or AKS, or named in systemWorkloads.
+# custom:
+#   id: SS-POD-016
+#   severity: medium
+#   requirements: [POD-19]
+#   frameworks:
+#     cis-k8s: ["5.7.4"]
+#     nsa-cisa: [Network separation and hardening]
+#   kinds: [workloads]
+#   remediation: Move the workload to a namespace of its own application (metadata.namespace, helm -n, kustomize namespace), or, for an add-on, give it a system priority class or name it in systemWorkloads.
+#   parameters:
+#     type: object
+#     additionalProperties: false
+#     properties:
+#       systemNamespaces:
+#         description: Namespaces of the cluster's own components; workloads there must be system components.
+#         type: array
+#         items: {type: string}
+#         default: [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system]
+#       systemWorkloads:
+#         description: Names of workloads (exact, prefix* or *suffix) accepted as system components in systemNamespaces besides those with a system priority class or an add-on manager label.
+#         type: array
+#         items: {type: string}
+#         default: []
+package shipshape.pod.namespace_placement
+
+import rego.v1
+
+import data.lib.k8s
+import data.lib.namespaces
+import data.lib.pods
+
+# applies: running workloads; a PodTemplate runs nothing by itself.
+applies if k8s.resource.kind != "PodTemplate"
+
+# The namespace written in the object, or at admission the one the API
+# server stored it in. An object that names none is placed when it is
+# applied (helm -n, kubectl -n, a GitOps destination), so offline it is
+# judged where it is written, not guessed.
+violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"]}} if {
+	applies
+	k8s.resource.metadata.namespace == "default"
+	msg := sprintf("%s runs in the default namespace, whose RBAC, quotas and network policies are not designed for any workload; move it to its application's namespace", [k8s.label])
+}
+
+violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"]}} if {
+	applies
+	ns := k8s.resource.metadata.namespace
+	namespaces.matches_any(ns, input.parameters.systemNamespaces)
+	not system_component
+	msg := sprintf("%s runs in system namespace %q but is not a system component (no system-node-critical or system-cluster-critical priority, no add-on manager label, not in systemWorkloads); move it to its own namespace", [k8s.label, ns])
+}
+
+system_component if pods.spec.priorityClassName in {"system-node-critical", "system-cluster-critical"}
+
+system_component if {
+	some labels in [k8s.labels, pods.labels]
+	some key in object.keys(labels)
+	key in {"addonmanager.kubernetes.io/mode", "kubernetes.azure.com/managedby"}
+}
+
+system_component if namespaces.matches_any(k8s.name, input.parameters.systemWorkloads)
