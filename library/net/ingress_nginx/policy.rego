@@ -1,15 +1,13 @@
 # METADATA
 # title: ingress-nginx takes no configuration from Ingress annotations and runs a patched controller
 # description: >-
-#   ingress-nginx writes some Ingress annotations into its nginx.conf: a
-#   snippet annotation, or an auth-*, mirror or redirect value carrying ";",
-#   braces, quotes or a newline, lets anyone who may create an Ingress run
-#   nginx directives (or Lua) in the controller, which holds a token that
-#   reads every Secret (CVE-2021-25742, CVE-2023-5044, CVE-2025-24514). Paths
-#   that name /etc or service-account token directories read its files
-#   (CVE-2021-25745). Controllers before 1.11.5 and 1.12.0 are open to
-#   IngressNightmare (CVE-2025-1974, critical). Snippets stay off in the
-#   controller's ConfigMap too.
+#   ingress-nginx writes some Ingress annotations into nginx.conf: a snippet,
+#   or an auth-*, mirror or redirect value with ";", braces, quotes or a
+#   newline, lets anyone who may create an Ingress run nginx directives in
+#   the controller, whose token reads every Secret (CVE-2021-25742,
+#   CVE-2025-24514). Paths naming /etc or token directories read its files
+#   (CVE-2021-25745). Controllers before 1.11.5, and 1.12.0, are open to
+#   CVE-2025-1974. Snippets stay off in its ConfigMap too.
 # custom:
 #   id: SS-NET-012
 #   severity: high

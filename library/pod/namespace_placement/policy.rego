@@ -2,13 +2,12 @@
 # title: Workloads run neither in default nor, unless they are system components, in system namespaces
 # description: >-
 #   The default namespace is where everything lands that names no other, so
-#   its RBAC, quotas and network policies are rarely designed for any
-#   workload; and a user workload in kube-system (or another system
-#   namespace) shares the trust, the service accounts and the exemptions of
-#   the cluster's own components. Workloads must not name the default
-#   namespace, and those in systemNamespaces must be system components:
-#   system-node-critical or system-cluster-critical priority, managed by the
-#   addon manager or AKS, or named in systemWorkloads.
+#   its RBAC, quotas and network policies fit no workload; a user workload
+#   in kube-system (or another system namespace) shares the service
+#   accounts and exemptions of the cluster's own components. Workloads must
+#   not name default, and those in systemNamespaces must be system
+#   components: system-*-critical priority, an add-on manager or AKS label,
+#   or named in systemWorkloads.
 # custom:
 #   id: SS-POD-016
 #   severity: medium
