@@ -155,6 +155,9 @@ var clusterFields = []field{
 	{from: []any{"default_node_pool", 0, "auto_scaling_enabled"}, to: "agentpoolprofiles.0.enableautoscaling"},
 	{from: []any{"default_node_pool", 0, "only_critical_addons_enabled"}, to: "agentpoolprofiles.0.nodetaints", convert: criticalAddonsTaint},
 	{from: []any{"default_node_pool", 0, "node_labels"}, to: "agentpoolprofiles.0.nodelabels"},
+	{from: []any{"default_node_pool", 0, "enable_host_encryption"}, to: "agentpoolprofiles.0.enableencryptionathost"},
+	{from: []any{"default_node_pool", 0, "host_encryption_enabled"}, to: "agentpoolprofiles.0.enableencryptionathost"},
+	{from: []any{"disk_encryption_set_id"}, to: "diskencryptionsetid"},
 	{from: []any{"sku_tier"}, to: "sku.tier"},
 	{from: []any{"identity", 0, "type"}, to: "identity.type"},
 	{from: []any{"kubernetes_version"}, to: "kubernetesversion"},
@@ -187,6 +190,8 @@ var poolFields = []field{
 	{from: []any{"auto_scaling_enabled"}, to: "enableautoscaling"},
 	{from: []any{"node_labels"}, to: "nodelabels"},
 	{from: []any{"node_taints"}, to: "nodetaints"},
+	{from: []any{"enable_host_encryption"}, to: "enableencryptionathost"},
+	{from: []any{"host_encryption_enabled"}, to: "enableencryptionathost"},
 }
 
 // registryFields translate azurerm_container_registry into the ARM shape.
