@@ -1,9 +1,10 @@
 # METADATA
-# title: kube-apiserver flag helpers
+# title: Control-plane component flag helpers
 # description: >-
-#   Finds the kube-apiserver container of a static pod manifest (any container
-#   whose command or args name the kube-apiserver binary, also inside a shell
-#   script) and parses its flags the way the apiserver's flag library does:
+#   Finds the container of a control-plane component in a static pod
+#   manifest (kube-apiserver, etcd, kube-controller-manager, kube-scheduler:
+#   any container whose command or args name the binary, also inside a shell
+#   script) and parses its flags the way their flag library (pflag) does:
 #   --flag=value, --flag value, boolean flags without a value, the last of a
 #   repeated flag wins, and list flags gather every comma-separated value of
 #   every occurrence. Each flag keeps the path of the argument it came from.
@@ -14,10 +15,13 @@ import rego.v1
 import data.lib.pods
 
 # containers are the containers that run kube-apiserver.
-containers contains c if {
+containers := containers_of("kube-apiserver")
+
+# containers_of are the containers that run the named binary.
+containers_of(binary) := {c |
 	some c in pods.containers
 	some w in words(c)
-	binary_name(w.text) == "kube-apiserver"
+	binary_name(w.text) == binary
 }
 
 binary_name(path) := parts[count(parts) - 1] if parts := split(path, "/")
@@ -35,12 +39,28 @@ words(c) := [w |
 ]
 
 # boolean_flags take no separate value: "--anonymous-auth false" would leave
-# "false" as a stray argument, as the apiserver's flag parser does.
+# "false" as a stray argument, as the components' flag parser does.
 boolean_flags := {
 	"anonymous-auth", "allow-privileged", "profiling", "enable-aggregator-routing",
 	"enable-bootstrap-token-auth", "service-account-lookup", "enable-priority-and-fairness",
 	"enable-garbage-collector", "enable-logs-handler",
+	# etcd
+	"client-cert-auth", "peer-client-cert-auth", "auto-tls", "peer-auto-tls",
+	# kube-controller-manager
+	"use-service-account-credentials", "leader-elect",
 }
+
+# false_values are the spellings of false the flag parser accepts
+# (strconv.ParseBool); true_values those of true.
+false_values := {"false", "False", "FALSE", "f", "F", "0"}
+
+true_values := {"true", "True", "TRUE", "t", "T", "1"}
+
+# is_true is true when the flag is given and parses as true.
+is_true(c, name) if value(c, name) in true_values
+
+# is_false is true when the flag is given and parses as false.
+is_false(c, name) if value(c, name) in false_values
 
 # value is the flag's effective value (the last occurrence), undefined when
 # the flag is absent.

@@ -26,10 +26,6 @@ import data.lib.pods
 # applies: only the kube-apiserver Pod is this control's to judge.
 applies if count(apiserver.containers) > 0
 
-# false_values are the spellings of false the flag parser accepts
-# (strconv.ParseBool).
-false_values := {"false", "False", "FALSE", "f", "F", "0"}
-
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in apiserver.containers
 	not apiserver.value(c, "anonymous-auth")
@@ -40,7 +36,7 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in apiserver.containers
 	value := apiserver.value(c, "anonymous-auth")
-	not value in false_values
+	not value in apiserver.false_values
 	field := apiserver.field(c, "anonymous-auth")
 	msg := sprintf("%s sets --anonymous-auth to %q; set --anonymous-auth=false", [pods.label(c), value])
 }
