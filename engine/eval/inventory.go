@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"strings"
+
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
@@ -20,6 +22,11 @@ func Inventory(objects []*input.Object) map[string]any {
 	namespaced := inv["namespace"].(map[string]any)
 	for _, o := range objects {
 		gv, kind, name := o.APIVersion(), o.Kind(), o.Name()
+		if name == "" && strings.HasSuffix(o.Group(), ".config.k8s.io") {
+			// Component configuration files (KubeletConfiguration) carry
+			// no name: they are known by their file.
+			name = o.Source.File
+		}
 		if kind == "" || name == "" {
 			continue
 		}

@@ -4,20 +4,40 @@ import (
 	"errors"
 
 	"github.com/shipshape-dev/shipshape/engine/dockerfile"
+	"github.com/shipshape-dev/shipshape/engine/kubelet"
 )
 
 // decodeDockerfile reads a Dockerfile into one normalised object whose
 // fields map back to Dockerfile lines.
 func decodeDockerfile(name string, data []byte) *File {
-	f := &File{Name: name, Documents: 1}
-	value, err := dockerfile.Parse(name, data)
-	if err != nil {
-		line := 0
+	return decodeNormalized(name, data, dockerfile.Parse, func(err error) int {
 		var de *dockerfile.Error
 		if errors.As(err, &de) {
-			line = de.Line
+			return de.Line
 		}
-		f.Errors = append(f.Errors, &Error{File: name, Document: 0, Line: line, Err: err})
+		return 0
+	})
+}
+
+// decodeKubeletFlags reads a kubelet unit, drop-in or environment file into
+// one normalised object whose flags map back to their lines.
+func decodeKubeletFlags(name string, data []byte) *File {
+	return decodeNormalized(name, data, kubelet.Parse, func(err error) int {
+		var ke *kubelet.Error
+		if errors.As(err, &ke) {
+			return ke.Line
+		}
+		return 0
+	})
+}
+
+// decodeNormalized reads a file of another format into one normalised
+// object whose fields carry the lines they came from ("line" keys).
+func decodeNormalized(name string, data []byte, parse func(string, []byte) (map[string]any, error), lineOf func(error) int) *File {
+	f := &File{Name: name, Documents: 1}
+	value, err := parse(name, data)
+	if err != nil {
+		f.Errors = append(f.Errors, &Error{File: name, Document: 0, Line: lineOf(err), Err: err})
 		return f
 	}
 	o := NewObject(Source{File: name, Line: 1}, value)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/dockerfile"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
+	"github.com/shipshape-dev/shipshape/engine/kubelet"
 	"github.com/shipshape-dev/shipshape/engine/render"
 )
 
@@ -41,7 +42,7 @@ func (o Options) maxFileSize() int64 { return o.Limits.WithDefaults().MaxFileSiz
 
 // isManifest reports whether a file found while walking a directory is read.
 func isManifest(name string) bool {
-	if dockerfile.IsDockerfile(name) {
+	if dockerfile.IsDockerfile(name) || kubelet.IsKubeletFlags(name) {
 		return true
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -257,6 +258,9 @@ func ParseBytes(name string, data []byte) *File {
 func parse(name string, data []byte, limits Limits) *File {
 	if dockerfile.IsDockerfile(name) {
 		return decodeDockerfile(name, data)
+	}
+	if kubelet.IsKubeletFlags(name) {
+		return decodeKubeletFlags(name, data)
 	}
 	return decodeFile(name, data, limits)
 }

@@ -28,6 +28,8 @@ var clusterScopedKinds = [...]string{
 	"templates.gatekeeper.sh/ConstraintTemplate", "config.gatekeeper.sh/Config",
 	"cert-manager.io/ClusterIssuer", "cilium.io/CiliumClusterwideNetworkPolicy",
 	"crd.projectcalico.org/GlobalNetworkPolicy", "security.istio.io/ClusterAuthorizationPolicy",
+	// A node's kubelet configuration file describes no namespaced object.
+	"kubelet.config.k8s.io/KubeletConfiguration",
 }
 
 // ClusterScopedGroup is an API group whose every kind is cluster-scoped

@@ -173,7 +173,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		if len(found) == 0 {
 			// A gate that scans nothing must not pass quietly.
-			msg := "no .yaml, .yml, .json or Dockerfile files found"
+			msg := "no .yaml, .yml, .json, Dockerfile or kubelet unit files found"
 			if hint := dirHint(p); hint != "" {
 				msg += "; " + hint
 			}

@@ -117,7 +117,7 @@ func TestEmptyDirectoryIsAnError(t *testing.T) {
 	r, err := Run(context.Background(), lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{t.TempDir()}})
 	require.NoError(t, err)
 	require.Len(t, r.Errors, 1)
-	assert.Contains(t, r.Errors[0].Message, "no .yaml, .yml, .json or Dockerfile files found")
+	assert.Contains(t, r.Errors[0].Message, "no .yaml, .yml, .json, Dockerfile or kubelet unit files found")
 }
 
 func TestStdin(t *testing.T) {

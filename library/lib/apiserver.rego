@@ -116,3 +116,14 @@ resolve(ws, i, body, field) := {"name": name, "value": value, "field": field} if
 flag_field(c, name) := f if {
 	f := field(c, name)
 } else := pods.container_field(c, ["command"])
+
+# strong_suites are the TLS cipher suites with forward secrecy and AEAD
+# (ECDHE with AES-GCM or ChaCha20-Poly1305, and the TLS 1.3 suites), as the
+# components' --tls-cipher-suites name them.
+strong_suites := {
+	"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+}

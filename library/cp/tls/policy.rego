@@ -25,14 +25,6 @@ import data.lib.pods
 # applies: only the kube-apiserver Pod is this control's to judge.
 applies if count(apiserver.containers) > 0
 
-strong_suites := {
-	"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-	"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-	"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-}
-
 modern_versions := {"VersionTLS12", "VersionTLS13"}
 
 violation contains {"msg": msg, "details": {"field": field}} if {
@@ -68,7 +60,7 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in apiserver.containers
 	some suite in apiserver.list(c, "tls-cipher-suites")
-	not suite in strong_suites
+	not suite in apiserver.strong_suites
 	field := apiserver.field(c, "tls-cipher-suites")
 	msg := sprintf("%s allows the weak cipher suite %s in --tls-cipher-suites; keep only ECDHE AES-GCM or ChaCha20-Poly1305 suites", [pods.label(c), suite])
 }
