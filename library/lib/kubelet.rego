@@ -43,7 +43,7 @@ settings := {
 
 # typed reads a flag's text as its setting's type; text that does not parse
 # stays text, which no check accepts (the kubelet would refuse to start).
-typed(s, text) := true if {
+typed(s, text) if {
 	s.type == "bool"
 	text in {"true", "True", "TRUE", "t", "T", "1"}
 } else := false if {
