@@ -1,0 +1,86 @@
+# METADATA
+# title: Workloads do not run as service accounts with cluster-admin rights
+# description: >-
+#   A pod's service account token is mounted where any code in the pod can
+#   read it. When a ClusterRoleBinding gives that account, or a group it
+#   belongs to (system:serviceaccounts, system:serviceaccounts:NAMESPACE,
+#   system:authenticated), cluster-admin or a role that grants every verb
+#   on every resource or escalate, bind or impersonate, whoever runs code
+#   in the pod controls the cluster. The finding names the chain of
+#   bindings from the workload to the role.
+# custom:
+#   id: SS-IAM-021
+#   severity: high
+#   requirements: [IAM-24]
+#   frameworks:
+#     mitre: ["T1078.004", "T1611"]
+#     cis-k8s: ["5.1.1"]
+#   kinds: [workloads]
+#   sync: [rbac.authorization.k8s.io/v1/ClusterRoleBinding, rbac.authorization.k8s.io/v1/ClusterRole]
+#   remediation: Run the workload as a service account of its own, bound only to a Role with the verbs and resources it needs; remove the ClusterRoleBinding or the group subject that reaches it.
+package shipshape.iam.admin_workloads
+
+import rego.v1
+
+import data.lib.inventory
+import data.lib.k8s
+import data.lib.pods
+import data.lib.rbac
+
+ns := k8s.namespace
+
+sa := pods.service_account
+
+# identities are how the API server sees the pod's token: the account and
+# the groups every service account token carries.
+identities contains {"kind": "ServiceAccount", "name": sa, "namespace": ns, "via": sprintf("ServiceAccount %s/%s", [ns, sa])}
+
+identities contains {"kind": "Group", "name": group, "via": sprintf("ServiceAccount %s/%s in Group %s", [ns, sa, group])} if {
+	some group in ["system:serviceaccounts", sprintf("system:serviceaccounts:%s", [ns]), "system:authenticated"]
+}
+
+matches(subject, id) if {
+	id.kind == "ServiceAccount"
+	subject.kind == "ServiceAccount"
+	subject.name == id.name
+	subject.namespace == id.namespace
+}
+
+matches(subject, id) if {
+	id.kind == "Group"
+	subject.kind == "Group"
+	subject.name == id.name
+}
+
+# admin_rights says why a ClusterRole is cluster-admin-like.
+admin_rights(name) := "the built-in cluster-admin" if name == "cluster-admin"
+
+admin_rights(name) := reason if {
+	name != "cluster-admin"
+	some role in inventory.cluster("rbac.authorization.k8s.io", "ClusterRole")
+	role.metadata.name == name
+	reason := role_reason(role)
+}
+
+role_reason(role) := "every verb on every resource" if {
+	some rule in role.rules
+	"*" in rule.verbs
+	"*" in rule.resources
+	"*" in rule.apiGroups
+} else := sprintf("%s on roles", [verb]) if {
+	some verb in ["escalate", "bind"]
+	rbac.role_grants(role, verb, "rbac.authorization.k8s.io", "clusterroles")
+} else := "impersonate" if {
+	some resource in ["users", "groups", "serviceaccounts"]
+	rbac.role_grants(role, "impersonate", "", resource)
+}
+
+violation contains {"msg": msg, "details": {"field": pods.spec_field(["serviceAccountName"])}} if {
+	some binding in inventory.cluster("rbac.authorization.k8s.io", "ClusterRoleBinding")
+	binding.roleRef.kind == "ClusterRole"
+	reason := admin_rights(binding.roleRef.name)
+	some subject in binding.subjects
+	some id in identities
+	matches(subject, id)
+	msg := sprintf("%s runs as %s, which ClusterRoleBinding %q binds to ClusterRole %q (%s): whoever runs code in its pods controls the cluster; give it a service account bound only to what it needs", [k8s.label, id.via, binding.metadata.name, binding.roleRef.name, reason])
+}
