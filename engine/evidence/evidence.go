@@ -229,6 +229,7 @@ func trivy(name string, v map[string]any) ([]*input.Object, error) {
 				"package":  str(vm["PkgName"]),
 				"severity": strings.ToUpper(str(vm["Severity"])),
 				"fixed":    str(vm["FixedVersion"]) != "",
+				"network":  networkVector(vm["CVSS"]),
 			})
 		}
 	}
@@ -237,6 +238,22 @@ func trivy(name string, v map[string]any) ([]*input.Object, error) {
 		out = append(out, object(KindScan, name, i, img, map[string]any{"scanner": "trivy", "vulnerabilities": vulns}))
 	}
 	return out, nil
+}
+
+// networkVector reports whether any CVSS vector of a Trivy vulnerability
+// (per source: V2Vector, V3Vector, V40Vector) says it is exploitable over
+// the network (AV:N).
+func networkVector(cvss any) bool {
+	sources, _ := cvss.(map[string]any)
+	for _, src := range sources {
+		m, _ := src.(map[string]any)
+		for _, key := range []string{"V40Vector", "V3Vector", "V2Vector"} {
+			if strings.Contains(str(m[key]), "AV:N") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isArchive reports whether a Trivy artifact name is an image archive's

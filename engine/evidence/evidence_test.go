@@ -49,14 +49,17 @@ func TestFormats(t *testing.T) {
 func TestTrivyKeepsSeverityAndFixes(t *testing.T) {
 	data := []byte(`{"SchemaVersion": 2, "ArtifactName": "nginx:1.27", "Results": [{"Target": "x", "Vulnerabilities": [
 		{"VulnerabilityID": "CVE-1", "PkgName": "a", "Severity": "critical", "FixedVersion": "1.2"},
-		{"VulnerabilityID": "CVE-2", "PkgName": "b", "Severity": "HIGH"}]}]}`)
+		{"VulnerabilityID": "CVE-2", "PkgName": "b", "Severity": "HIGH", "CVSS": {"nvd": {"V3Vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "V3Score": 9.8}}},
+		{"VulnerabilityID": "CVE-3", "PkgName": "c", "Severity": "HIGH", "CVSS": {"nvd": {"V3Vector": "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H"}, "redhat": {"V2Vector": "AV:L/AC:L/Au:N/C:C/I:C/A:C"}}}]}]}`)
 	objs, err := Parse("r.json", data)
 	require.NoError(t, err)
 	require.Len(t, objs, 1)
 	assert.Equal(t, map[string]any{"reference": "docker.io/library/nginx:1.27", "digest": ""}, objs[0].Value["image"], "docker.io and library/ are implied")
 	vulns := objs[0].Value["spec"].(map[string]any)["vulnerabilities"].([]any)
-	assert.Equal(t, map[string]any{"id": "CVE-1", "package": "a", "severity": "CRITICAL", "fixed": true}, vulns[0])
+	assert.Equal(t, map[string]any{"id": "CVE-1", "package": "a", "severity": "CRITICAL", "fixed": true, "network": false}, vulns[0])
 	assert.Equal(t, false, vulns[1].(map[string]any)["fixed"])
+	assert.Equal(t, true, vulns[1].(map[string]any)["network"], "an AV:N vector is exploitable over the network")
+	assert.Equal(t, false, vulns[2].(map[string]any)["network"], "local vectors are not")
 }
 
 func TestUnknownAndBrokenEvidenceAreErrors(t *testing.T) {

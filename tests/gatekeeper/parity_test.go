@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -257,6 +258,11 @@ func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
 		if denied == nil || input.ClusterScoped(denied.Source.Group(), denied.Source.Kind()) && denied.Source.Kind() != "Namespace" {
 			continue
 		}
+		// The case's own parameters over the profile's: a control whose
+		// denied cases need a setting (a target Kubernetes release) is
+		// still checked with the profile's namespaces.
+		b.Parameters = maps.Clone(b.Parameters)
+		maps.Copy(b.Parameters, denied.Parameters)
 		t.Run(c.ID, func(t *testing.T) {
 			client := newClient(t)
 			_, err := client.AddTemplate(ctx, templateFor(t, lib, c, false))

@@ -42,14 +42,14 @@ import data.lib.pods
 # applies: running workloads; a PodTemplate runs nothing by itself.
 applies if k8s.resource.kind != "PodTemplate"
 
-# The namespace written in the object, or at admission the one the API
-# server stored it in. An object that names none is placed when it is
-# applied (helm -n, kubectl -n, a GitOps destination), so offline it is
-# judged where it is written, not guessed.
+# The namespace the workload lands in: at admission the one the API server
+# stores it in; offline the one written, or default for an object that
+# names none, as kubectl applies it without -n (set metadata.namespace, or
+# render with the namespace the release or overlay uses).
 violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"]}} if {
 	applies
-	k8s.resource.metadata.namespace == "default"
-	msg := sprintf("%s runs in the default namespace, whose RBAC, quotas and network policies are not designed for any workload; move it to its application's namespace", [k8s.label])
+	k8s.namespace == "default"
+	msg := sprintf("%s runs in the default namespace (written, or where kubectl puts an object that names none), whose RBAC, quotas and network policies are not designed for any workload; set metadata.namespace to its application's namespace", [k8s.label])
 }
 
 violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"]}} if {
