@@ -75,7 +75,9 @@ type Case struct {
 	// Object is an inline mapping or a YAML stream as text.
 	Object any `json:"object,omitempty" schema:"type=object|string;description=The object judged: a mapping, or YAML text (one or more documents)."`
 	// File is a manifest path relative to the control's folder.
-	File       string          `json:"file,omitempty" schema:"minLength=1;description=A manifest beside cases.yaml, judged instead of object."`
+	File string `json:"file,omitempty" schema:"minLength=1;description=A manifest beside cases.yaml, judged instead of object."`
+	// OldObject makes the case an UPDATE from it to the object.
+	OldObject  any             `json:"oldObject,omitempty" schema:"type=object|string;description=The object before the change: the case is judged as an admission UPDATE from it (controls with custom.operations [UPDATE] need one)."`
 	Parameters map[string]any  `json:"parameters,omitempty" schema:"description=The control's parameters for this case, over its defaults."`
 	Inventory  []any           `json:"inventory,omitempty" schema:"items.type=object|string;description=Other objects the control sees in data.inventory ({file: path} or {evidence: path} name fixture files)."`
 	Expect     json.RawMessage `json:"expect" schema:"required;ref=expect"`
@@ -345,8 +347,17 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 	if err != nil {
 		return fail("%v", err)
 	}
-	for _, obj := range objects {
-		j := ev.Judge(ctx, obj)
+	old, err := tc.OldObjects(c, len(objects))
+	if err != nil {
+		return fail("%v", err)
+	}
+	for i, obj := range objects {
+		var j eval.Judgement
+		if old != nil {
+			j = ev.JudgeUpdate(ctx, obj, old[i])
+		} else {
+			j = ev.Judge(ctx, obj)
+		}
 		if len(j.Errors) > 0 {
 			return fail("evaluation failed: %v", errors.Join(j.Errors...))
 		}
@@ -418,6 +429,25 @@ func (tc Case) Objects(c *policy.Control) ([]*input.Object, error) {
 		return nil, fmt.Errorf("object: %w", err)
 	}
 	return objs, nil
+}
+
+// OldObjects returns the case's old objects, one for each of its n
+// objects, or nil when the case is not an update.
+func (tc Case) OldObjects(c *policy.Control, n int) ([]*input.Object, error) {
+	if tc.OldObject == nil {
+		if c.UpdateOnly {
+			return nil, fmt.Errorf("%s judges updates only: give the case an oldObject", c.ID)
+		}
+		return nil, nil
+	}
+	old, err := caseObjects(c, tc.Name+" oldObject", tc.OldObject, "")
+	if err != nil {
+		return nil, fmt.Errorf("oldObject: %w", err)
+	}
+	if len(old) != n {
+		return nil, fmt.Errorf("oldObject holds %d object(s) for %d object(s): give one old object per object, in order", len(old), n)
+	}
+	return old, nil
 }
 
 // InventoryObjects returns the case's inventory.

@@ -47,7 +47,7 @@ func (e *Evaluator) judgeChoice(ctx context.Context, j *Judgement, choice map[st
 		}
 		value := withSetting(j.Object.Value, path, a)
 		delete(value, azure.ParameterizedKey) // one choice at a time
-		for _, f := range e.judge(ctx, j.Object.WithValue(value)).Findings {
+		for _, f := range e.judge(ctx, j.Object.WithValue(value), j.Old).Findings {
 			key := f.Control.ID + "\x00" + f.Message
 			if seen[key] || !on(f.Field, path) {
 				continue

@@ -72,7 +72,10 @@ type Finding struct {
 
 // Judgement is what the evaluator concluded about one object.
 type Judgement struct {
-	Object   *input.Object
+	Object *input.Object
+	// Old is the object before the change when the judgement is of an
+	// update (JudgeUpdate); nil for the creation every scan judges.
+	Old      *input.Object
 	Findings []Finding
 	// Judged lists the IDs of the controls that judged the object: their
 	// kinds match, and their `applies` rule, if they have one, holds.
@@ -221,13 +224,20 @@ func NeedsInventory(bindings []Binding) bool {
 // object whose settings are template parameters with allowedValues is also
 // judged for each other allowed value (judgeChoices).
 func (e *Evaluator) Judge(ctx context.Context, obj *input.Object) Judgement {
-	j := e.judge(ctx, obj)
+	j := e.judge(ctx, obj, nil)
 	e.judgeChoices(ctx, &j)
 	return j
 }
 
-func (e *Evaluator) judge(ctx context.Context, obj *input.Object) Judgement {
-	j := Judgement{Object: obj}
+// JudgeUpdate judges a change of old into obj, as admission reviews an
+// UPDATE: every control that judges obj, and the controls that judge the
+// change itself (custom.operations: [UPDATE]), which read old.
+func (e *Evaluator) JudgeUpdate(ctx context.Context, obj, old *input.Object) Judgement {
+	return e.judge(ctx, obj, old)
+}
+
+func (e *Evaluator) judge(ctx context.Context, obj, old *input.Object) Judgement {
+	j := Judgement{Object: obj, Old: old}
 	ns := obj.EffectiveNamespace()
 	if obj.Kind() == "Namespace" && obj.Group() == "" {
 		ns = obj.Name() // Gatekeeper matches a Namespace by its own name
@@ -235,6 +245,11 @@ func (e *Evaluator) judge(ctx context.Context, obj *input.Object) Judgement {
 	var selected []int
 	for i, b := range e.bindings {
 		if !b.Control.Matches(obj.Group(), obj.Kind()) {
+			continue
+		}
+		if b.Control.UpdateOnly && old == nil {
+			// A creation has no old object: such a control is the
+			// scan's to list as not evaluated, not a pass.
 			continue
 		}
 		if b.Excludes(ns) {
@@ -256,7 +271,7 @@ func (e *Evaluator) judge(ctx context.Context, obj *input.Object) Judgement {
 		j.Errors = append(j.Errors, err)
 		return j
 	}
-	in, err := reviewInput(obj)
+	in, err := reviewInput(obj, old)
 	if err != nil {
 		j.Errors = append(j.Errors, &ControlError{Control: "*", Source: obj.Source, Err: err})
 		return j
@@ -418,9 +433,10 @@ func sortFindings(fs []Finding) {
 }
 
 // reviewInput builds Gatekeeper's input for an object: the admission
-// review of a CREATE. As in an admission request, review.namespace is where
-// the object lands ("default" when a namespaced object names none).
-func reviewInput(obj *input.Object) (ast.Value, error) {
+// review of a CREATE, or of an UPDATE from old when old is not nil. As in an
+// admission request, review.namespace is where the object lands ("default"
+// when a namespaced object names none).
+func reviewInput(obj, old *input.Object) (ast.Value, error) {
 	review := map[string]any{
 		"kind": map[string]any{
 			"group":   obj.Group(),
@@ -432,6 +448,10 @@ func reviewInput(obj *input.Object) (ast.Value, error) {
 		"operation": "CREATE",
 		"object":    obj.Value,
 		"userInfo":  map[string]any{"username": "", "groups": []any{}},
+	}
+	if old != nil {
+		review["operation"] = "UPDATE"
+		review["oldObject"] = old.Value
 	}
 	return ast.InterfaceToValue(map[string]any{"review": review, "parameters": map[string]any{}})
 }

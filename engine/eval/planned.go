@@ -46,7 +46,7 @@ func (e *Evaluator) planned() bool {
 // judgePlanned evaluates the selected bindings with the program. A control
 // that fails is reported and the others still judge.
 func (e *Evaluator) judgePlanned(ctx context.Context, j *Judgement, selected []int) {
-	in, err := reviewInput(j.Object)
+	in, err := reviewInput(j.Object, j.Old)
 	if err != nil {
 		j.Errors = append(j.Errors, &ControlError{Control: "*", Source: j.Object.Source, Err: err})
 		return

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/shipshape-dev/shipshape/engine/casetest"
 	"github.com/shipshape-dev/shipshape/engine/eval"
@@ -67,6 +68,10 @@ type AdmissionCase struct {
 	// whole inventory: what the offline engine judges.
 	Source        *input.Object
 	FullInventory []*input.Object
+	// OldObject, when set, makes the case an UPDATE from it (OldSource as
+	// the case gives it).
+	OldObject map[string]any
+	OldSource *input.Object
 }
 
 // AdmissionCases returns every case of an admission control, one entry per
@@ -83,6 +88,10 @@ func AdmissionCases(ctx context.Context, lib *policy.Library, c *policy.Control)
 			return nil, fmt.Errorf("%s case %q: %w", c.ID, tc.Name, err)
 		}
 		inv, err := tc.InventoryObjects(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s case %q: %w", c.ID, tc.Name, err)
+		}
+		old, err := tc.OldObjects(c, len(objs))
 		if err != nil {
 			return nil, fmt.Errorf("%s case %q: %w", c.ID, tc.Name, err)
 		}
@@ -104,9 +113,12 @@ func AdmissionCases(ctx context.Context, lib *policy.Library, c *policy.Control)
 				Name: tc.Name, Object: AdmissionObject(o), Inventory: synced, Parameters: params, Expect: tc.Expectation,
 				Source: o, FullInventory: inv,
 			}
+			if old != nil {
+				ac.OldObject, ac.OldSource = AdmissionObject(old[i]), old[i]
+			}
 			if len(objs) > 1 {
 				ac.Name = fmt.Sprintf("%s [%d]", tc.Name, i)
-				j := ev.Judge(ctx, o)
+				j := ac.judge(ctx, ev)
 				if len(j.Errors) > 0 {
 					return nil, fmt.Errorf("%s case %q: %w", c.ID, ac.Name, errors.Join(j.Errors...))
 				}
@@ -116,9 +128,33 @@ func AdmissionCases(ctx context.Context, lib *policy.Library, c *policy.Control)
 				}
 			}
 			out = append(out, ac)
+			if ac.OldObject != nil && c.UpdateOnly {
+				// The same object created rather than changed: a control
+				// that judges changes must let it through.
+				created := ac.Created()
+				created.Name = ac.Name + " (created as it is)"
+				created.Expect, created.Exact = casetest.Expectation{Allow: true}, true
+				out = append(out, created)
+			}
 		}
 	}
 	return out, nil
+}
+
+// Created is the case's object judged as created rather than changed (the
+// same case when it is not an update): what an entrypoint that sees one
+// object must report.
+func (ac AdmissionCase) Created() AdmissionCase {
+	ac.OldObject, ac.OldSource = nil, nil
+	return ac
+}
+
+// judge judges the case's object: as an update when it has an old object.
+func (ac AdmissionCase) judge(ctx context.Context, ev *eval.Evaluator) eval.Judgement {
+	if ac.OldSource != nil {
+		return ev.JudgeUpdate(ctx, ac.Source, ac.OldSource)
+	}
+	return ev.Judge(ctx, ac.Source)
 }
 
 // Offline returns the messages the offline engine reports for the case's
@@ -129,7 +165,7 @@ func (ac AdmissionCase) Offline(ctx context.Context, lib *policy.Library, c *pol
 	if err != nil {
 		return nil, err
 	}
-	j := ev.Judge(ctx, ac.Source)
+	j := ac.judge(ctx, ev)
 	if len(j.Errors) > 0 {
 		return nil, errors.Join(j.Errors...)
 	}
@@ -271,7 +307,7 @@ func controlSuite(ctx context.Context, lib *policy.Library, c *policy.Control, c
 			tests = append(tests, gatorTest{Name: name, Template: template, Constraint: cpath})
 		}
 		gc := gatorCase{Name: ac.Name, Object: fmt.Sprintf("%scase-%03d.yaml", caseDir, i+1), Assertions: ac.Assertions()}
-		obj, err := jsonStream(ac.Object)
+		obj, err := jsonStream(ac.Review(i + 1))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -288,6 +324,33 @@ func controlSuite(ctx context.Context, lib *policy.Library, c *policy.Control, c
 		tests[ti].Cases = append(tests[ti].Cases, gc)
 	}
 	return tests, files, nil
+}
+
+// Review is what gator reviews for the case: the object itself for a
+// creation, or an AdmissionReview of the UPDATE from the old object (gator
+// reviews an AdmissionReview as the API server would send it).
+func (ac AdmissionCase) Review(n int) map[string]any {
+	if ac.OldObject == nil {
+		return ac.Object
+	}
+	o := ac.Source
+	meta, _ := ac.Object["metadata"].(map[string]any)
+	ns, _ := meta["namespace"].(string)
+	return map[string]any{
+		"apiVersion": "admission.k8s.io/v1",
+		"kind":       "AdmissionReview",
+		"request": map[string]any{
+			"uid":       fmt.Sprintf("shipshape-case-%03d", n),
+			"kind":      map[string]any{"group": o.Group(), "version": o.Version(), "kind": o.Kind()},
+			"resource":  map[string]any{"group": o.Group(), "version": o.Version(), "resource": strings.ToLower(o.Kind()) + "s"},
+			"name":      o.Name(),
+			"namespace": ns,
+			"operation": "UPDATE",
+			"userInfo":  map[string]any{"username": "shipshape"},
+			"object":    ac.Object,
+			"oldObject": ac.OldObject,
+		},
+	}
 }
 
 // jsonStream writes objects as a YAML stream of JSON documents, which keeps

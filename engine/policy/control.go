@@ -145,6 +145,12 @@ type Control struct {
 	// Admission is true when the control judges one Kubernetes object the
 	// way an admission controller does (and so is exported to Gatekeeper).
 	Admission bool `json:"admission"`
+	// UpdateOnly is true when the control judges a change to an object
+	// (custom.operations: [UPDATE]): it reads the admission request's
+	// oldObject, so only admission (Gatekeeper, the OPA admission
+	// entrypoint) can evaluate it, and offline scans list it as not
+	// evaluated.
+	UpdateOnly bool `json:"updateOnly,omitempty"`
 	// Referential is true when the control reads data.inventory.
 	Referential bool `json:"referential"`
 	// Sync lists the resource types a referential control reads from the

@@ -27,5 +27,5 @@ func Frameworks() []Framework {
 // metadataKeys are the keys of a control's METADATA custom block.
 var metadataKeys = []string{
 	"id", "severity", "requirements", "frameworks", "kinds", "parameters",
-	"remediation", "sync", "externalData", "admission",
+	"remediation", "sync", "externalData", "admission", "operations",
 }

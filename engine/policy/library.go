@@ -680,12 +680,22 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		}
 		c.ExternalDataProvider, c.ExternalDataCheck = provider, check
 	}
+	if ops, ok := custom["operations"]; ok {
+		list, err := stringList(ops)
+		if err != nil || !slices.Equal(list, []string{"UPDATE"}) {
+			bad("custom.operations: the only value is [UPDATE], for a control that judges a change to an object (the old object); leave it out for a control that judges objects as they are")
+		}
+		c.UpdateOnly = true
+	}
 	if adm, ok := custom["admission"]; ok {
 		b, isBool := adm.(bool)
 		if !isBool {
 			bad("custom.admission must be true or false")
 		}
 		c.Admission = b
+	}
+	if c.UpdateOnly && !c.Admission {
+		bad("custom.operations: [UPDATE] needs admission: only an admission request carries the old object")
 	}
 	if len(errs) > 0 {
 		if line == 0 {

@@ -412,6 +412,21 @@ func NewNotEvaluatedPart(controls []string, reason string) *Part {
 	return p
 }
 
+// WithNotEvaluated adds controls that did not run, and why, to a part
+// (a new one when p is nil).
+func (p *Part) WithNotEvaluated(controls []string, reason string) *Part {
+	if len(controls) == 0 {
+		return p
+	}
+	if p == nil {
+		return NewNotEvaluatedPart(controls, reason)
+	}
+	for _, id := range controls {
+		p.notEvaluated = append(p.notEvaluated, NotEvaluated{Control: id, Reason: reason})
+	}
+	return p
+}
+
 // NotEvaluatedReason says why a control did not run ("" when it ran or
 // nothing is recorded).
 func (r *Report) NotEvaluatedReason(control string) string {

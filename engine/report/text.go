@@ -94,12 +94,19 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			fmt.Fprintf(b, "  %s: %s\n", ig.Path, ig.Reason)
 		}
 	})
-	if n := len(r.NotEvaluated); n > 0 && r.Summary.Objects > 0 {
-		ids := make([]string, 0, n)
+	if len(r.NotEvaluated) > 0 && r.Summary.Objects > 0 {
+		// One line per reason, in the order the reasons first appear.
+		var reasons []string
+		ids := map[string][]string{}
 		for _, ne := range r.NotEvaluated {
-			ids = append(ids, ne.Control)
+			if _, ok := ids[ne.Reason]; !ok {
+				reasons = append(reasons, ne.Reason)
+			}
+			ids[ne.Reason] = append(ids[ne.Reason], ne.Control)
 		}
-		fmt.Fprintf(b, "%d control(s) not evaluated (%s): %s.\n", n, strings.Join(ids, ", "), r.NotEvaluated[0].Reason)
+		for _, reason := range reasons {
+			fmt.Fprintf(b, "%d control(s) not evaluated (%s): %s.\n", len(ids[reason]), strings.Join(ids[reason], ", "), reason)
+		}
 	}
 	listed(len(r.Excluded), "%d object(s) in system namespaces were not judged by some controls (settings.systemNamespaces)", func() {
 		for _, e := range r.Excluded {

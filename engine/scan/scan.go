@@ -442,7 +442,8 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	if err := judgeFiles(ctx, ev, files, readOpts, opts, sink); err != nil {
 		return err
 	}
-	sink.put(len(files), clusterPart(ctx, ev, opts.ClusterChecks, bindings, clusterScoped))
+	sink.put(len(files), clusterPart(ctx, ev, opts.ClusterChecks, bindings, clusterScoped).
+		WithNotEvaluated(updateOnly(bindings), updateOnlyReason))
 	return ctx.Err()
 }
 
@@ -477,7 +478,8 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 		sink.put(i, report.NewPart(f, judged[next:next+len(f.Objects)]))
 		next += len(f.Objects)
 	}
-	sink.put(len(read), clusterPart(ctx, ev, opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)))
+	sink.put(len(read), clusterPart(ctx, ev, opts.ClusterChecks, bindings, slices.ContainsFunc(all, isClusterScoped)).
+		WithNotEvaluated(updateOnly(bindings), updateOnlyReason))
 	return ctx.Err()
 }
 
@@ -502,6 +504,20 @@ func clusterPart(ctx context.Context, ev *eval.Evaluator, mode ClusterMode, bind
 		reason = "--cluster-checks auto found no cluster-scoped object in the scan"
 	}
 	return report.NewNotEvaluatedPart(ids, reason)
+}
+
+// updateOnlyReason says why a scan does not evaluate update-only controls.
+const updateOnlyReason = "they judge a change to an object (an UPDATE and its old object), which only admission sees; Gatekeeper and the OPA admission entrypoint enforce them"
+
+// updateOnly lists the bindings' controls that judge changes only.
+func updateOnly(bindings []eval.Binding) []string {
+	var ids []string
+	for _, b := range bindings {
+		if b.Control.UpdateOnly {
+			ids = append(ids, b.Control.ID)
+		}
+	}
+	return ids
 }
 
 // isClusterScoped is true for a Kubernetes object that is not namespaced:

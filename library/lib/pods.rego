@@ -120,11 +120,15 @@ in_user_namespace if spec.hostUsers == false
 
 # service_account is the ServiceAccount the pod runs as: serviceAccountName,
 # else the deprecated serviceAccount, else "default".
-service_account := name if {
-	name := k8s.get(spec, "serviceAccountName", "")
+service_account := account(spec)
+
+# account is the service account a pod spec runs as: serviceAccountName,
+# else the deprecated serviceAccount, else "default".
+account(pod_spec) := name if {
+	name := k8s.get(pod_spec, "serviceAccountName", "")
 	name != ""
 } else := name if {
-	name := k8s.get(spec, "serviceAccount", "")
+	name := k8s.get(pod_spec, "serviceAccount", "")
 	name != ""
 } else := "default"
 

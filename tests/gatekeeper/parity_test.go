@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"maps"
 	"slices"
 	"testing"
@@ -131,7 +133,25 @@ func gatekeeperVerdict(ctx context.Context, t testing.TB, client *constraintclie
 			require.NoError(t, err)
 		}
 	}()
-	review := target.AugmentedUnstructured{Object: *unstructuredOf(ac.Object), Operation: admissionv1.Create}
+	var review any = target.AugmentedUnstructured{Object: *unstructuredOf(ac.Object), Operation: admissionv1.Create}
+	if ac.OldObject != nil {
+		// An update: the request Gatekeeper's webhook receives.
+		u := unstructuredOf(ac.Object)
+		object, err := json.Marshal(ac.Object)
+		require.NoError(t, err)
+		old, err := json.Marshal(ac.OldObject)
+		require.NoError(t, err)
+		gvk := u.GroupVersionKind()
+		review = target.AugmentedReview{AdmissionRequest: &admissionv1.AdmissionRequest{
+			UID:       "parity",
+			Kind:      metav1.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind},
+			Name:      u.GetName(),
+			Namespace: u.GetNamespace(),
+			Operation: admissionv1.Update,
+			Object:    runtime.RawExtension{Raw: object},
+			OldObject: runtime.RawExtension{Raw: old},
+		}}
+	}
 	resp, err := client.Review(ctx, review, reviews.EnforcementPoint(enforcementPoint))
 	require.NoError(t, err)
 	var msgs []string
@@ -284,7 +304,13 @@ func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
 				ac.Object = moveTo(ac.Object, ns)
 				obj := input.NewObject(input.Source{File: "moved"}, ac.Object)
 				ac.Parameters = b.Parameters
-				j := ev.Judge(ctx, obj)
+				judge := func(e *eval.Evaluator) eval.Judgement { return e.Judge(ctx, obj) }
+				if ac.OldObject != nil {
+					ac.OldObject = moveTo(ac.OldObject, ns)
+					old := input.NewObject(input.Source{File: "moved"}, ac.OldObject)
+					judge = func(e *eval.Evaluator) eval.Judgement { return e.JudgeUpdate(ctx, obj, old) }
+				}
+				j := judge(ev)
 				require.Empty(t, j.Errors)
 				var want []string
 				for _, f := range j.Findings {
@@ -292,7 +318,7 @@ func TestProfileConstraintsExcludeWhatScanExcludes(t *testing.T) {
 				}
 				slices.Sort(want)
 				var plannedWant []string
-				for _, f := range planned.Judge(ctx, obj).Findings {
+				for _, f := range judge(planned).Findings {
 					plannedWant = append(plannedWant, f.Message)
 				}
 				slices.Sort(plannedWant)
