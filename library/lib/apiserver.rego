@@ -19,9 +19,19 @@ containers := containers_of("kube-apiserver")
 
 # containers_of are the containers that run the named binary.
 containers_of(binary) := {c |
-	some c in pods.containers
+	some c in candidates
 	some w in words(c)
 	binary_name(w.text) == binary
+}
+
+# candidates are the containers whose command or args mention a
+# control-plane binary: only they are split into words, since every Pod of a
+# scan passes through here and few run one.
+candidates contains c if {
+	some c in pods.containers
+	some list in ["command", "args"]
+	some arg in object.get(c.value, list, [])
+	regex.match(`kube-apiserver|etcd|kube-controller-manager|kube-scheduler`, arg)
 }
 
 binary_name(path) := parts[count(parts) - 1] if parts := split(path, "/")

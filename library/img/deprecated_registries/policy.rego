@@ -33,15 +33,27 @@ import data.lib.pods
 
 violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["image"])}} if {
 	some c in pods.containers
-	ref := images.parse(k8s.get(c.value, "image", null))
+	mentions_deprecated(c.value.image)
+	ref := images.parse(c.value.image)
 	images.registry_allowed(ref, input.parameters.deprecatedRegistries)
 	msg := sprintf("%s pulls %q from %s, a frozen registry that gets no fixes; pull it from registry.k8s.io (the same path and tag) or another maintained registry", [pods.label(c), c.value.image, ref.registry])
 }
 
 violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["image"])}} if {
 	some c in pods.containers
-	ref := images.parse(k8s.get(c.value, "image", null))
+	contains(lower(c.value.image), "tiller")
+	ref := images.parse(c.value.image)
 	parts := split(ref.repository, "/") # "" for a reference that does not parse
 	parts[count(parts) - 1] == "tiller"
 	msg := sprintf("%s runs Helm v2's Tiller (%q), removed in Helm 3 and unmaintained; uninstall it and use Helm 3", [pods.label(c), c.value.image])
+}
+
+# mentions_deprecated: an image can only be from a listed registry when its
+# reference names it; parsing every other image is wasted work.
+# Docker Hub's host and library/ are implied in references, so they are not
+# looked for.
+mentions_deprecated(image) if {
+	some registry in input.parameters.deprecatedRegistries
+	hub := trim_prefix(trim_prefix(trim_prefix(lower(registry), "index."), "docker.io"), "/")
+	contains(lower(image), trim_suffix(trim_prefix(hub, "library/"), "/"))
 }

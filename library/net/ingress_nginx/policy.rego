@@ -96,6 +96,7 @@ controller_repositories := ["ingress-nginx/controller", "ingress-nginx/controlle
 
 controllers contains [c, ref] if {
 	some c in pods.containers
+	contains(c.value.image, "ingress") # every repository below says so; most images do not
 	ref := images.parse(c.value.image)
 	some suffix in controller_repositories
 	endswith(ref.repository, suffix)
