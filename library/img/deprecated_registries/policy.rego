@@ -28,7 +28,6 @@ package shipshape.img.deprecated_registries
 import rego.v1
 
 import data.lib.images
-import data.lib.k8s
 import data.lib.pods
 
 violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["image"])}} if {
