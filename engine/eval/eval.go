@@ -198,17 +198,20 @@ func New(lib *policy.Library, bindings []Binding, opts ...Option) (*Evaluator, e
 	}
 	// Parameters are data, not a `with` on input: see policy.ParametersRoot.
 	data := map[string]any{"inventory": e.inventory, policy.ParametersRoot: params}
-	e.store = inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
 	if e.program != nil && (e.tracer != nil || !e.planned()) {
 		e.program = nil
 	}
-	if e.program != nil {
-		v, err := ast.InterfaceToValue(data)
-		if err != nil {
-			return nil, fmt.Errorf("data for the planned evaluator: %w", err)
-		}
-		e.data = v
+	if e.program == nil {
+		e.store = inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
+		return e, nil
 	}
+	// The plan reads data as one value; a store would be a second copy of
+	// the inventory that nothing reads.
+	v, err := ast.InterfaceToValue(data)
+	if err != nil {
+		return nil, fmt.Errorf("data for the planned evaluator: %w", err)
+	}
+	e.data = v
 	return e, nil
 }
 

@@ -199,6 +199,29 @@ metadata: {name: a}
 	assert.Len(t, judged[2].Findings, 1, "namespace b has no Service")
 }
 
+func TestInventoryHoldsOnlyWhatTheJudgedKindsRead(t *testing.T) {
+	lib := load(t)
+	bindings := []Binding{binding(t, lib, "T-INVENTORY", nil), binding(t, lib, "SS-GOV-003", nil), binding(t, lib, "SS-GOV-004", nil)}
+	kind := func(group, kind string) policy.Kind { return policy.Kind{Group: group, Kind: kind} }
+
+	// Pods alone: only what a pod's references need, not the workloads a
+	// Service's selector is matched against.
+	pods := TypesReadJudging(bindings, map[policy.Kind]bool{kind("", "Pod"): true})
+	assert.True(t, pods[kind("", "Secret")])
+	assert.False(t, pods[kind("", "Pod")])
+	assert.False(t, pods[kind("", "Service")])
+
+	// A Service in the scan brings the workloads in.
+	withService := TypesReadJudging(bindings, map[policy.Kind]bool{kind("", "Pod"): true, kind("", "Service"): true})
+	assert.True(t, withService[kind("", "Pod")])
+	assert.True(t, withService[kind("apps", "Deployment")])
+
+	// A Deployment is judged by T-INVENTORY too, which reads Services.
+	deployments := TypesReadJudging(bindings, map[policy.Kind]bool{kind("apps", "Deployment"): true})
+	assert.True(t, deployments[kind("", "Service")])
+	assert.Empty(t, TypesReadJudging(bindings, map[policy.Kind]bool{kind("", "ConfigMap"): true}))
+}
+
 func TestFailingControlIsIsolated(t *testing.T) {
 	lib := load(t)
 	ev, err := New(lib, []Binding{binding(t, lib, "T-BROKEN", nil), binding(t, lib, "T-PARAMS", nil)})

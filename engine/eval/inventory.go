@@ -68,9 +68,29 @@ func TypesRead(bindings []Binding) InventoryTypes {
 	return types
 }
 
+// TypesReadJudging collects the types the bindings' controls read when they
+// judge objects of the given types. A control that judges none of them
+// never reads the inventory, so a scan of Pods alone need not hold the
+// workloads a Service's selector is matched against.
+func TypesReadJudging(bindings []Binding, judged map[policy.Kind]bool) InventoryTypes {
+	var reading []Binding
+	for _, b := range bindings {
+		for k := range judged {
+			if b.Control.Matches(k.Group, k.Kind) {
+				reading = append(reading, b)
+				break
+			}
+		}
+	}
+	return TypesRead(reading)
+}
+
+// KindOf is an object's type, as controls match it.
+func KindOf(o *input.Object) policy.Kind { return policy.Kind{Group: o.Group(), Kind: o.Kind()} }
+
 // Wants reports whether objects of this type belong in the inventory.
 func (t InventoryTypes) Wants(o *input.Object) bool {
-	return t[policy.Kind{Group: o.Group(), Kind: o.Kind()}]
+	return t[KindOf(o)]
 }
 
 // Keep returns the objects of the wanted types.

@@ -178,6 +178,11 @@ func parseInt11(s string) (int64, bool) {
 	case '+':
 		plain = plain[1:]
 	}
+	if plain == "" || plain[0] < '0' || plain[0] > '9' {
+		// Every form starts with a digit; most keys are words, and
+		// strconv's error for each would be garbage.
+		return 0, false
+	}
 	base := 10
 	switch {
 	case strings.HasPrefix(plain, "0x"):

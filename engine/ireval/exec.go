@@ -29,7 +29,10 @@ type Evaluation struct {
 	stack []*ast.Term
 	// calls caches the results of functions with arguments, by function
 	// and arguments, as topdown caches function calls within a query.
-	calls map[uint64][]cachedCall
+	// pureCalls holds those of functions that never read the input (an
+	// image reference's parts, a quantity's value): they hold for every
+	// input, so they are kept across Reset, up to maxPureCalls.
+	calls, pureCalls callCache
 	// args and out carry a built-in call's operands and result.
 	args     []*ast.Term
 	out      *ast.Term
@@ -57,39 +60,75 @@ func (p *Program) NewEvaluation(ctx context.Context, input, data ast.Value) *Eva
 	return e
 }
 
+// maxPureCalls bounds the calls of pure functions an evaluation keeps from
+// one input to the next; past it, they are forgotten all at once.
+const maxPureCalls = 1 << 14
+
+// callCache holds function results by a hash of the function and its
+// arguments.
+type callCache struct {
+	byHash map[uint64][]cachedCall
+	n      int
+}
+
 type cachedCall struct {
 	fn     *function
 	args   []*ast.Term
 	result *ast.Term
 }
 
-// cached looks a call up; ok is false when it was not made.
-func (e *Evaluation) cached(fn *function, h uint64, args []*ast.Term) (*ast.Term, bool) {
-	for _, c := range e.calls[h] {
-		if c.fn == fn && equalTerms(c.args, args) {
-			return c.result, true
+// get looks a call of fn up by its arguments, the callee's locals params;
+// ok is false when it was not made.
+func (c *callCache) get(fn *function, h uint64, locals []*ast.Term, params []ir.Local) (*ast.Term, bool) {
+	for _, call := range c.byHash[h] {
+		if call.fn == fn && sameArguments(call.args, locals, params) {
+			return call.result, true
 		}
 	}
 	return nil, false
 }
 
-func equalTerms(a, b []*ast.Term) bool {
-	for i := range a {
-		if a[i].Value.Compare(b[i].Value) != 0 {
+func (c *callCache) put(h uint64, call cachedCall) {
+	if c.byHash == nil {
+		c.byHash = map[uint64][]cachedCall{}
+	}
+	c.byHash[h] = append(c.byHash[h], call)
+	c.n++
+}
+
+func (c *callCache) reset() {
+	clear(c.byHash)
+	c.n = 0
+}
+
+func sameArguments(args, locals []*ast.Term, params []ir.Local) bool {
+	for i, p := range params {
+		if !equal(args[i], locals[p]) {
 			return false
 		}
 	}
 	return true
 }
 
+// equal compares two values; a function called again with the very terms
+// of the first call (a container of pods.containers, say) is not compared
+// field by field.
+func equal(a, b *ast.Term) bool {
+	return a == b || a.Value.Compare(b.Value) == 0
+}
+
 // Reset makes the evaluation judge another input (with the same data),
-// keeping what it allocated.
+// keeping what it allocated and the results of constant functions.
 func (e *Evaluation) Reset(ctx context.Context, input ast.Value) {
 	e.input = ast.NewTerm(input)
 	e.bctx.Context = ctx
-	clear(e.memo)
-	clear(e.known)
-	clear(e.calls)
+	for _, i := range e.prog.perInput {
+		e.memo[i], e.known[i] = nil, false
+	}
+	e.calls.reset()
+	if e.pureCalls.n > maxPureCalls {
+		e.pureCalls.reset()
+	}
 	clear(e.args[:cap(e.args)])
 	e.stack = e.stack[:0]
 	e.out = nil
@@ -176,7 +215,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 		case *ir.AssignVarOnceStmt:
 			v := e.operand(f, s.Source)
 			if cur := f.locals[s.Target]; cur != nil {
-				if cur.Value.Compare(v.Value) != 0 {
+				if !equal(cur, v) {
 					return 0, ErrConflict
 				}
 				continue
@@ -219,11 +258,11 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 				return exited, nil
 			}
 		case *ir.EqualStmt:
-			if e.operand(f, s.A).Value.Compare(e.operand(f, s.B).Value) != 0 {
+			if !equal(e.operand(f, s.A), e.operand(f, s.B)) {
 				return exited, nil
 			}
 		case *ir.NotEqualStmt:
-			if e.operand(f, s.A).Value.Compare(e.operand(f, s.B).Value) == 0 {
+			if equal(e.operand(f, s.A), e.operand(f, s.B)) {
 				return exited, nil
 			}
 		case *ir.IsDefinedStmt:
@@ -269,15 +308,17 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 		case *ir.MakeSetStmt:
 			f.locals[s.Target] = ast.NewTerm(ast.NewSet())
 		case *ir.ArrayAppendStmt:
+			// The array is the one MakeArrayStmt made for this comprehension:
+			// it is grown in place, as OPA's Wasm runtime grows it.
 			arr := f.locals[s.Array]
-			f.locals[s.Array] = ast.NewTerm(arr.Value.(*ast.Array).Append(e.operand(f, s.Value)))
+			arr.Value = arr.Value.(*ast.Array).Append(e.operand(f, s.Value))
 		case *ir.ObjectInsertStmt:
 			f.locals[s.Object].Value.(ast.Object).Insert(e.operand(f, s.Key), e.operand(f, s.Value))
 		case *ir.ObjectInsertOnceStmt:
 			obj := f.locals[s.Object].Value.(ast.Object)
 			k, v := e.operand(f, s.Key), e.operand(f, s.Value)
 			if cur := obj.Get(k); cur != nil {
-				if cur.Value.Compare(v.Value) != 0 {
+				if !equal(cur, v) {
 					return 0, ErrConflict
 				}
 				continue
@@ -375,23 +416,28 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 		callee.locals[p] = e.operand(f, c.Args[i])
 	}
 	var (
-		h    uint64
-		args []*ast.Term
+		h     uint64
+		args  []*ast.Term
+		cache *callCache
 	)
 	if !fn.memoized {
 		// Input and data (the first two) are the same for every call.
-		args = make([]*ast.Term, 0, len(fn.params)-2)
 		h = uint64(fn.index)
 		for _, p := range fn.params[2:] {
 			a := callee.locals[p]
 			if a == nil {
 				return nil, nil
 			}
-			args = append(args, a)
 			h = h*31 + uint64(a.Value.Hash())
 		}
-		if v, ok := e.cached(fn, h, args); ok {
+		cache = e.cache(fn, callee.locals)
+		if v, ok := cache.get(fn, h, callee.locals, fn.params[2:]); ok {
 			return v, nil
+		}
+		// Kept before the body runs, which may reuse the parameters' locals.
+		args = make([]*ast.Term, len(fn.params)-2)
+		for i, p := range fn.params[2:] {
+			args[i] = callee.locals[p]
 		}
 	}
 	for _, b := range fn.blocks {
@@ -409,12 +455,27 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	if fn.memoized {
 		e.memo[fn.index], e.known[fn.index] = callee.returned, true
 	} else {
-		if e.calls == nil {
-			e.calls = map[uint64][]cachedCall{}
-		}
-		e.calls[h] = append(e.calls[h], cachedCall{fn: fn, args: args, result: callee.returned})
+		cache.put(h, cachedCall{fn: fn, args: args, result: callee.returned})
 	}
 	return callee.returned, nil
+}
+
+// cache is where a call of fn with the callee's locals is kept: across
+// inputs when fn is pure and its arguments are scalars (an image reference,
+// a quantity), values that recur from object to object; a container or a
+// spec is the object's own, so keeping it would only hold it in memory.
+func (e *Evaluation) cache(fn *function, locals []*ast.Term) *callCache {
+	if !fn.pure {
+		return &e.calls
+	}
+	for _, p := range fn.params[2:] {
+		switch locals[p].Value.(type) {
+		case ast.String, ast.Number, ast.Boolean, ast.Null:
+		default:
+			return &e.calls
+		}
+	}
+	return &e.pureCalls
 }
 
 // builtin calls one of OPA's built-in functions. As in topdown without

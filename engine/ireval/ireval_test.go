@@ -75,6 +75,16 @@ failing if every x in input.ns { x > 1 }`,
 		rules: []string{"vacuous", "failing"},
 	},
 	{
+		name: "arrays grown in place stay apart",
+		module: `package t
+nested := [[y | some y in input.ns; y > x] | some x in input.ns]
+pairs := [[x, y] | some x in input.ns; some y in input.ns; x < y]
+same(a) := [z | some z in a]
+twice := [same(input.ns), same(input.ns), same([9])]`,
+		input: `{"ns": [1, 2, 3]}`,
+		rules: []string{"nested", "pairs", "twice"},
+	},
+	{
 		name: "comprehensions of every kind",
 		module: `package t
 arr := [y | some x in input.ns; x > 1; y := x * 2]
@@ -293,4 +303,59 @@ func gz(t *testing.T, data []byte) []byte {
 func storeOf(t *testing.T, data map[string]any) storage.Store {
 	t.Helper()
 	return inmem.NewFromObject(data)
+}
+
+// TestConstantFunctionsOutliveReset: a rule that never reads the input is
+// computed once for the data, one that does is computed again for each
+// input an evaluation judges.
+func TestConstantFunctionsOutliveReset(t *testing.T) {
+	ctx := context.Background()
+	mods := map[string]*ast.Module{"t.rego": ast.MustParseModuleWithOpts(`package t
+suffixes := {s: n | some n in numbers.range(1, 3); s := sprintf("x%d", [n])}
+pattern := concat("", ["^", "a+", "$"])
+mine := input.name
+shout(s) := upper(s)
+first(o) := o.name
+answer := [suffixes[input.key], regex.match(pattern, input.name), mine, shout(input.name), first(input)]`, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+	prog, err := Compile(ctx, mods, []string{"t/answer"})
+	require.NoError(t, err)
+	constant := map[string]bool{}
+	for _, fn := range prog.funcs {
+		constant[fn.name] = fn.constant
+	}
+	assert.True(t, constant["g0.data.t.suffixes"])
+	assert.True(t, constant["g0.data.t.pattern"])
+	assert.False(t, constant["g0.data.t.mine"], "it reads the input")
+	assert.False(t, constant["g0.data.t.answer"], "it reads the input")
+	pure := map[string]bool{}
+	for _, fn := range prog.funcs {
+		pure[fn.name] = fn.pure
+	}
+	assert.True(t, pure["g0.data.t.shout"])
+	assert.True(t, pure["g0.data.t.first"], "it reads its argument, not the input")
+
+	data, err := ast.InterfaceToValue(map[string]any{})
+	require.NoError(t, err)
+	ev := prog.NewEvaluation(ctx, ast.MustParseTerm(`{"key": "x1", "name": "aa"}`).Value, data)
+	for _, tc := range []struct{ input, want string }{
+		{`{"key": "x1", "name": "aa"}`, `[1, true, "aa", "AA", "aa"]`},
+		{`{"key": "x3", "name": "ab"}`, `[3, false, "ab", "AB", "ab"]`},
+		{`{"key": "x2", "name": "aa"}`, `[2, true, "aa", "AA", "aa"]`},
+	} {
+		ev.Reset(ctx, ast.MustParseTerm(tc.input).Value)
+		got, err := ev.Eval("t/answer")
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, ast.MustParseTerm(tc.want).String(), got[0].String(), tc.input)
+	}
+	// shout("aa"), shout("ab"): a string argument outlives the input; the
+	// object first(input) took is the input's own, and is forgotten.
+	assert.Equal(t, 2, ev.pureCalls.n)
+	assert.Equal(t, 1, ev.calls.n)
+
+	// Past maxPureCalls they are forgotten all at once.
+	ev.pureCalls.n = maxPureCalls + 1
+	ev.Reset(ctx, ast.MustParseTerm(`{"key": "x1", "name": "b"}`).Value)
+	assert.Zero(t, ev.pureCalls.n)
+	assert.Empty(t, ev.pureCalls.byHash)
 }

@@ -115,11 +115,20 @@ func nestedBlocks(s ir.Stmt) []*ir.Block {
 // statement the evaluator does not implement.
 func maxLocal(blocks []*ir.Block) (int, error) {
 	high := 0
-	use := func(ls ...ir.Local) {
-		for _, l := range ls {
-			high = max(high, int(l))
-		}
-	}
+	err := eachLocal(blocks, func(l ir.Local) { high = max(high, int(l)) })
+	return high, err
+}
+
+// uses reports whether the blocks read or write local l.
+func uses(blocks []*ir.Block, l ir.Local) bool {
+	found := false
+	_ = eachLocal(blocks, func(x ir.Local) { found = found || x == l })
+	return found
+}
+
+// eachLocal calls use with every local the blocks' statements read or
+// write, and fails on a statement the evaluator does not implement.
+func eachLocal(blocks []*ir.Block, use func(ir.Local)) error {
 	operand := func(os ...ir.Operand) {
 		for _, o := range os {
 			if l, ok := o.Value.(ir.Local); ok {
@@ -127,32 +136,40 @@ func maxLocal(blocks []*ir.Block) (int, error) {
 			}
 		}
 	}
-	err := walk(blocks, func(stmt ir.Stmt) error {
+	locals := func(ls ...ir.Local) {
+		for _, l := range ls {
+			use(l)
+		}
+	}
+	return walk(blocks, func(stmt ir.Stmt) error {
 		switch s := stmt.(type) {
 		case *ir.CallStmt:
 			operand(s.Args...)
-			use(s.Result)
+			locals(s.Result)
+		case *call:
+			operand(s.Args...)
+			locals(s.Result)
 		case *ir.DotStmt:
 			operand(s.Source, s.Key)
-			use(s.Target)
+			locals(s.Target)
 		case *ir.AssignVarStmt:
 			operand(s.Source)
-			use(s.Target)
+			locals(s.Target)
 		case *ir.AssignVarOnceStmt:
 			operand(s.Source)
-			use(s.Target)
+			locals(s.Target)
 		case *ir.ScanStmt:
-			use(s.Source, s.Key, s.Value)
+			locals(s.Source, s.Key, s.Value)
 		case *ir.EqualStmt:
 			operand(s.A, s.B)
 		case *ir.NotEqualStmt:
 			operand(s.A, s.B)
 		case *ir.IsDefinedStmt:
-			use(s.Source)
+			locals(s.Source)
 		case *ir.IsUndefinedStmt:
-			use(s.Source)
+			locals(s.Source)
 		case *ir.ResetLocalStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.IsArrayStmt:
 			operand(s.Source)
 		case *ir.IsObjectStmt:
@@ -161,46 +178,45 @@ func maxLocal(blocks []*ir.Block) (int, error) {
 			operand(s.Source)
 		case *ir.LenStmt:
 			operand(s.Source)
-			use(s.Target)
+			locals(s.Target)
 		case *ir.MakeNullStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.MakeNumberIntStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.AssignIntStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.MakeNumberRefStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.MakeArrayStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.MakeObjectStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.MakeSetStmt:
-			use(s.Target)
+			locals(s.Target)
 		case *ir.ArrayAppendStmt:
 			operand(s.Value)
-			use(s.Array)
+			locals(s.Array)
 		case *ir.ObjectInsertStmt:
 			operand(s.Key, s.Value)
-			use(s.Object)
+			locals(s.Object)
 		case *ir.ObjectInsertOnceStmt:
 			operand(s.Key, s.Value)
-			use(s.Object)
+			locals(s.Object)
 		case *ir.ObjectMergeStmt:
-			use(s.A, s.B, s.Target)
+			locals(s.A, s.B, s.Target)
 		case *ir.SetAddStmt:
 			operand(s.Value)
-			use(s.Set)
+			locals(s.Set)
 		case *ir.ResultSetAddStmt:
-			use(s.Value)
+			locals(s.Value)
 		case *ir.ReturnLocalStmt:
-			use(s.Source)
+			locals(s.Source)
 		case *ir.BlockStmt, *ir.BreakStmt, *ir.NotStmt, *ir.NopStmt:
 		default:
 			return fmt.Errorf("unsupported statement %T", stmt)
 		}
 		return nil
 	})
-	return high, err
 }
 
 func decodePolicy(raw []byte, p *ir.Policy) error {

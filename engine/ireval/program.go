@@ -8,7 +8,10 @@
 // The execution model is the one OPA's Wasm compiler gives the IR: a block
 // ends at its first undefined statement, BreakStmt{Index: n} leaves n+1
 // enclosing blocks, a scan's body is one block per element, and a function
-// of only input and data is computed once per evaluation.
+// of only input and data is computed once per evaluation (once per data
+// when it never reads the input: a table, a pattern built with concat), and
+// a function with arguments that never reads the input keeps its results
+// across inputs (an image reference parsed once for the whole scan).
 package ireval
 
 import (
@@ -30,6 +33,9 @@ type Program struct {
 	strings []*ast.Term
 	funcs   []*function
 	plans   map[string]*plan
+	// perInput are the indices of the memoized functions that read the
+	// input: the results an evaluation forgets when it judges another.
+	perInput []int
 }
 
 // function is one planned function with its callees resolved.
@@ -43,7 +49,14 @@ type function struct {
 	// memoized functions take only input and data: their result is fixed
 	// for one evaluation.
 	memoized bool
-	index    int
+	// constant functions are memoized ones that never read the input (a
+	// table, a set of names): their result is fixed for the data, across
+	// the inputs an evaluation judges.
+	constant bool
+	// pure functions take arguments and never read the input: their
+	// result is fixed for the data and the arguments, across inputs.
+	pure  bool
+	index int
 }
 
 type plan struct {
@@ -143,11 +156,34 @@ func New(p *ir.Policy) (*Program, error) {
 	if err := prog.resolveCalls(p); err != nil {
 		return nil, err
 	}
+	for _, fn := range prog.funcs {
+		ofDataAlone := !uses(fn.blocks, fn.params[0]) && deterministic(fn.blocks)
+		fn.constant = fn.memoized && ofDataAlone
+		fn.pure = !fn.memoized && ofDataAlone
+		if fn.memoized && !fn.constant {
+			prog.perInput = append(prog.perInput, fn.index)
+		}
+	}
 	return prog, nil
 }
 
 // Has reports whether the program has a plan for the entrypoint.
 func (p *Program) Has(entrypoint string) bool {
 	_, ok := p.plans[entrypoint]
+	return ok
+}
+
+// deterministic reports whether the blocks call no built-in whose result
+// may differ between calls with the same arguments (time.now_ns, rand.intn).
+func deterministic(blocks []*ir.Block) bool {
+	ok := true
+	_ = walk(blocks, func(s ir.Stmt) error {
+		if c, isCall := s.(*call); isCall && c.fn == nil {
+			if b, known := ast.BuiltinMap[c.Func]; !known || b.Nondeterministic {
+				ok = false
+			}
+		}
+		return nil
+	})
 	return ok
 }

@@ -23,6 +23,7 @@ func TestTuneSetsTheFootprintAndFollowsTheLiveHeap(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	assert.True(t, Tune())
 	assert.Equal(t, int64(Footprint), debug.SetMemoryLimit(-1))
+	assert.Equal(t, -1, debug.SetGCPercent(-1), "the limit alone decides when to collect")
 
 	// A live heap past half the footprint raises the limit to twice it.
 	live := make([][]byte, 0, 100)

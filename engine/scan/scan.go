@@ -381,26 +381,25 @@ func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpt
 
 // judgeWithInventory judges with referential controls, which see the
 // scanned objects of the types they declare in data.inventory. A first pass
-// reads every file and keeps only those objects; a second pass reads the
-// files again and judges them one by one, so memory grows with the
-// inventory, not with the scan. Standard input cannot be read twice: a scan
-// of it holds every object.
+// reads every file and keeps only the objects that the controls judging the
+// scan's kinds read (inventoryPass); a second pass reads the files again
+// and judges them one by one, so memory grows with the inventory, not with
+// the scan. Standard input cannot be read twice: a scan of it holds every
+// object.
 func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eval.Binding, files []string, readOpts input.Options, opts Options, sink *partSink) error {
 	workers := opts.workers()
-	types := eval.TypesRead(bindings)
 	if slices.Contains(files, input.Stdin) {
 		return judgeInMemory(ctx, lib, bindings, files, readOpts, opts, sink)
 	}
 	var (
 		mu            sync.Mutex
-		kept          []*input.Object
 		clusterScoped bool
 	)
 	firstPass := readOpts
 	firstPass.FileRead = nil
 	firstPass.RenderOut = ""
 	inventoryFiles := append(slices.Clone(files), opts.contextFiles...)
-	perFile := make([][]*input.Object, len(inventoryFiles))
+	pass := newInventoryPass(bindings, len(inventoryFiles))
 	contextErrors := make([]error, len(inventoryFiles))
 	passCtx, budget := newObjectBudget(ctx, opts.MaxObjects)
 	err := parallel.ForEach(passCtx, len(inventoryFiles), workers, func(i int) {
@@ -410,13 +409,13 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 			if len(f.Errors) > 0 {
 				contextErrors[i] = f.Errors[0]
 			}
-			perFile[i] = types.Keep(f.Objects)
+			pass.add(i, f.Objects, false)
 			return
 		}
 		if !budget.take(f) {
 			return
 		}
-		perFile[i] = types.Keep(f.Objects)
+		pass.add(i, f.Objects, true)
 		mu.Lock()
 		defer mu.Unlock()
 		clusterScoped = clusterScoped || slices.ContainsFunc(f.Objects, isClusterScoped)
@@ -432,8 +431,14 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	if err != nil {
 		return err
 	}
-	for _, objs := range perFile {
-		kept = append(kept, objs...) // in file order, so later objects replace earlier ones as an apply would
+	if runClusterChecks(opts.ClusterChecks, bindings, clusterScoped) {
+		pass.judges(policy.Kind{Group: ClusterGroup, Kind: ClusterKind})
+	}
+	kept, err := pass.inventory(ctx, workers, func(i int) []*input.Object {
+		return input.ReadFile(inventoryFiles[i], firstPass).Objects
+	})
+	if err != nil {
+		return err
 	}
 	ev, err := eval.New(lib, bindings, append(opts.evalOptions(), eval.WithInventory(append(kept, opts.evidence...)))...)
 	if err != nil {

@@ -1,23 +1,19 @@
 # METADATA
-# title: Manifests are consistent with each other
+# title: Selectors and names between manifests resolve
 # description: >-
 #   A Service that selects no workload, an Ingress backend, autoscaler
-#   target or disruption budget that names nothing, a NetworkPolicy that
-#   selects no pod, or a pod that mounts a Secret, ConfigMap or service
-#   account that the manifests never create, fails only when it is applied:
-#   traffic goes nowhere, a policy protects nothing, a pod waits forever or
-#   an account with other rights is used. References are resolved within the
-#   scanned set, in the object's namespace; Secrets that SealedSecrets,
-#   ExternalSecrets, cert-manager Certificates or SecretProviderClasses
-#   produce count as created. A container may not define one environment
-#   variable twice: the last silently wins.
+#   target or disruption budget that names nothing, or a NetworkPolicy that
+#   selects no pod fails only when it is applied: traffic goes nowhere and
+#   a policy or budget protects nothing. Selectors and names are resolved
+#   within the scanned set, in the object's namespace. What a pod needs is
+#   SS-GOV-004's.
 # custom:
 #   id: SS-GOV-003
 #   severity: low
 #   requirements: [GOV-06]
 #   frameworks:
 #     mcsb: [PV-2]
-#   kinds: [workloads, Service, networking.k8s.io/Ingress, networking.k8s.io/NetworkPolicy, autoscaling/HorizontalPodAutoscaler, policy/PodDisruptionBudget]
+#   kinds: [Service, networking.k8s.io/Ingress, networking.k8s.io/NetworkPolicy, autoscaling/HorizontalPodAutoscaler, policy/PodDisruptionBudget]
 #   sync:
 #     - apps/v1/Deployment
 #     - apps/v1/StatefulSet
@@ -28,15 +24,8 @@
 #     - v1/Pod
 #     - v1/ReplicationController
 #     - v1/Service
-#     - v1/ServiceAccount
-#     - v1/Secret
-#     - v1/ConfigMap
-#     - bitnami.com/v1alpha1/SealedSecret
-#     - external-secrets.io/v1beta1/ExternalSecret
-#     - cert-manager.io/v1/Certificate
-#     - secrets-store.csi.x-k8s.io/v1/SecretProviderClass
 #   admission: false
-#   remediation: Add the missing object to the manifests (or fix the name or selector that points at it), mark references to objects created elsewhere optional where the API allows it, and define each environment variable once.
+#   remediation: Add the missing object to the manifests, or fix the name or selector that points at it.
 package shipshape.gov.consistency
 
 import rego.v1
@@ -49,8 +38,8 @@ import data.lib.selectors
 ns := k8s.namespace
 
 # named(group, kind) are the names of the scan's objects of a kind in the
-# object's namespace, the object under review included.
-named(group, kind) := {o.metadata.name | some o in inventory.namespaced(ns, group, kind)} | {k8s.name | k8s.has_kind(group, kind)}
+# object's namespace.
+named(group, kind) := {o.metadata.name | some o in inventory.namespaced(ns, group, kind)}
 
 # named_of_kind are the names of the scan's objects of a kind in any group
 # (an autoscaler's scaleTargetRef may leave its apiVersion out).
@@ -118,92 +107,4 @@ violation contains {"msg": msg, "details": {"field": ["spec", "scaleTargetRef", 
 	target := k8s.resource.spec.scaleTargetRef
 	not target.name in named_of_kind(target.kind)
 	msg := sprintf("%s scales %s %q, which the scan does not create in namespace %q; add it or fix spec.scaleTargetRef", [k8s.label, target.kind, target.name, ns])
-}
-
-# Secrets come from Secrets and from the objects that write them.
-secret_names := (((named("", "Secret") | named("bitnami.com", "SealedSecret")) | {n |
-	some o in inventory.namespaced(ns, "external-secrets.io", "ExternalSecret")
-	n := object.get(o, ["spec", "target", "name"], o.metadata.name)
-}) | {n |
-	some o in inventory.namespaced(ns, "cert-manager.io", "Certificate")
-	n := o.spec.secretName
-}) | {n |
-	some o in inventory.namespaced(ns, "secrets-store.csi.x-k8s.io", "SecretProviderClass")
-	some so in o.spec.secretObjects
-	n := so.secretName
-}
-
-provided("Secret", name) if name in secret_names
-
-provided("ConfigMap", name) if name in named("", "ConfigMap")
-
-# references are the Secrets and ConfigMaps a pod needs, with their paths;
-# optional ones are left out, since the pod starts without them.
-references contains ["Secret", v.secret.secretName, pods.spec_field(["volumes", i, "secret", "secretName"])] if {
-	some i, v in pods.spec.volumes
-	not v.secret.optional
-}
-
-references contains ["ConfigMap", v.configMap.name, pods.spec_field(["volumes", i, "configMap", "name"])] if {
-	some i, v in pods.spec.volumes
-	not v.configMap.optional
-}
-
-references contains [kind, name, pods.spec_field(["volumes", i, "projected", "sources", j, key, "name"])] if {
-	some i, v in pods.spec.volumes
-	some j, source in v.projected.sources
-	some key, kind in {"secret": "Secret", "configMap": "ConfigMap"}
-	not source[key].optional
-	name := source[key].name
-}
-
-references contains [kind, name, pods.container_field(c, ["envFrom", i, key, "name"])] if {
-	some c in pods.containers
-	some i, from in c.value.envFrom
-	some key, kind in {"secretRef": "Secret", "configMapRef": "ConfigMap"}
-	not from[key].optional
-	name := from[key].name
-}
-
-references contains [kind, name, pods.container_field(c, ["env", i, "valueFrom", key, "name"])] if {
-	some c in pods.containers
-	some i, e in c.value.env
-	some key, kind in {"secretKeyRef": "Secret", "configMapKeyRef": "ConfigMap"}
-	not e.valueFrom[key].optional
-	name := e.valueFrom[key].name
-}
-
-references contains ["Secret", s.name, pods.spec_field(["imagePullSecrets", i, "name"])] if {
-	some i, s in pods.spec.imagePullSecrets
-}
-
-violation contains {"msg": msg, "details": {"field": field}} if {
-	some [kind, name, field] in references
-	not provided(kind, name)
-	msg := sprintf("%s needs %s %q, which the scan does not create in namespace %q (nor does a SealedSecret, ExternalSecret, Certificate or SecretProviderClass), so its pods wait for it; add it, fix the name, or mark the reference optional", [k8s.label, kind, name, ns])
-}
-
-violation contains {"msg": msg, "details": {"field": pods.spec_field(["serviceAccountName"])}} if {
-	name := pods.spec.serviceAccountName
-	not name in {"", "default"}
-	not name in named("", "ServiceAccount")
-	msg := sprintf("%s runs as ServiceAccount %q, which the scan does not create in namespace %q, so its pods are refused until it exists; add it or fix the name", [k8s.label, name, ns])
-}
-
-violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["env", j, "name"])}} if {
-	some c in pods.containers
-	some i, first in c.value.env
-	some j, later in c.value.env
-	i < j
-	first.name == later.name
-	not earlier_duplicate(c, i, first.name)
-	msg := sprintf("%s defines environment variable %s twice (env[%d] and env[%d]); the last one silently wins, so remove one", [pods.label(c), later.name, i, j])
-}
-
-# earlier_duplicate: report each repeated name once, against its first
-# definition.
-earlier_duplicate(c, i, name) if {
-	some k, e in c.value.env
-	k < i
-	e.name == name
 }
