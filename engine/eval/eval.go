@@ -122,6 +122,8 @@ type Evaluator struct {
 	// OPA's evaluator (see WithProgram); data is the data document it reads.
 	program *ireval.Program
 	data    ast.Value
+	// entrypoints are each binding's plan entrypoints, by binding.
+	entrypoints []entrypoints
 	// evaluations are the program's evaluations, reused object after
 	// object.
 	evaluations sync.Pool
@@ -164,6 +166,10 @@ func Entrypoints(controls []*policy.Control) []string {
 	return out
 }
 
+// entrypoints are a control's plan entrypoints, named once rather than for
+// every object.
+type entrypoints struct{ violation, applies string }
+
 func violationEntrypoint(c *policy.Control) string {
 	return strings.ReplaceAll(c.Package, ".", "/") + "/violation"
 }
@@ -204,6 +210,9 @@ func New(lib *policy.Library, bindings []Binding, opts ...Option) (*Evaluator, e
 	if e.program == nil {
 		e.store = inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true), inmem.OptRoundTripOnWrite(false))
 		return e, nil
+	}
+	for _, b := range e.bindings {
+		e.entrypoints = append(e.entrypoints, entrypoints{violation: violationEntrypoint(b.Control), applies: appliesEntrypoint(b.Control)})
 	}
 	// The plan reads data as one value; a store would be a second copy of
 	// the inventory that nothing reads.

@@ -61,7 +61,7 @@ func (e *Evaluator) judgePlanned(ctx context.Context, j *Judgement, selected []i
 	var notApplicable []string
 	for _, i := range selected {
 		c := e.bindings[i].Control
-		findings, applies, err := judgeControl(ev, c)
+		findings, applies, err := judgeControl(ev, c, e.entrypoints[i])
 		if err != nil {
 			j.Errors = append(j.Errors, &ControlError{Control: c.ID, Source: j.Object.Source, Err: err})
 			continue
@@ -77,9 +77,9 @@ func (e *Evaluator) judgePlanned(ctx context.Context, j *Judgement, selected []i
 }
 
 // judgeControl returns a control's findings and whether its applies rule,
-// if it has one, holds.
-func judgeControl(ev *ireval.Evaluation, c *policy.Control) ([]Finding, bool, error) {
-	results, err := ev.Eval(violationEntrypoint(c))
+// if it has one, holds. ep are the control's plan entrypoints.
+func judgeControl(ev *ireval.Evaluation, c *policy.Control, ep entrypoints) ([]Finding, bool, error) {
+	results, err := ev.Eval(ep.violation)
 	if err != nil {
 		return nil, false, err
 	}
@@ -89,12 +89,10 @@ func judgeControl(ev *ireval.Evaluation, c *policy.Control) ([]Finding, bool, er
 		if !ok {
 			return nil, false, fmt.Errorf("violation is %s, not a set", ast.ValueName(r.Value))
 		}
-		v, err := ast.JSONWithOpt(set, ast.JSONOpt{SortSets: true})
-		if err != nil {
-			return nil, false, err
-		}
-		for _, x := range v.([]any) {
-			f, err := newFinding(c, x)
+		// In the order JSON with sorted sets gives, as topdown's results.
+		sorted := set.Sorted()
+		for i := range sorted.Len() {
+			f, err := findingOf(c, sorted.Elem(i).Value)
 			if err != nil {
 				return nil, false, err
 			}
@@ -104,7 +102,7 @@ func judgeControl(ev *ireval.Evaluation, c *policy.Control) ([]Finding, bool, er
 	if !c.Applicability {
 		return findings, true, nil
 	}
-	results, err = ev.Eval(appliesEntrypoint(c))
+	results, err = ev.Eval(ep.applies)
 	if err != nil {
 		return nil, false, err
 	}
@@ -113,6 +111,39 @@ func judgeControl(ev *ireval.Evaluation, c *policy.Control) ([]Finding, bool, er
 		applies = applies || !ast.Boolean(false).Equal(r.Value)
 	}
 	return findings, applies, nil
+}
+
+// findingOf reads a violation of the plan's result as newFinding reads
+// topdown's, converting only its details to Go values.
+func findingOf(c *policy.Control, v ast.Value) (Finding, error) {
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return Finding{}, fmt.Errorf("control %s: violation %v is not an object with msg and details", c.ID, v)
+	}
+	msg, ok := termValue(obj, "msg").(ast.String)
+	if !ok {
+		return Finding{}, fmt.Errorf("control %s: violation has no string msg", c.ID)
+	}
+	f := Finding{Control: c, Message: string(msg)}
+	if d, ok := termValue(obj, "details").(ast.Object); ok {
+		details, err := ast.JSONWithOpt(d, ast.JSONOpt{SortSets: true})
+		if err != nil {
+			return Finding{}, err
+		}
+		f.Details = details.(map[string]any)
+		if field, ok := f.Details["field"].([]any); ok {
+			f.Field = field
+		}
+	}
+	return f, nil
+}
+
+// termValue is obj[key]'s value, nil when obj has no such key.
+func termValue(obj ast.Object, key string) ast.Value {
+	if t := obj.Get(ast.InternedTerm(key)); t != nil {
+		return t.Value
+	}
+	return nil
 }
 
 // Planned reports whether the evaluator runs the library's plan rather

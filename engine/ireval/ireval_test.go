@@ -316,7 +316,9 @@ pattern := concat("", ["^", "a+", "$"])
 mine := input.name
 shout(s) := upper(s)
 first(o) := o.name
-answer := [suffixes[input.key], regex.match(pattern, input.name), mine, shout(input.name), first(input)]`, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+rank(k) := suffixes[k]
+mine_too(s) := s == mine
+answer := [suffixes[input.key], regex.match(pattern, input.name), mine, shout(input.name), first(input), rank(input.key), mine_too("aa")]`, ast.ParserOptions{RegoVersion: ast.RegoV1})}
 	prog, err := Compile(ctx, mods, []string{"t/answer"})
 	require.NoError(t, err)
 	constant := map[string]bool{}
@@ -333,14 +335,16 @@ answer := [suffixes[input.key], regex.match(pattern, input.name), mine, shout(in
 	}
 	assert.True(t, pure["g0.data.t.shout"])
 	assert.True(t, pure["g0.data.t.first"], "it reads its argument, not the input")
+	assert.True(t, pure["g0.data.t.rank"], "it passes the input on only to a rule that does not read it")
+	assert.False(t, pure["g0.data.t.mine_too"], "it refers to a rule that reads the input")
 
 	data, err := ast.InterfaceToValue(map[string]any{})
 	require.NoError(t, err)
 	ev := prog.NewEvaluation(ctx, ast.MustParseTerm(`{"key": "x1", "name": "aa"}`).Value, data)
 	for _, tc := range []struct{ input, want string }{
-		{`{"key": "x1", "name": "aa"}`, `[1, true, "aa", "AA", "aa"]`},
-		{`{"key": "x3", "name": "ab"}`, `[3, false, "ab", "AB", "ab"]`},
-		{`{"key": "x2", "name": "aa"}`, `[2, true, "aa", "AA", "aa"]`},
+		{`{"key": "x1", "name": "aa"}`, `[1, true, "aa", "AA", "aa", 1, true]`},
+		{`{"key": "x3", "name": "ab"}`, `[3, false, "ab", "AB", "ab", 3, false]`},
+		{`{"key": "x2", "name": "aa"}`, `[2, true, "aa", "AA", "aa", 2, true]`},
 	} {
 		ev.Reset(ctx, ast.MustParseTerm(tc.input).Value)
 		got, err := ev.Eval("t/answer")
@@ -348,10 +352,12 @@ answer := [suffixes[input.key], regex.match(pattern, input.name), mine, shout(in
 		require.Len(t, got, 1)
 		assert.Equal(t, ast.MustParseTerm(tc.want).String(), got[0].String(), tc.input)
 	}
-	// shout("aa"), shout("ab"): a string argument outlives the input; the
-	// object first(input) took is the input's own, and is forgotten.
-	assert.Equal(t, 2, ev.pureCalls.n)
-	assert.Equal(t, 1, ev.calls.n)
+	// shout("aa"), shout("ab"), rank("x1"), rank("x3"), rank("x2"): a
+	// string argument outlives the input; the object first(input) took is
+	// the input's own, and mine_too("aa") reads the input: both are
+	// forgotten.
+	assert.Equal(t, 5, ev.pureCalls.n)
+	assert.Equal(t, 2, ev.calls.n)
 
 	// Past maxPureCalls they are forgotten all at once.
 	ev.pureCalls.n = maxPureCalls + 1

@@ -119,16 +119,15 @@ func maxLocal(blocks []*ir.Block) (int, error) {
 	return high, err
 }
 
-// uses reports whether the blocks read or write local l.
-func uses(blocks []*ir.Block, l ir.Local) bool {
-	found := false
-	_ = eachLocal(blocks, func(x ir.Local) { found = found || x == l })
-	return found
-}
-
 // eachLocal calls use with every local the blocks' statements read or
 // write, and fails on a statement the evaluator does not implement.
 func eachLocal(blocks []*ir.Block, use func(ir.Local)) error {
+	return walk(blocks, func(stmt ir.Stmt) error { return stmtLocals(stmt, use) })
+}
+
+// stmtLocals calls use with every local one statement reads or writes
+// (not those of the blocks it holds).
+func stmtLocals(stmt ir.Stmt, use func(ir.Local)) error {
 	operand := func(os ...ir.Operand) {
 		for _, o := range os {
 			if l, ok := o.Value.(ir.Local); ok {
@@ -141,82 +140,80 @@ func eachLocal(blocks []*ir.Block, use func(ir.Local)) error {
 			use(l)
 		}
 	}
-	return walk(blocks, func(stmt ir.Stmt) error {
-		switch s := stmt.(type) {
-		case *ir.CallStmt:
-			operand(s.Args...)
-			locals(s.Result)
-		case *call:
-			operand(s.Args...)
-			locals(s.Result)
-		case *ir.DotStmt:
-			operand(s.Source, s.Key)
-			locals(s.Target)
-		case *ir.AssignVarStmt:
-			operand(s.Source)
-			locals(s.Target)
-		case *ir.AssignVarOnceStmt:
-			operand(s.Source)
-			locals(s.Target)
-		case *ir.ScanStmt:
-			locals(s.Source, s.Key, s.Value)
-		case *ir.EqualStmt:
-			operand(s.A, s.B)
-		case *ir.NotEqualStmt:
-			operand(s.A, s.B)
-		case *ir.IsDefinedStmt:
-			locals(s.Source)
-		case *ir.IsUndefinedStmt:
-			locals(s.Source)
-		case *ir.ResetLocalStmt:
-			locals(s.Target)
-		case *ir.IsArrayStmt:
-			operand(s.Source)
-		case *ir.IsObjectStmt:
-			operand(s.Source)
-		case *ir.IsSetStmt:
-			operand(s.Source)
-		case *ir.LenStmt:
-			operand(s.Source)
-			locals(s.Target)
-		case *ir.MakeNullStmt:
-			locals(s.Target)
-		case *ir.MakeNumberIntStmt:
-			locals(s.Target)
-		case *ir.AssignIntStmt:
-			locals(s.Target)
-		case *ir.MakeNumberRefStmt:
-			locals(s.Target)
-		case *ir.MakeArrayStmt:
-			locals(s.Target)
-		case *ir.MakeObjectStmt:
-			locals(s.Target)
-		case *ir.MakeSetStmt:
-			locals(s.Target)
-		case *ir.ArrayAppendStmt:
-			operand(s.Value)
-			locals(s.Array)
-		case *ir.ObjectInsertStmt:
-			operand(s.Key, s.Value)
-			locals(s.Object)
-		case *ir.ObjectInsertOnceStmt:
-			operand(s.Key, s.Value)
-			locals(s.Object)
-		case *ir.ObjectMergeStmt:
-			locals(s.A, s.B, s.Target)
-		case *ir.SetAddStmt:
-			operand(s.Value)
-			locals(s.Set)
-		case *ir.ResultSetAddStmt:
-			locals(s.Value)
-		case *ir.ReturnLocalStmt:
-			locals(s.Source)
-		case *ir.BlockStmt, *ir.BreakStmt, *ir.NotStmt, *ir.NopStmt:
-		default:
-			return fmt.Errorf("unsupported statement %T", stmt)
-		}
-		return nil
-	})
+	switch s := stmt.(type) {
+	case *ir.CallStmt:
+		operand(s.Args...)
+		locals(s.Result)
+	case *call:
+		operand(s.Args...)
+		locals(s.Result)
+	case *ir.DotStmt:
+		operand(s.Source, s.Key)
+		locals(s.Target)
+	case *ir.AssignVarStmt:
+		operand(s.Source)
+		locals(s.Target)
+	case *ir.AssignVarOnceStmt:
+		operand(s.Source)
+		locals(s.Target)
+	case *ir.ScanStmt:
+		locals(s.Source, s.Key, s.Value)
+	case *ir.EqualStmt:
+		operand(s.A, s.B)
+	case *ir.NotEqualStmt:
+		operand(s.A, s.B)
+	case *ir.IsDefinedStmt:
+		locals(s.Source)
+	case *ir.IsUndefinedStmt:
+		locals(s.Source)
+	case *ir.ResetLocalStmt:
+		locals(s.Target)
+	case *ir.IsArrayStmt:
+		operand(s.Source)
+	case *ir.IsObjectStmt:
+		operand(s.Source)
+	case *ir.IsSetStmt:
+		operand(s.Source)
+	case *ir.LenStmt:
+		operand(s.Source)
+		locals(s.Target)
+	case *ir.MakeNullStmt:
+		locals(s.Target)
+	case *ir.MakeNumberIntStmt:
+		locals(s.Target)
+	case *ir.AssignIntStmt:
+		locals(s.Target)
+	case *ir.MakeNumberRefStmt:
+		locals(s.Target)
+	case *ir.MakeArrayStmt:
+		locals(s.Target)
+	case *ir.MakeObjectStmt:
+		locals(s.Target)
+	case *ir.MakeSetStmt:
+		locals(s.Target)
+	case *ir.ArrayAppendStmt:
+		operand(s.Value)
+		locals(s.Array)
+	case *ir.ObjectInsertStmt:
+		operand(s.Key, s.Value)
+		locals(s.Object)
+	case *ir.ObjectInsertOnceStmt:
+		operand(s.Key, s.Value)
+		locals(s.Object)
+	case *ir.ObjectMergeStmt:
+		locals(s.A, s.B, s.Target)
+	case *ir.SetAddStmt:
+		operand(s.Value)
+		locals(s.Set)
+	case *ir.ResultSetAddStmt:
+		locals(s.Value)
+	case *ir.ReturnLocalStmt:
+		locals(s.Source)
+	case *ir.BlockStmt, *ir.BreakStmt, *ir.NotStmt, *ir.NopStmt:
+	default:
+		return fmt.Errorf("unsupported statement %T", stmt)
+	}
+	return nil
 }
 
 func decodePolicy(raw []byte, p *ir.Policy) error {

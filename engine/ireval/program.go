@@ -156,15 +156,56 @@ func New(p *ir.Policy) (*Program, error) {
 	if err := prog.resolveCalls(p); err != nil {
 		return nil, err
 	}
+	reads := prog.readers()
 	for _, fn := range prog.funcs {
-		ofDataAlone := !uses(fn.blocks, fn.params[0]) && deterministic(fn.blocks)
-		fn.constant = fn.memoized && ofDataAlone
-		fn.pure = !fn.memoized && ofDataAlone
+		fn.constant = fn.memoized && !reads[fn.index]
+		fn.pure = !fn.memoized && !reads[fn.index]
 		if fn.memoized && !fn.constant {
 			prog.perInput = append(prog.perInput, fn.index)
 		}
 	}
 	return prog, nil
+}
+
+// readers tells, by function, whether a function may depend on the input:
+// one of its statements names the input local other than to pass it on as
+// the input of a function that does not (every call of a rule passes the
+// input and data along), or it calls a non-deterministic built-in
+// (time.now_ns, rand.intn) or a function that does.
+func (p *Program) readers() []bool {
+	reads := make([]bool, len(p.funcs))
+	passes := make([][]*function, len(p.funcs))
+	for _, fn := range p.funcs {
+		in := fn.params[0]
+		direct := !deterministic(fn.blocks)
+		_ = walk(fn.blocks, func(s ir.Stmt) error {
+			if c, ok := s.(*call); ok && c.fn != nil {
+				for i, a := range c.Args {
+					if l, ok := a.Value.(ir.Local); ok && l == in {
+						if i == 0 {
+							passes[fn.index] = append(passes[fn.index], c.fn)
+						} else {
+							direct = true
+						}
+					}
+				}
+				direct = direct || c.Result == in
+				return nil
+			}
+			return stmtLocals(s, func(l ir.Local) { direct = direct || l == in })
+		})
+		reads[fn.index] = direct
+	}
+	// Rego has no recursion: the calls form a DAG, and this settles.
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range p.funcs {
+			if !reads[fn.index] && slices.ContainsFunc(passes[fn.index], func(callee *function) bool { return reads[callee.index] }) {
+				reads[fn.index], changed = true, true
+			}
+		}
+	}
+	return reads
 }
 
 // Has reports whether the program has a plan for the entrypoint.

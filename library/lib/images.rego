@@ -50,12 +50,16 @@ parsed(image, domain, remainder) := invalid("it is a bare 64-character digest, n
 	remote := before(remainder, ":")
 	lower(remote) != remote
 } else := invalid("it does not follow the reference grammar registry/repository[:tag][@digest]") if {
-	not regex.match(reference_pattern, concat("/", [domain, remainder]))
+	count(reference_parts(domain, remainder)) == 0
 } else := ref if {
-	[[_, name, tag, digest]] := regex.find_all_string_submatch_n(reference_pattern, concat("/", [domain, remainder]), 1)
+	[[_, name, tag, digest]] := reference_parts(domain, remainder)
 	[[_, registry, repository]] := regex.find_all_string_submatch_n(name_pattern, name, 1)
 	ref := checked(registry, repository, tag, digest)
 }
+
+# reference_parts matches the normalized reference once: [] when it does not
+# follow the grammar, else [[whole, name, tag, digest]].
+reference_parts(domain, remainder) := regex.find_all_string_submatch_n(reference_pattern, concat("/", [domain, remainder]), 1)
 
 checked(domain, repository, tag, digest) := invalid("the repository name is longer than 255 characters") if {
 	count(repository) > 255
