@@ -264,6 +264,13 @@ func NewPart(f *input.File, judgements []eval.Judgement) *Part {
 	for _, ig := range f.Ignored {
 		p.ignored = append(p.ignored, Ignored{Path: ig.Path, Reason: ig.Reason})
 	}
+	findings := 0
+	for _, j := range judgements {
+		findings += len(j.Findings)
+	}
+	// One allocation for the file's results: a Result is large, and a
+	// Pod with twenty findings is common.
+	p.results = make([]Result, 0, findings)
 	for _, j := range judgements {
 		p.addJudgement(j)
 	}
@@ -316,7 +323,6 @@ func (p *Part) addJudgement(j eval.Judgement) {
 	for _, err := range j.Errors {
 		p.errors = append(p.errors, problemOf(err))
 	}
-	results := make([]Result, 0, len(j.Findings))
 	for _, f := range j.Findings {
 		// Shared with the control (read-only, capped so an append copies):
 		// a scan can hold hundreds of thousands of results.
@@ -350,9 +356,8 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		res.annotations = annotationsOf(obj)
 		res.fact = namespaceFactOf(f.Details)
 		res.Fingerprint = Fingerprint(res)
-		results = append(results, res)
+		p.results = append(p.results, res)
 	}
-	p.results = append(p.results, results...)
 }
 
 // severityOf is a finding's severity: the control's, unless the finding
