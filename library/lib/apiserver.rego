@@ -36,17 +36,36 @@ candidates contains c if {
 
 binary_name(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
-# words are the container's command and args split at whitespace (a shell
-# form such as ["sh", "-c", "kube-apiserver --a=b"] yields its words), each
-# with the field it came from.
+# words are the container's arguments, each with the field it came from.
+# The kubelet passes every element of command and args as one argument,
+# spaces and all ("--feature-gates=A=true, B=false" is one flag); a shell
+# form such as ["sh", "-c", "kube-apiserver --a=b"] is split at whitespace,
+# as the shell splits its script.
 words(c) := [w |
 	some list in ["command", "args"]
 	some i, arg in object.get(c.value, list, [])
 	is_string(arg)
-	some text in regex.split(`\s+`, trim_space(arg))
+	some text in arguments(c, arg)
 	text != ""
 	w := {"text": text, "field": pods.container_field(c, [list, i])}
 ]
+
+arguments(c, arg) := regex.split(`\s+`, trim_space(arg)) if {
+	shell_form(c)
+} else := [trim_space(arg)]
+
+shells := {"sh", "bash", "ash", "dash", "zsh", "busybox"}
+
+# shell_form is true when the container runs a shell script: its command is
+# a shell, or an argument is the shell's -c (the image's entrypoint may be
+# the shell).
+shell_form(c) if binary_name(object.get(c.value, ["command", 0], "")) in shells
+
+shell_form(c) if {
+	some list in ["command", "args"]
+	some arg in object.get(c.value, list, [])
+	regex.match(`^-[a-z]*c$`, arg)
+}
 
 # boolean_flags take no separate value: "--anonymous-auth false" would leave
 # "false" as a stray argument, as the components' flag parser does.
