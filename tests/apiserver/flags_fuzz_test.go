@@ -1,8 +1,10 @@
 // Package apiserver fuzzes the library's kube-apiserver flag parser
 // (library/lib/apiserver.rego) against a Go model of the rules it states:
-// words split at whitespace, `--name=value`, boolean flags without a value,
-// `--name value` unless the next word is a flag, and the last occurrence
-// wins.
+// each element of command and args is one argument unless the container
+// runs a shell script (a shell as the command, or a -c argument), whose
+// words are split at whitespace; `--name=value`, boolean flags without a
+// value, `--name value` unless the next word is a flag, and the last
+// occurrence wins.
 package apiserver
 
 import (
@@ -22,13 +24,27 @@ import (
 
 type flag struct{ name, value string }
 
-var whitespace = regexp.MustCompile(`\s+`)
+var (
+	whitespace = regexp.MustCompile(`\s+`)
+	shellC     = regexp.MustCompile(`^-[a-z]*c$`)
+	shells     = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "busybox": true}
+)
 
-// model parses args the way lib.apiserver documents it.
-func model(args []string, booleans map[string]bool) []flag {
+// model parses a container's command and args the way lib.apiserver
+// documents it.
+func model(command, args []string, booleans map[string]bool) []flag {
+	all := append(append([]string{}, command...), args...)
+	shell := len(command) > 0 && shells[command[0][strings.LastIndex(command[0], "/")+1:]]
+	for _, a := range all {
+		shell = shell || shellC.MatchString(a)
+	}
 	var words []string
-	for _, a := range args {
-		for _, w := range whitespace.Split(strings.TrimSpace(a), -1) {
+	for _, a := range all {
+		pieces := []string{strings.TrimSpace(a)}
+		if shell {
+			pieces = whitespace.Split(strings.TrimSpace(a), -1)
+		}
+		for _, w := range pieces {
 			if w != "" {
 				words = append(words, w)
 			}
@@ -109,7 +125,7 @@ func toAny(ss []string) []any {
 
 func check(t *testing.T, p *parser, command, args []string) {
 	got, booleans := p.parse(t, command, args)
-	want := model(append(append([]string{}, command...), args...), booleans)
+	want := model(command, args, booleans)
 	require.Equal(t, want, got, "command %q args %q", command, args)
 }
 
@@ -120,6 +136,8 @@ func TestParserMatchesTheModel(t *testing.T) {
 		{{"kube-apiserver"}, {"--anonymous-auth", "false", "--tls-cert-file", "/a", "--tls-cert-file=/b"}},
 		{{"sh", "-c", "kube-apiserver --a=b  --c\t--d -e"}, {"--x=", "--", "--=v"}},
 		{{"/usr/local/bin/kube-apiserver", "--enable-admission-plugins=A,B", "--enable-admission-plugins", "C"}, nil},
+		{{"kube-apiserver", "--enable-admission-plugins=A, B", " --profiling=false "}, {"--a=b --c=d"}},
+		{{"/bin/bash"}, {"-ec", "exec kube-apiserver --a=b\n--c d"}},
 	} {
 		check(t, p, tc[0], tc[1])
 	}
