@@ -61,8 +61,9 @@ looks_random(value) if {
 }
 
 # reference is true for values that point at a secret rather than hold
-# one: a variable ($(VAR), ${VAR}), a placeholder, a path or a URL.
-reference(value) if regex.match(`^(\$\(|\$\{|<|/|[a-z]+://)`, value)
+# one: a variable ($(VAR), ${VAR}, $VAR), a template placeholder ({{ .x }},
+# <password>), a path or a URL.
+reference(value) if regex.match(`^(\$\(|\$\{|\$[A-Za-z_]|\{\{|<|/|\./|~/|[a-z]+://)`, value)
 
 # names_an_object is true for flags and variables whose value names a
 # Secret, a namespace, a file or a key rather than holding a credential
@@ -73,11 +74,109 @@ names_an_object(name) if regex.match(`(?i)(name|namespace|ns|ref|file|path|dir|m
 # credential whatever they look like.
 password_name(name) if regex.match(`(?i)(password|passwd|pwd)$`, name)
 
+# words splits a variable or key name into lower-case words at separators
+# and camelCase boundaries: clientSecret, CLIENT_SECRET and
+# spring.datasource.client-secret all end in "secret".
+words(name) := [w |
+	some w in regex.split(`[^a-z0-9]+`, lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}")))
+	w != ""
+]
+
+# credential_last are the last words of names that hold a credential, the
+# tokens of BuildKit's SecretsUsedInArgOrEnv rule and of Trivy's DS-0031
+# (pword, psw) and Kubescape's sensitive key names (pwd, pass); a name
+# ending in "key" alone (CACHE_KEY, SORT_KEY) needs a qualifier, below.
+credential_last := {
+	"password", "passwd", "pwd", "pword", "pass", "psw", "passphrase",
+	"secret", "token", "apikey", "credential", "credentials",
+}
+
+# credential_key_qualifiers make "<qualifier> key" a credential name
+# (API_KEY, accessKey, STORAGE_ACCOUNT_KEY, JWT_SIGNING_KEY).
+credential_key_qualifiers := {
+	"api", "access", "secret", "private", "account", "master", "auth",
+	"encryption", "signing", "shared", "session", "client", "app",
+}
+
+# non_secret_words mark names of public material (BuildKit allows
+# "public"; GPG_KEY in official images is a key fingerprint).
+non_secret_words := {"public", "pub", "gpg", "pgp", "fingerprint"}
+
+# credential_name is true for names whose last word names a credential:
+# DB_PASSWORD, MYSQL_ROOT_PASSWORD, GITHUB_TOKEN, ARTIFACTORY_PSW, pwd,
+# clientSecret, OPENAI_API_KEY, SECRET_KEY_BASE (words that only say how
+# the value is written are skipped); not DB_PASSWORD_FILE, TOKEN_AUDIENCE,
+# CACHE_KEY_PREFIX or PUBLIC_TOKEN.
+credential_name(name) if {
+	ws := significant_words(name)
+	ws[count(ws) - 1] in credential_last
+	not public_name(ws)
+}
+
+credential_name(name) if {
+	ws := significant_words(name)
+	count(ws) >= 2
+	ws[count(ws) - 1] == "key"
+	ws[count(ws) - 2] in credential_key_qualifiers
+	not public_name(ws)
+}
+
+# encoding_words say how a value is written, not what it is.
+encoding_words := {"base", "value", "data", "string", "b64", "base64", "raw", "plain", "plaintext", "text", "hex", "encoded"}
+
+# significant_words are a name's words without trailing encoding words.
+significant_words(name) := [w |
+	some i, w in ws
+	i <= last
+] if {
+	ws := words(name)
+	last := max(array.concat([-1], [i | some i, w in ws; not w in encoding_words]))
+}
+
+public_name(ws) if {
+	some w in ws
+	w in non_secret_words
+}
+
+# literal is true for a value that holds something rather than points at
+# it or switches a feature: not empty, not a reference, not a boolean
+# (ALLOW_EMPTY_PASSWORD: "yes", MYSQL_RANDOM_ROOT_PASSWORD: "1").
+literal(value) if {
+	is_string(value)
+	trim_space(value) != ""
+	not reference(value)
+	not switch(value)
+}
+
+# switch is true for values that turn a feature on or off.
+switch(value) if lower(value) in {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "0", "1"}
+
 # finding explains why a named value looks like a literal secret ("" when
 # it does not).
 finding(name, value) := sprintf("looks like %s", [kind_of(value)]) if {
 	kind_of(value)
 } else := sprintf("%q looks like a secret name and the value looks random", [name]) if {
 	secret_name(name)
+	not public_name(words(name))
 	looks_random(value)
+} else := sprintf("is a credential by its name %q", [name]) if {
+	credential_name(name)
+	literal(value)
+} else := sprintf("assigns a literal to %s", [embedded]) if {
+	embedded := embedded_credential(value)
 } else := ""
+
+# embedded_credential names the first credential given a literal inside a
+# value: an env file, properties, a query string or JSON kept in a
+# ConfigMap or variable (REDIS_PASSWORD=abcd1234, "password": "x").
+embedded_credential(value) := names[0] if {
+	is_string(value)
+	regex.match(`[=:]`, value)
+	pairs := regex.find_all_string_submatch_n(`(?:^|[\s{,;&?])(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[=:][ \t]*["']?([^"'\s#,;&}]+)`, value, -1)
+	names := [pair[1] |
+		some pair in pairs
+		credential_name(pair[1])
+		literal(pair[2])
+	]
+	count(names) > 0
+}

@@ -42,21 +42,28 @@ variables contains {"kind": "ARG", "key": a.name, "value": a.value, "path": ["ar
 
 violation contains {"msg": msg, "details": {"field": v.path}} if {
 	some v in variables
-	is_string(v.value)
-	reason := secrets.finding(v.key, v.value)
-	reason != ""
+	reason := literal_finding(v)
 	msg := sprintf("%s line %d: %s %s holds a literal secret (%s); pass it with RUN --mount=type=secret", [dockerfiles.label, v.line, v.kind, v.key, reason])
 }
 
+# A credential's name is enough: a build argument's value is kept in the
+# image history and an ENV value (even $VAR expanded from an argument) in
+# the image configuration, whatever the Dockerfile writes.
 violation contains {"msg": msg, "details": {"field": v.path}} if {
 	some v in variables
-	v.kind == "ARG"
-	secrets.secret_name(v.key)
-	not literal(v)
-	msg := sprintf("%s line %d: build argument %s looks like a secret, and build arguments are kept in the image history; use RUN --mount=type=secret", [dockerfiles.label, v.line, v.key])
+	not literal_finding(v)
+	secrets.credential_name(v.key)
+	not secrets.switch(v.value)
+	msg := sprintf("%s line %d: %s", [dockerfiles.label, v.line, sprintf(kept[v.kind], [v.key])])
 }
 
-literal(v) if {
+kept := {
+	"ARG": "build argument %s names a credential, and build arguments are kept in the image history; use RUN --mount=type=secret",
+	"ENV": "ENV %s names a credential, and ENV values are kept in the image configuration; use RUN --mount=type=secret at build time and a mounted secret at run time",
+}
+
+literal_finding(v) := reason if {
 	is_string(v.value)
-	secrets.finding(v.key, v.value) != ""
+	reason := secrets.finding(v.key, v.value)
+	reason != ""
 }
