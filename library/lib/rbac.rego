@@ -132,9 +132,48 @@ grants_target(rule, verb, t) if {
 grants_target(rule, verb, t) if {
 	t.resource == "*"
 	has(rule, "verbs", verb)
-	has(rule, "apiGroups", t.group)
+	reaches_every_resource(rule, t.group)
+}
+
+# reaches_every_resource is true when a rule reaches the resources of a
+# group whose resource names vary (a CRD group): it names the group and
+# some resource, or grants "*" resources in "*" groups. apiGroups ["*"]
+# with resources ["secrets"] names no resource of constraints.gatekeeper.sh.
+reaches_every_resource(rule, group) if {
+	group in object.get(rule, "apiGroups", [])
 	count(object.get(rule, "resources", [])) > 0
 }
+
+reaches_every_resource(rule, _) if {
+	"*" in object.get(rule, "apiGroups", [])
+	"*" in object.get(rule, "resources", [])
+}
+
+# cluster_scoped_resources are, by API group, the cluster-scoped resources
+# the controls look for ("*": every resource of the group). A Role cannot
+# grant them: the API server applies a Role only to namespaced resources.
+cluster_scoped_resources := {
+	"": {"nodes", "persistentvolumes", "namespaces", "componentstatuses"},
+	"certificates.k8s.io": {"certificatesigningrequests", "signers"},
+	"admissionregistration.k8s.io": {"*"},
+	"templates.gatekeeper.sh": {"*"},
+	"constraints.gatekeeper.sh": {"*"},
+	"rbac.authorization.k8s.io": {"clusterroles", "clusterrolebindings"},
+	"kyverno.io": {"clusterpolicies"},
+}
+
+# cluster_scoped is true for a target on a cluster-scoped resource (or one
+# of its subresources, nodes/proxy).
+cluster_scoped(t) if {
+	some scoped in cluster_scoped_resources[t.group]
+	scoped in {"*", split(t.resource, "/")[0]}
+}
+
+# grantable are the targets the role under review can grant: a Role only
+# the namespaced ones.
+grantable(targets) := targets if {
+	k8s.resource.kind == "ClusterRole"
+} else := [t | some t in targets; not cluster_scoped(t)]
 
 # target_label names a target: "nodes/proxy", "constrainttemplates.templates.gatekeeper.sh".
 target_label(t) := t.resource if t.group == ""
@@ -142,10 +181,12 @@ target_label(t) := t.resource if t.group == ""
 target_label(t) := concat(".", [t.resource, t.group]) if t.group != ""
 
 # sensitive returns, for the role under review, each rule that grants one
-# of the targets, as [index, grants]; nothing when the role is approved.
+# of the targets the role can grant, as [index, grants]; nothing when the
+# role is approved.
 sensitive(targets, approved_roles) := {[i, grants] |
 	not approved(approved_roles)
+	reachable := grantable(targets)
 	some [i, rule] in rules
-	grants := granted(rule, targets)
+	grants := granted(rule, reachable)
 	count(grants) > 0
 }

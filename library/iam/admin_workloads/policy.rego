@@ -5,8 +5,9 @@
 #   read it. When a ClusterRoleBinding gives that account, or a group it
 #   belongs to (system:serviceaccounts, system:serviceaccounts:NAMESPACE,
 #   system:authenticated), cluster-admin or a role that grants every verb
-#   on every resource or escalate, bind or impersonate, whoever runs code
-#   in the pod controls the cluster. The finding names the chain of
+#   on every resource, escalate, bind or impersonate, or create on pods or
+#   any workload kind in every namespace, whoever runs code in the pod
+#   controls the cluster. The finding names the chain of
 #   bindings from the workload to the role.
 # custom:
 #   id: SS-IAM-021
@@ -67,13 +68,31 @@ role_reason(role) := "every verb on every resource" if {
 	"*" in rule.verbs
 	"*" in rule.resources
 	"*" in rule.apiGroups
-} else := sprintf("%s on roles", [verb]) if {
-	some verb in ["escalate", "bind"]
-	rbac.role_grants(role, verb, "rbac.authorization.k8s.io", "clusterroles")
+} else := sprintf("%s on roles", [concat(" and ", verbs)]) if {
+	verbs := [verb |
+		some verb in ["escalate", "bind"]
+		rbac.role_grants(role, verb, "rbac.authorization.k8s.io", "clusterroles")
+	]
+	count(verbs) > 0
 } else := "impersonate" if {
 	some resource in ["users", "groups", "serviceaccounts"]
 	rbac.role_grants(role, "impersonate", "", resource)
+} else := sprintf("create on %s in every namespace, so it can start a pod in kube-system with any account, host path or privilege", [concat(", ", kinds)]) if {
+	kinds := [resource |
+		some [group, resource] in workload_resources
+		rbac.role_grants(role, "create", group, resource)
+	]
+	count(kinds) > 0
 }
+
+# workload_resources are the resources whose creation starts a pod: with
+# create on any of them in every namespace, an account takes over the
+# cluster (a pod in kube-system running as a controller's account, or
+# privileged on a node).
+workload_resources := [
+	["", "pods"], ["apps", "deployments"], ["apps", "daemonsets"], ["apps", "statefulsets"],
+	["apps", "replicasets"], ["batch", "jobs"], ["batch", "cronjobs"], ["", "replicationcontrollers"],
+]
 
 violation contains {"msg": msg, "details": {"field": pods.spec_field(["serviceAccountName"])}} if {
 	some binding in inventory.cluster("rbac.authorization.k8s.io", "ClusterRoleBinding")

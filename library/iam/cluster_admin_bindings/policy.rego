@@ -3,8 +3,11 @@
 # description: >-
 #   cluster-admin, any role named in adminRoles, and any ClusterRole in the
 #   inventory that grants "*" verbs on "*" resources in "*" API groups give
-#   full control of the cluster (or of a namespace, through a RoleBinding).
-#   Every subject bound to such a role must be in approvedClusterAdmins.
+#   full control of the cluster (or of a namespace, through a RoleBinding);
+#   a ClusterRoleBinding of the built-in admin or edit role
+#   (namespaceAdminRoles) gives its rights in every namespace, Secrets and
+#   workloads of kube-system included. Every subject bound to such a role
+#   must be in approvedClusterAdmins.
 # custom:
 #   id: SS-IAM-002
 #   severity: critical
@@ -29,6 +32,10 @@
 #         type: array
 #         items: {type: string}
 #         default: [cluster-admin]
+#       namespaceAdminRoles:
+#         type: array
+#         items: {type: string}
+#         default: [admin, edit]
 package shipshape.iam.cluster_admin_bindings
 
 import rego.v1
@@ -47,6 +54,10 @@ violation contains {"msg": msg, "details": {"field": ["subjects", i]}} if {
 admin_role := sprintf("ClusterRole %q", [rbac.role_ref.name]) if {
 	rbac.role_ref.kind == "ClusterRole"
 	rbac.role_ref.name in input.parameters.adminRoles
+} else := sprintf("ClusterRole %q cluster-wide (its rights in every namespace)", [rbac.role_ref.name]) if {
+	k8s.resource.kind == "ClusterRoleBinding"
+	rbac.role_ref.kind == "ClusterRole"
+	rbac.role_ref.name in input.parameters.namespaceAdminRoles
 } else := sprintf("%s %q (it grants * on *)", [rbac.role_ref.kind, rbac.role_ref.name]) if {
 	rbac.role_grants(rbac.bound_role, "*", "*", "*")
 }

@@ -7,7 +7,9 @@
 #   approvedRoles: delete on events or pods/log, get on pods/log in a
 #   ClusterRole that does not only aggregate into view, edit or admin, and
 #   writes to the coredns ConfigMap or to every ConfigMap of the namespace
-#   that holds it (dnsNamespaces).
+#   that holds it (dnsNamespaces), including a ClusterRoleBinding of a
+#   ClusterRole that writes every ConfigMap (bound cluster-wide, it writes
+#   the coredns one).
 # custom:
 #   id: SS-IAM-018
 #   severity: medium
@@ -16,7 +18,8 @@
 #     mcsb: [PA-7, LT-4]
 #     nsa-cisa: [Authentication and authorization]
 #     mitre: ["T1070", "T1552", "T1557"]
-#   kinds: [rbac.authorization.k8s.io/Role, rbac.authorization.k8s.io/ClusterRole]
+#   kinds: [rbac.authorization.k8s.io/Role, rbac.authorization.k8s.io/ClusterRole, rbac.authorization.k8s.io/ClusterRoleBinding]
+#   sync: [rbac.authorization.k8s.io/v1/ClusterRole]
 #   remediation: Remove the rule; keep event and log retention to the logging pipeline, log reading to namespaced roles, and DNS changes to the cluster operators' approved role (settings.approvedRoles).
 #   parameters:
 #     type: object
@@ -76,4 +79,26 @@ dns_config(rule) := "the coredns ConfigMap" if {
 } else := sprintf("every ConfigMap of namespace %q, the coredns one included", [k8s.namespace]) if {
 	k8s.namespace in input.parameters.dnsNamespaces
 	count(object.get(rule, "resourceNames", [])) == 0
+}
+
+# A ClusterRole that writes every ConfigMap is harmless until a
+# ClusterRoleBinding gives it in every namespace, kube-system included.
+violation contains {"msg": msg, "details": {"field": ["roleRef", "name"]}} if {
+	rbac.role_ref.kind == "ClusterRole"
+	not approved_cluster_role(rbac.role_ref.name)
+	role := rbac.bound_role
+	writing := [sprintf("rule %d (%s)", [i, concat(", ", verbs)]) |
+		some i, rule in object.get(role, "rules", [])
+		count(object.get(rule, "resourceNames", [])) == 0
+		verbs := [verb | some verb in ["update", "patch", "delete"]; rbac.grants(rule, verb, "", "configmaps")]
+		count(verbs) > 0
+	]
+	count(writing) > 0
+	msg := sprintf("%s binds ClusterRole %q in every namespace, and its %s write every ConfigMap, the coredns one in %s included, which rewrites cluster DNS; bind it with RoleBindings in the namespaces that need it, or approve the role", [k8s.label, rbac.role_ref.name, concat(" and ", writing), concat(", ", input.parameters.dnsNamespaces)])
+}
+
+approved_cluster_role(name) if {
+	some e in input.parameters.approvedRoles
+	e.kind == "ClusterRole"
+	e.name == name
 }
