@@ -27,7 +27,9 @@ var clusterScopedKinds = [...]string{
 	"policy/PodSecurityPolicy", "resource.k8s.io/DeviceClass",
 	"templates.gatekeeper.sh/ConstraintTemplate", "config.gatekeeper.sh/Config",
 	"cert-manager.io/ClusterIssuer", "cilium.io/CiliumClusterwideNetworkPolicy",
-	"crd.projectcalico.org/GlobalNetworkPolicy", "security.istio.io/ClusterAuthorizationPolicy",
+	"crd.projectcalico.org/GlobalNetworkPolicy", "projectcalico.org/GlobalNetworkPolicy",
+	"crd.projectcalico.org/GlobalNetworkSet", "projectcalico.org/GlobalNetworkSet",
+	"security.istio.io/ClusterAuthorizationPolicy",
 	// A node's kubelet configuration file describes no namespaced object.
 	"kubelet.config.k8s.io/KubeletConfiguration",
 }

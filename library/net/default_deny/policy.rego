@@ -7,7 +7,10 @@
 #   reach only the destinations rules allow. Judged per workload against the
 #   NetworkPolicies in the inventory, as Gatekeeper would at admission with
 #   NetworkPolicies synced; one finding per missing direction, which an
-#   offline report states once per namespace.
+#   offline report states once per namespace. A Cilium
+#   (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy) or Calico
+#   (NetworkPolicy, GlobalNetworkPolicy) policy that puts every pod of the
+#   namespace into default deny counts the same.
 # custom:
 #   id: SS-NET-001
 #   severity: high
@@ -19,7 +22,14 @@
 #     nsa-cisa: [Network separation and hardening]
 #     mitre: [T1210]
 #   kinds: [workloads]
-#   sync: [networking.k8s.io/v1/NetworkPolicy]
+#   sync:
+#     - networking.k8s.io/v1/NetworkPolicy
+#     - cilium.io/v2/CiliumNetworkPolicy
+#     - cilium.io/v2/CiliumClusterwideNetworkPolicy
+#     - projectcalico.org/v3/NetworkPolicy
+#     - projectcalico.org/v3/GlobalNetworkPolicy
+#     - crd.projectcalico.org/v1/NetworkPolicy
+#     - crd.projectcalico.org/v1/GlobalNetworkPolicy
 #   remediation: "Add a NetworkPolicy to the namespace with podSelector: {} and policyTypes: [Ingress, Egress], then allow required traffic (DNS included) with explicit rules."
 package shipshape.net.default_deny
 
@@ -48,4 +58,21 @@ violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"], 
 covered(direction) if {
 	some np in inventory.namespaced(k8s.namespace, "networking.k8s.io", "NetworkPolicy")
 	netpol.default_denies(np, direction)
+}
+
+covered(direction) if {
+	some policy in array.concat(
+		inventory.namespaced(k8s.namespace, "cilium.io", "CiliumNetworkPolicy"),
+		inventory.cluster("cilium.io", "CiliumClusterwideNetworkPolicy"),
+	)
+	netpol.cilium_default_denies(policy, k8s.namespace, direction)
+}
+
+covered(direction) if {
+	some group in ["projectcalico.org", "crd.projectcalico.org"]
+	some policy in array.concat(
+		inventory.namespaced(k8s.namespace, group, "NetworkPolicy"),
+		inventory.cluster(group, "GlobalNetworkPolicy"),
+	)
+	netpol.calico_default_denies(policy, k8s.namespace, direction)
 }
