@@ -24,6 +24,7 @@
 #     - gateway.networking.k8s.io/v1/GRPCRoute
 #     - gateway.networking.k8s.io/v1alpha2/TLSRoute
 #     - gateway.networking.k8s.io/v1alpha2/TCPRoute
+#     - networking.istio.io/v1/VirtualService
 #   admission: false
 #   remediation: Patch the image first (rebuild on fixed packages and redeploy), or take the workload off the exposure path until it is patched.
 package shipshape.img.exposed_vulnerabilities
@@ -75,6 +76,38 @@ paths contains sprintf("%s %s → Service %s", [kind, r.metadata.name, ref.name]
 	object.get(ref, "kind", "Service") == "Service"
 	object.get(ref, "namespace", ns) == ns
 	ref.name in service_names
+}
+
+
+# An Istio VirtualService bound to a Gateway (anything but the mesh alone)
+# routes traffic from the ingress gateway to its destinations; it may live
+# in another namespace and name the Service by its full host name.
+paths contains sprintf("Istio Gateway %s → VirtualService %s → Service %s", [concat(", ", gateways), vs.metadata.name, name]) if {
+	some vs in inventory.all("networking.istio.io", "VirtualService")
+	gateways := sort([g | some g in object.get(vs.spec, "gateways", []); g != "mesh"])
+	count(gateways) > 0
+	some name in istio_destinations(vs)
+	name in service_names
+}
+
+# istio_destinations are the Services of this namespace a VirtualService
+# routes to: a short host in its own namespace, or name.namespace[.svc...].
+istio_destinations(vs) := {name |
+	some protocol in ["http", "tcp", "tls"]
+	some route in object.get(vs.spec, protocol, [])
+	some destination in object.get(route, "route", [])
+	[name, namespace] := istio_host(destination.destination.host, vs.metadata.namespace)
+	namespace == ns
+}
+
+istio_host(host, vs_namespace) := [host, vs_namespace] if {
+	not contains(host, ".")
+} else := [parts[0], parts[1]] if {
+	parts := split(host, ".")
+	count(parts) == 2
+} else := [parts[0], parts[1]] if {
+	parts := split(host, ".")
+	parts[2] == "svc"
 }
 
 # serious: critical, or high and reachable over the network.
