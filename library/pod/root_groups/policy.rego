@@ -4,8 +4,11 @@
 #   A process whose primary or supplementary group is 0 (root) reads and
 #   writes every file the root group owns, in the image and on the volumes
 #   the kubelet chowns for fsGroup. runAsGroup and fsGroup must not be 0 and
-#   supplementalGroups must not hold 0, on the pod or on any container;
-#   unset leaves the image's group, which the runAsNonRoot check judges.
+#   supplementalGroups must not hold 0, on the pod or on any container.
+#   An unset runAsGroup is root too for most images: the runtime takes the
+#   primary group of the image's user, and 0 when the user (a numeric
+#   runAsUser, say) is not in the image's /etc/passwd. Windows pods have
+#   no runAsGroup and are not asked for one.
 # custom:
 #   id: SS-POD-010
 #   severity: medium
@@ -47,3 +50,17 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	field := pods.container_field(c, ["securityContext", "runAsGroup"])
 	msg := sprintf("%s sets securityContext.runAsGroup to 0 (the root group); use a non-zero GID", [pods.label(c)])
 }
+
+# The pod's runAsGroup is the default of every container that sets none;
+# one finding per pod names the containers left with the image's group.
+violation contains {"msg": msg, "details": {"field": pods.spec_field(["securityContext", "runAsGroup"])}} if {
+	not pods.is_windows
+	not group_set(pods.security_context)
+	unset := [c.value.name | some c in pods.containers; not group_set(pods.container_security_context(c))]
+	count(unset) > 0
+	msg := sprintf("%s sets no runAsGroup for %s %s, so the image's group applies: root (0) unless the image's user has another primary group; set spec.securityContext.runAsGroup to a non-zero GID", [k8s.label, plural[count(unset) == 1], concat(", ", [sprintf("%q", [name]) | some name in sort(unset)])])
+}
+
+plural := {true: "container", false: "containers"}
+
+group_set(sc) if is_number(sc.runAsGroup)
