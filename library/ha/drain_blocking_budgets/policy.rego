@@ -44,6 +44,22 @@ violation contains {"msg": msg, "details": {"field": ["spec", "minAvailable"]}} 
 	msg := sprintf("%s sets spec.minAvailable to %v, but %s %q runs %v replica(s), so none of them can be evicted and node drains stop; set minAvailable below the replicas or add replicas", [k8s.label, spec.minAvailable, w.kind, w.value.metadata.name, replicas])
 }
 
+# A percentage is scaled by the selected replicas and rounded up, as the
+# disruption controller does (GetScaledValueFromIntOrPercent with roundUp):
+# 90% of 3 replicas is 3, so none of them can be evicted.
+violation contains {"msg": msg, "details": {"field": ["spec", "minAvailable"]}} if {
+	is_string(spec.minAvailable)
+	spec.minAvailable != "100%"
+	[[_, digits]] := regex.find_all_string_submatch_n(`^([0-9]+)%$`, spec.minAvailable, 1)
+	percent := to_number(digits)
+	some w in workloads
+	selectors.matches(spec.selector, object.get(w.value, ["spec", "template", "metadata", "labels"], {}))
+	replicas := k8s.get(k8s.get(w.value, "spec", {}), "replicas", 1)
+	needed := ceil((percent * replicas) / 100)
+	needed >= replicas
+	msg := sprintf("%s sets spec.minAvailable to %s, which the disruption controller rounds up to %v of the %v replica(s) of %s %q, so none of them can be evicted and node drains stop; use a lower percentage, maxUnavailable, or more replicas", [k8s.label, spec.minAvailable, needed, replicas, w.kind, w.value.metadata.name])
+}
+
 # workloads are the replicated workloads in the budget's namespace.
 workloads contains {"kind": kind, "value": w} if {
 	some [group, kind] in [["apps", "Deployment"], ["apps", "StatefulSet"], ["apps", "ReplicaSet"], ["", "ReplicationController"]]
