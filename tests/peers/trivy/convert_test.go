@@ -136,10 +136,25 @@ type dockerStage struct {
 
 type dockerCommand struct {
 	Cmd      string
-	Value    []string
-	Flags    []string
+	Value    words
+	Flags    words
 	Original string
 	JSON     bool
+}
+
+// words are a command's words; Trivy's fixtures write some as numbers.
+type words []string
+
+func (w *words) UnmarshalJSON(data []byte) error {
+	var raw []any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*w = nil
+	for _, x := range raw {
+		*w = append(*w, scalar(x))
+	}
+	return nil
 }
 
 // dockerfile renders Trivy's parsed Dockerfile back to Dockerfile text.
@@ -225,6 +240,9 @@ func instruction(c dockerCommand) (string, error) {
 
 // quote quotes an ENV or LABEL value that holds spaces.
 func quote(v string) string {
+	if len(v) >= 2 && strings.HasPrefix(v, `"`) && strings.HasSuffix(v, `"`) {
+		return v // Trivy kept the quotes as written
+	}
 	if v == "" || strings.ContainsAny(v, " \t\"'") {
 		b, _ := json.Marshal(v)
 		return string(b)
