@@ -65,6 +65,11 @@ looks_random(value) if {
 # <password>), a path or a URL.
 reference(value) if regex.match(`^(\$\(|\$\{|\$[A-Za-z_]|\{\{|<|/|\./|~/|[a-z]+://)`, value)
 
+# file_path is true for a value that names a file (/run/secrets/db,
+# ./app/key.json, ~/.aws/credentials): the secret is in the file, if
+# anywhere.
+file_path(value) if regex.match(`^(/|\./|\.\./|~/)`, value)
+
 # names_an_object is true for flags and variables whose value names a
 # Secret, a namespace, a file or a key rather than holding a credential
 # (--secret-name, --ca-secret-namespace, --password-file, TOKEN_PATH).
@@ -133,17 +138,26 @@ significant_words(name) := [w |
 	last := max(array.concat([-1], [i | some i, w in ws; not w in encoding_words]))
 }
 
+# An access key's ID is the other half of the key (AWS_ACCESS_KEY_ID, which
+# BuildKit and Trivy DS-0031 report as well).
+credential_name(name) if {
+	ws := significant_words(name)
+	count(ws) >= 3
+	array.slice(ws, count(ws) - 3, count(ws)) == ["access", "key", "id"]
+}
+
 public_name(ws) if {
 	some w in ws
 	w in non_secret_words
 }
 
 # literal is true for a value that holds something rather than points at
-# it or switches a feature: not empty, not a reference, not a boolean
+# it or switches a feature: some letter or digit, not a reference, not a
+# boolean
 # (ALLOW_EMPTY_PASSWORD: "yes", MYSQL_RANDOM_ROOT_PASSWORD: "1").
 literal(value) if {
 	is_string(value)
-	trim_space(value) != ""
+	regex.match(`[A-Za-z0-9]`, value)
 	not reference(value)
 	not switch(value)
 }

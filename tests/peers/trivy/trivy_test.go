@@ -214,7 +214,7 @@ func TestTrivyChecks(t *testing.T) {
 				answered = answered || verdict == deny
 			}
 		}
-		if tg.Cited != nil && denied > 0 && !answered {
+		if tg.Cited != nil && denied > 0 && !answered && !explained(table, mine) {
 			wrong[id] = fmt.Sprintf("none of %s's %d denied inputs is denied by %s", id, denied, strings.Join(tg.Controls, ", "))
 			unanswered[id] = mine
 			continue
@@ -265,6 +265,27 @@ func TestTrivyChecks(t *testing.T) {
 	compared := len(results)
 	t.Logf("trivy-checks %s: %d checks mapped (%d cited, %d of them answered; %d mapped by hand), %d inputs compared, %d agree, %d differ; table by class: %v",
 		o.version, len(o.targets), len(o.cited), len(o.cited)-len(wrong), len(o.targets)-len(o.cited), compared, agree, compared-agree, classes)
+}
+
+// explained is true when every denied input the control allows is listed
+// as upstream or as an invalid fixture: the control answers the check, and
+// each of the peer's examples is one where Kubernetes itself (a Role
+// cannot grant cluster-scoped resources) or the fixture disagrees with the
+// peer.
+func explained(table []difference, mine []comparison) bool {
+	listed := map[string]string{}
+	for _, d := range table {
+		listed[d.key()] = d.Class
+	}
+	for _, c := range mine {
+		if c.Peer != deny || c.Shipshape == deny {
+			continue
+		}
+		if class := listed[c.ID+" / "+c.Input]; class != classUpstream && class != classInvalidFixture {
+			return false
+		}
+	}
+	return true
 }
 
 func wheres(cs []citation) string {
