@@ -1,15 +1,13 @@
 # METADATA
 # title: Roles do not erase evidence, read every log or rewrite cluster DNS
 # description: >-
-#   Deleting events or pod logs erases what an investigation reads; reading
-#   every pod's logs cluster-wide collects the secrets applications print;
-#   writing the coredns ConfigMap sends any name anywhere. Denied outside
-#   approvedRoles: delete on events or pods/log, get on pods/log in a
-#   ClusterRole that does not only aggregate into view, edit or admin, and
-#   writes to the coredns ConfigMap or to every ConfigMap of the namespace
-#   that holds it (dnsNamespaces), including a ClusterRoleBinding of a
-#   ClusterRole that writes every ConfigMap (bound cluster-wide, it writes
-#   the coredns one).
+#   Deleting events or pod logs erases evidence; reading every pod's logs
+#   collects the secrets applications print; writing the coredns ConfigMap
+#   sends any name anywhere. Denied outside approvedRoles: delete on events
+#   or pods/log, get on pods/log in a ClusterRole that does not only
+#   aggregate into view, edit or admin, writes to the coredns ConfigMap or
+#   to every ConfigMap of its namespace (dnsNamespaces), and a
+#   ClusterRoleBinding of a ClusterRole that writes every ConfigMap.
 # custom:
 #   id: SS-IAM-018
 #   severity: medium

@@ -1,16 +1,13 @@
 # METADATA
 # title: Workloads run in namespaces that deny traffic by default
 # description: >-
-#   Every namespace that runs workloads needs NetworkPolicies that select all
-#   pods (podSelector: {}) and govern both Ingress and Egress without letting
-#   all traffic through, so pods receive only the traffic rules allow and
-#   reach only the destinations rules allow. Judged per workload against the
-#   NetworkPolicies in the inventory, as Gatekeeper would at admission with
-#   NetworkPolicies synced; one finding per missing direction, which an
-#   offline report states once per namespace. A Cilium
-#   (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy) or Calico
-#   (NetworkPolicy, GlobalNetworkPolicy) policy that puts every pod of the
-#   namespace into default deny counts the same.
+#   Every namespace that runs workloads needs policies that select all pods
+#   and govern Ingress and Egress without letting all traffic through, so
+#   pods get only the traffic rules allow. A Kubernetes NetworkPolicy
+#   (podSelector: {}), a Cilium policy or a Calico policy that puts every
+#   pod of the namespace into default deny counts. Judged per workload
+#   against the policies in the inventory, as Gatekeeper would with them
+#   synced; one finding per missing direction, stated once per namespace.
 # custom:
 #   id: SS-NET-001
 #   severity: high

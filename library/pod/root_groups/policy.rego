@@ -5,10 +5,9 @@
 #   writes every file the root group owns, in the image and on the volumes
 #   the kubelet chowns for fsGroup. runAsGroup and fsGroup must not be 0 and
 #   supplementalGroups must not hold 0, on the pod or on any container.
-#   An unset runAsGroup is root too for most images: the runtime takes the
-#   primary group of the image's user, and 0 when the user (a numeric
-#   runAsUser, say) is not in the image's /etc/passwd. Windows pods have
-#   no runAsGroup and are not asked for one.
+#   Unset is root too for most images: the runtime takes the image user's
+#   primary group, 0 when the user is not in /etc/passwd. Windows pods have
+#   no runAsGroup.
 # custom:
 #   id: SS-POD-010
 #   severity: medium

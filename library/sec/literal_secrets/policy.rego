@@ -2,15 +2,12 @@
 # title: Manifests hold no plain-text secrets
 # description: >-
 #   Credentials in manifests end up in Git history, CI logs and every clone.
-#   Environment values, container commands and arguments, and ConfigMap data
-#   are searched for known credential formats (Azure storage keys and
-#   connection strings, SAS tokens, Service Bus keys, JWTs, PEM private
-#   keys, GitHub, npm, AWS and Slack tokens, passwords in URLs), for
-#   random-looking values under secret-sounding names, for any literal
-#   under a credential's name (DB_PASSWORD, GITHUB_TOKEN, API_KEY: not
-#   references, switches or empty values), and for credentials assigned
-#   inside a value (an env file or properties in a ConfigMap); a flag is
-#   judged by its value (--secret-name=web-tls names a Secret).
+#   Env values, commands, arguments and ConfigMap data are searched for
+#   known credential formats (Azure keys and SAS tokens, JWTs, PEM keys,
+#   GitHub, npm, AWS and Slack tokens, passwords in URLs), random values
+#   under secret names, any literal under a credential's name (DB_PASSWORD;
+#   not references, switches or empty values) and credentials assigned
+#   inside a value (an env file); a flag is judged by its value.
 # custom:
 #   id: SS-SEC-002
 #   severity: critical
