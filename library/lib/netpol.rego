@@ -182,13 +182,17 @@ calico_term_holds(term, _, key) if term == sprintf("has(%s)", [key])
 
 calico_term_holds(term, ns, key) if {
 	[[_, op, value]] := regex.find_all_string_submatch_n(sprintf(`^%s\s*(==|!=)\s*['"]([^'"]*)['"]$`, [replace(key, ".", `\.`)]), term, 1)
-	(value == ns) == (op == "==")
+	same := value == ns
+	wanted := op == "=="
+	same == wanted
 }
 
 calico_term_holds(term, ns, key) if {
 	[[_, negated, list]] := regex.find_all_string_submatch_n(sprintf(`^%s\s*(not\s+)?in\s*\{([^}]*)\}$`, [replace(key, ".", `\.`)]), term, 1)
 	values := {trim(trim_space(v), `'"`) | some v in split(list, ",")}
-	(ns in values) == (negated == "")
+	listed := ns in values
+	wanted := negated == ""
+	listed == wanted
 }
 
 # calico_allows_all is true for an Allow rule without a source (ingress)

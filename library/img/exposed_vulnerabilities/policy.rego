@@ -78,7 +78,6 @@ paths contains sprintf("%s %s → Service %s", [kind, r.metadata.name, ref.name]
 	ref.name in service_names
 }
 
-
 # An Istio VirtualService bound to a Gateway (anything but the mesh alone)
 # routes traffic from the ingress gateway to its destinations; it may live
 # in another namespace and name the Service by its full host name.
