@@ -2,6 +2,7 @@ package ireval
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"math"
@@ -33,6 +34,10 @@ type Evaluation struct {
 	// image reference's parts, a quantity's value): they hold for every
 	// input, so they are kept across Reset, up to maxPureCalls.
 	calls, pureCalls callCache
+	// epoch counts the inputs judged: a pure call made for an earlier
+	// input is reused only for arguments written the same way (see
+	// callCache.get).
+	epoch uint64
 	// args and out carry a built-in call's operands and result.
 	args     []*ast.Term
 	out      *ast.Term
@@ -50,6 +55,8 @@ func (p *Program) NewEvaluation(ctx context.Context, input, data ast.Value) *Eva
 		bctx: topdown.BuiltinContext{
 			Context: ctx,
 			Cache:   builtins.Cache{},
+			// As in topdown by default: rand.intn and uuid.rfc4122 read it.
+			Seed: rand.Reader,
 		},
 		stack: make([]*ast.Term, 0, 1024),
 	}
@@ -75,14 +82,30 @@ type cachedCall struct {
 	fn     *function
 	args   []*ast.Term
 	result *ast.Term
+	// epoch is the input the call was last made or reused for.
+	epoch uint64
 }
 
 // get looks a call of fn up by its arguments, the callee's locals params;
 // ok is false when it was not made.
-func (c *callCache) get(fn *function, h uint64, locals []*ast.Term, params []ir.Local) (*ast.Term, bool) {
-	for _, call := range c.byHash[h] {
-		if call.fn == fn && sameArguments(call.args, locals, params) {
-			return call.result, true
+//
+// Within one input, a call is the one made before with equal arguments, as
+// in topdown's cache of function calls within a query: f(-0) after f(0)
+// is f(0). A call kept from an earlier input is reused only when its
+// arguments are identical, written the same way (0 and -0, 1 and 1.0 are
+// equal but print differently): otherwise what an object's messages say
+// would depend on the objects judged before it.
+func (c *callCache) get(fn *function, h uint64, locals []*ast.Term, params []ir.Local, epoch uint64) (*ast.Term, bool) {
+	calls := c.byHash[h]
+	for i := range calls {
+		if calls[i].fn == fn && calls[i].epoch == epoch && sameArguments(calls[i].args, locals, params, equal) {
+			return calls[i].result, true
+		}
+	}
+	for i := range calls {
+		if calls[i].fn == fn && calls[i].epoch != epoch && sameArguments(calls[i].args, locals, params, identical) {
+			calls[i].epoch = epoch
+			return calls[i].result, true
 		}
 	}
 	return nil, false
@@ -101,9 +124,9 @@ func (c *callCache) reset() {
 	c.n = 0
 }
 
-func sameArguments(args, locals []*ast.Term, params []ir.Local) bool {
+func sameArguments(args, locals []*ast.Term, params []ir.Local, same func(a, b *ast.Term) bool) bool {
 	for i, p := range params {
-		if !equal(args[i], locals[p]) {
+		if !same(args[i], locals[p]) {
 			return false
 		}
 	}
@@ -117,11 +140,25 @@ func equal(a, b *ast.Term) bool {
 	return a == b || a.Value.Compare(b.Value) == 0
 }
 
+// identical reports whether two scalars are equal and written the same way:
+// numbers by their text, so 0 is not -0 and 1 is not 1.0.
+func identical(a, b *ast.Term) bool {
+	if x, ok := a.Value.(ast.Number); ok {
+		y, ok := b.Value.(ast.Number)
+		return ok && x == y
+	}
+	return equal(a, b)
+}
+
 // Reset makes the evaluation judge another input (with the same data),
 // keeping what it allocated and the results of constant functions.
 func (e *Evaluation) Reset(ctx context.Context, input ast.Value) {
 	e.input = ast.NewTerm(input)
 	e.bctx.Context = ctx
+	// Built-ins cache per query in topdown (rand.intn, uuid.rfc4122): a
+	// new input is a new query.
+	clear(e.bctx.Cache)
+	e.epoch++
 	for _, i := range e.prog.perInput {
 		e.memo[i], e.known[i] = nil, false
 	}
@@ -431,7 +468,7 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 			h = h*31 + uint64(a.Value.Hash())
 		}
 		cache = e.cache(fn, callee.locals)
-		if v, ok := cache.get(fn, h, callee.locals, fn.params[2:]); ok {
+		if v, ok := cache.get(fn, h, callee.locals, fn.params[2:], e.epoch); ok {
 			return v, nil
 		}
 		// Kept before the body runs, which may reuse the parameters' locals.
@@ -455,7 +492,7 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	if fn.memoized {
 		e.memo[fn.index], e.known[fn.index] = callee.returned, true
 	} else {
-		cache.put(h, cachedCall{fn: fn, args: args, result: callee.returned})
+		cache.put(h, cachedCall{fn: fn, args: args, result: callee.returned, epoch: e.epoch})
 	}
 	return callee.returned, nil
 }
