@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -199,7 +200,7 @@ func (e *Evaluation) Eval(entrypoint string) ([]*ast.Term, error) {
 	f.locals[ir.Data] = e.data
 	for _, b := range pl.blocks {
 		if _, err := e.block(f, b); err != nil {
-			return nil, fmt.Errorf("%s: %w", pl.name, err)
+			return nil, fmt.Errorf("%s: %w", pl.name, named(err, "data."+strings.ReplaceAll(pl.name, "/", "."), false))
 		}
 	}
 	return f.results, nil
@@ -225,8 +226,76 @@ const (
 var resultKey = ast.StringTerm("result")
 
 // ErrConflict is a rule or function that produced two different values
-// for the same inputs, the error topdown reports as a conflict.
+// for the same inputs, the error topdown reports as a conflict. The
+// evaluator returns it as a *ConflictError, which names the rule.
 var ErrConflict = errors.New("eval_conflict_error: rule or function produced multiple outputs")
+
+// ConflictError is a conflict with the rule that produced it and where, as
+// topdown reports one: "lib/k8s.rego:12: eval_conflict_error: rule
+// data.lib.k8s.x produced conflicting values".
+type ConflictError struct {
+	// Rule is the rule's path (data.lib.k8s.x).
+	Rule string
+	// Function is true when the rule is a function: its values conflict
+	// for the same arguments.
+	Function bool
+	// Key is true when the values conflict for one key of an object (a
+	// partial object rule, an object comprehension).
+	Key bool
+	// File and Row locate the rule body that produced the second value;
+	// File is empty when the plan kept no location.
+	File string
+	Row  int
+}
+
+func (e *ConflictError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Row)
+	}
+	b.WriteString("eval_conflict_error: ")
+	switch {
+	case e.Key:
+		fmt.Fprintf(&b, "object keys must be unique (in %s)", e.Rule)
+	case e.Function:
+		fmt.Fprintf(&b, "function %s produced conflicting values for the same inputs", e.Rule)
+	default:
+		fmt.Fprintf(&b, "rule %s produced conflicting values", e.Rule)
+	}
+	return b.String()
+}
+
+// Is makes a ConflictError an ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// conflict is the error of a conflict at loc, its rule named by the
+// function or plan that returns it (named).
+func (e *Evaluation) conflict(loc ir.Location, key bool) error {
+	c := &ConflictError{Key: key, Row: loc.Row}
+	if loc.File >= 0 && loc.File < len(e.prog.files) && loc.Row > 0 {
+		c.File = e.prog.files[loc.File]
+	}
+	return c
+}
+
+// named gives a conflict that names no rule yet the rule of fn: the
+// innermost function is the rule whose values conflict.
+func named(err error, name string, function bool) error {
+	var c *ConflictError
+	if errors.As(err, &c) && c.Rule == "" {
+		c.Rule, c.Function = rulePath(name), function
+	}
+	return err
+}
+
+// rulePath turns a planned function's name (g0.data.lib.k8s.x) into the
+// rule's path (data.lib.k8s.x).
+func rulePath(name string) string {
+	if g, rest, ok := strings.Cut(name, "."); ok && strings.HasPrefix(g, "g") && strings.HasPrefix(rest, "data.") {
+		return rest
+	}
+	return name
+}
 
 // block runs a block's statements and returns its outcome.
 func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
@@ -253,7 +322,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 			v := e.operand(f, s.Source)
 			if cur := f.locals[s.Target]; cur != nil {
 				if !equal(cur, v) {
-					return 0, ErrConflict
+					return 0, e.conflict(s.Location, false)
 				}
 				continue
 			}
@@ -356,7 +425,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 			k, v := e.operand(f, s.Key), e.operand(f, s.Value)
 			if cur := obj.Get(k); cur != nil {
 				if !equal(cur, v) {
-					return 0, ErrConflict
+					return 0, e.conflict(s.Location, true)
 				}
 				continue
 			}
@@ -369,7 +438,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 			}
 			merged, ok := a.Merge(b)
 			if !ok {
-				return 0, ErrConflict
+				return 0, e.conflict(s.Location, true)
 			}
 			f.locals[s.Target] = ast.NewTerm(merged)
 		case *ir.SetAddStmt:
@@ -480,7 +549,7 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	for _, b := range fn.blocks {
 		r, err := e.block(&callee, b)
 		if err != nil {
-			return nil, err
+			return nil, named(err, fn.name, !fn.memoized)
 		}
 		if r == returned || r >= 0 {
 			break

@@ -443,3 +443,60 @@ draw := [rand.intn("k", 1000000000), rand.intn("k", 1000000000)]`, ast.ParserOpt
 	}
 	assert.Greater(t, len(seen), 1, "each input draws again")
 }
+
+// TestConflictsNameTheRule: a rule, a function or an object key with two
+// values is an error that names the rule and its location, as topdown's
+// does, whether the plan was made here or read from its binary form.
+func TestConflictsNameTheRule(t *testing.T) {
+	ctx := context.Background()
+	mod, err := ast.ParseModuleWithOpts("lib/t.rego", `package t
+v := 1 if input.a
+v := 2 if input.b
+f(x) := 1 if x
+f(x) := 2 if x
+o[k] := 1 if some k in input.ks
+o[k] := 2 if some k in input.ks
+w := f(input.a)
+c := {k: v | some k in input.ks; some v in [1, 2]}
+outer := [v]`, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	require.NoError(t, err)
+	mods := map[string]*ast.Module{"lib/t.rego": mod}
+	entrypoints := []string{"t/v", "t/w", "t/o", "t/c", "t/outer"}
+	p, err := Plan(ctx, mods, entrypoints)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, Encode(&buf, p, Header{Digest: "d"}))
+	planned, err := New(p)
+	require.NoError(t, err)
+	decoded, _, err := Load(buf.Bytes(), "d")
+	require.NoError(t, err)
+	in := ast.MustParseTerm(`{"a": true, "b": true, "ks": ["k"]}`).Value
+	for _, tc := range []struct {
+		rule, want string
+	}{
+		{"v", "lib/t.rego:3: eval_conflict_error: rule data.t.v produced conflicting values"},
+		{"outer", "lib/t.rego:3: eval_conflict_error: rule data.t.v produced conflicting values"},
+		{"w", "lib/t.rego:5: eval_conflict_error: function data.t.f produced conflicting values for the same inputs"},
+		{"o", "lib/t.rego:7: eval_conflict_error: object keys must be unique (in data.t.o)"},
+		{"c", "lib/t.rego:9: eval_conflict_error: object keys must be unique (in data.t.c)"},
+	} {
+		_, refErr := reference(ctx, t, mods, in, "data.t."+tc.rule)
+		require.Error(t, refErr, tc.rule)
+		for name, prog := range map[string]*Program{"planned": planned, "decoded": decoded} {
+			_, err := prog.NewEvaluation(ctx, in, ast.NewObject()).Eval("t/" + tc.rule)
+			require.ErrorIs(t, err, ErrConflict, "%s %s", name, tc.rule)
+			assert.ErrorContains(t, err, tc.want, "%s %s; topdown: %v", name, tc.rule, refErr)
+			var c *ConflictError
+			require.ErrorAs(t, err, &c)
+		}
+		t.Logf("%s: topdown: %v", tc.rule, refErr)
+	}
+}
+
+// TestOtherVersionsOfThePlanAreStale: a plan in another version of the
+// binary form was made by another build: stale, not broken.
+func TestOtherVersionsOfThePlanAreStale(t *testing.T) {
+	old := gz(t, append([]byte{byte(len("shipshape-plan 1\n"))}, "shipshape-plan 1\n"...))
+	_, _, err := Load(old, "d")
+	assert.ErrorIs(t, err, ErrStale)
+}
