@@ -96,7 +96,7 @@ func TestFixesMakeDeniedCasesPass(t *testing.T) {
 				inventory, err := tc.InventoryObjects(c)
 				require.NoError(t, err)
 				binding := []eval.Binding{{Control: c, Parameters: tc.ResolvedParameters(c)}}
-				before := input.ReadFile(file, input.Options{})
+				before := input.ReadFile(context.Background(), file, input.Options{})
 				require.Empty(t, before.Errors, tc.Name)
 
 				plan, err := fix.Fix(ctx, lib, binding, []*input.File{before}, rules, fix.Options{Inventory: inventory})
@@ -112,7 +112,7 @@ func TestFixesMakeDeniedCasesPass(t *testing.T) {
 				require.Len(t, plan.Results, 1)
 				after := plan.Results[0].After
 				require.NoError(t, os.WriteFile(file, after, 0o644))
-				afterFile := input.ReadFile(file, input.Options{})
+				afterFile := input.ReadFile(context.Background(), file, input.Options{})
 				require.Empty(t, afterFile.Errors, "case %q: the fixed file does not read:\n%s", tc.Name, after)
 
 				// The control: allowed, but for the findings fix leaves.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -67,7 +68,7 @@ Findings it cannot fix are listed with why.`,
 				}
 			}
 			helm.KubeVersion = sel.KubernetesVersion()
-			files, err := readForFix(args, input.Options{Helm: helm})
+			files, err := readForFix(cmd.Context(), args, input.Options{Helm: helm})
 			if err != nil {
 				return err
 			}
@@ -109,20 +110,20 @@ func fixable(rules fix.Library) []string {
 }
 
 // readForFix reads the paths as scan does; any input error stops fix.
-func readForFix(paths []string, opts input.Options) ([]*input.File, error) {
-	found, err := input.Discover(paths)
-	if err != nil {
+func readForFix(ctx context.Context, paths []string, opts input.Options) ([]*input.File, error) {
+	found, errs := input.Discover(ctx, paths)
+	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if len(found) == 0 {
 		return nil, fmt.Errorf("%s: no .yaml, .yml or .json files found", strings.Join(paths, ", "))
 	}
-	var (
-		files []*input.File
-		errs  []error
-	)
+	var files []*input.File
 	for _, name := range found {
-		f := input.ReadFile(name, opts)
+		f := input.ReadFile(ctx, name, opts)
 		errs = append(errs, f.Errors...)
 		files = append(files, f)
 	}

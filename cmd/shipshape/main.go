@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/shipshape-dev/shipshape/engine/memlimit"
 )
@@ -29,10 +30,29 @@ func main() {
 	log.SetOutput(&onceWriter{w: os.Stderr, seen: map[string]bool{}})
 	memlimit.Tune()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }()
+	select {
+	case c := <-code:
+		stop()
+		os.Exit(c)
+	case <-ctx.Done():
+	}
+	// SIGINT or SIGTERM: the command stops at its next look at ctx. A
+	// second signal ends the process at once, and so does the grace
+	// period, should a read be stuck where ctx cannot reach it.
 	stop()
-	os.Exit(code)
+	select {
+	case c := <-code:
+		os.Exit(c)
+	case <-time.After(interruptGrace):
+		fmt.Fprintln(os.Stderr, "shipshape: interrupted")
+		os.Exit(2)
+	}
 }
+
+// interruptGrace is how long a signalled command has to stop on its own.
+const interruptGrace = 5 * time.Second
 
 // onceWriter writes each distinct line once.
 type onceWriter struct {
@@ -71,6 +91,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case errors.As(err, &ee):
 		return ee.code
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		fmt.Fprintln(stderr, "shipshape: interrupted before the command finished")
+		return 2
 	}
 	fmt.Fprintf(stderr, "shipshape: %v\n", err)
 	return 2

@@ -42,7 +42,7 @@ func (f *fixer) run(t *testing.T, name, text string) (*Plan, string) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(file, []byte(text), 0o644))
-	in := input.ReadFile(file, input.Options{})
+	in := input.ReadFile(context.Background(), file, input.Options{})
 	require.Empty(t, in.Errors)
 	plan, err := Fix(context.Background(), f.lib, f.bindings, []*input.File{in}, f.rules, Options{})
 	require.NoError(t, err)

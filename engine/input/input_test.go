@@ -218,8 +218,8 @@ func TestDiscoverAndReadAll(t *testing.T) {
 	write("a/readme.md", "not yaml")
 	write(".git/config.yaml", "apiVersion: v1\nkind: Pod\n")
 
-	files, err := Discover([]string{dir, filepath.Join(dir, "b.yaml")})
-	require.NoError(t, err)
+	files, errs := Discover(context.Background(), []string{dir, filepath.Join(dir, "b.yaml")})
+	require.Empty(t, errs)
 	assert.Equal(t, []string{
 		filepath.Join(dir, "a/x.YML"), filepath.Join(dir, "a/y.json"), filepath.Join(dir, "b.yaml"),
 	}, files)
@@ -234,17 +234,17 @@ func TestDiscoverAndReadAll(t *testing.T) {
 	}
 	assert.Equal(t, []string{"x", "y", "b"}, names)
 
-	_, err = Discover([]string{filepath.Join(dir, "missing.yaml")})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "missing.yaml")
+	_, errs = Discover(context.Background(), []string{filepath.Join(dir, "missing.yaml")})
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "missing.yaml")
 }
 
 func TestReadStdinAndSizeLimit(t *testing.T) {
-	f := ReadFile(Stdin, Options{Stdin: strings.NewReader("apiVersion: v1\nkind: Pod\nmetadata: {name: s}\n")})
+	f := ReadFile(context.Background(), Stdin, Options{Stdin: strings.NewReader("apiVersion: v1\nkind: Pod\nmetadata: {name: s}\n")})
 	require.Empty(t, f.Errors)
 	assert.Equal(t, StdinName, f.Objects[0].File)
 
-	f = ReadFile(Stdin, Options{Stdin: strings.NewReader(strings.Repeat("a", 100)), Limits: Limits{MaxFileSize: 10}})
+	f = ReadFile(context.Background(), Stdin, Options{Stdin: strings.NewReader(strings.Repeat("a", 100)), Limits: Limits{MaxFileSize: 10}})
 	require.Len(t, f.Errors, 1)
 	assert.Contains(t, f.Errors[0].Error(), "the file is too large: over the limit of 10 set by --max-file-size")
 }
@@ -254,11 +254,11 @@ func TestDockerfilesAreReadAsNormalisedObjects(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM alpine:3.20 AS build\nRUN true\n\nFROM scratch\nUSER 10001\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.Dockerfile"), []byte("FROM alpine\nCOPY\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.md"), []byte("# not read\n"), 0o644))
-	files, err := Discover([]string{dir})
-	require.NoError(t, err)
+	files, errs := Discover(context.Background(), []string{dir})
+	require.Empty(t, errs)
 	require.Len(t, files, 2, "Dockerfiles are found by name, other files are not")
 
-	f := ReadFile(filepath.Join(dir, "Dockerfile"), Options{})
+	f := ReadFile(context.Background(), filepath.Join(dir, "Dockerfile"), Options{})
 	require.Empty(t, f.Errors)
 	require.Len(t, f.Objects, 1)
 	o := f.Objects[0]
@@ -268,7 +268,7 @@ func TestDockerfilesAreReadAsNormalisedObjects(t *testing.T) {
 	assert.Equal(t, 5, o.FieldLine([]any{"stages", 1, "instructions", 0, "user"}))
 	assert.Equal(t, 1, o.FieldLine([]any{"stages", 9}), "an unknown path falls back to the object")
 
-	bad := ReadFile(filepath.Join(dir, "api.Dockerfile"), Options{})
+	bad := ReadFile(context.Background(), filepath.Join(dir, "api.Dockerfile"), Options{})
 	require.Len(t, bad.Errors, 1)
 	assert.Contains(t, bad.Errors[0].Error(), "api.Dockerfile:2")
 }

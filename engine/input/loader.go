@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/shipshape-dev/shipshape/engine/dockerfile"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
@@ -55,61 +56,83 @@ func isManifest(name string) bool {
 // Discover expands paths into the list of files to read: files as named,
 // directories walked recursively for .yaml, .yml and .json files (skipping
 // .git), and "-" for standard input. The order is deterministic.
-func Discover(paths []string) ([]string, error) {
-	var (
-		files []string
-		seen  = map[string]bool{}
-	)
-	add := func(p string) {
-		key := filepath.Clean(p)
-		if !seen[key] {
-			seen[key] = true
-			files = append(files, p)
-		}
-	}
+//
+// A path or directory entry that cannot be read is an *Error in errs, and
+// the walk goes on: the files beside it are still found. Discover stops
+// when ctx ends; the caller tells by ctx.Err().
+func Discover(ctx context.Context, paths []string) (files []string, errs []error) {
+	return discover(ctx, paths, os.ReadDir)
+}
+
+// discovery is one Discover: what it found, and how it reads a directory
+// (os.ReadDir; tests make it fail).
+type discovery struct {
+	readDir func(string) ([]fs.DirEntry, error)
+	seen    map[string]bool
+	files   []string
+	errs    []error
+}
+
+func discover(ctx context.Context, paths []string, readDir func(string) ([]fs.DirEntry, error)) ([]string, []error) {
+	d := &discovery{readDir: readDir, seen: map[string]bool{}}
 	for _, p := range paths {
+		if ctx.Err() != nil {
+			break
+		}
 		if p == Stdin {
-			add(p)
+			d.add(p)
 			continue
 		}
 		info, err := os.Stat(p)
-		if err != nil {
-			return nil, &Error{File: p, Document: -1, Err: unwrapPathError(err)}
-		}
-		if !info.IsDir() {
-			add(p)
-			continue
-		}
-		if renderable(p) {
-			add(p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return &Error{File: path, Document: -1, Err: unwrapPathError(err)}
-			}
-			if d.IsDir() {
-				if d.Name() == ".git" && path != p {
-					return filepath.SkipDir
-				}
-				if path != p && renderable(path) {
-					// A chart or kustomization is rendered as a whole; its
-					// files are templates and patches, not manifests.
-					add(path)
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if isManifest(path) || render.IsChartArchive(path) {
-				add(path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+		switch {
+		case err != nil:
+			d.fail(p, err)
+		case !info.IsDir(), renderable(p):
+			d.add(p)
+		default:
+			d.walk(ctx, p)
 		}
 	}
-	return files, nil
+	return d.files, d.errs
+}
+
+func (d *discovery) add(p string) {
+	key := filepath.Clean(p)
+	if !d.seen[key] {
+		d.seen[key] = true
+		d.files = append(d.files, p)
+	}
+}
+
+func (d *discovery) fail(p string, err error) {
+	d.errs = append(d.errs, &Error{File: p, Document: -1, Err: unwrapPathError(err)})
+}
+
+// walk adds the files under dir, in lexical order, as filepath.WalkDir
+// visits them; a directory it cannot read is an error, and what was read
+// of it is still walked.
+func (d *discovery) walk(ctx context.Context, dir string) {
+	entries, err := d.readDir(dir)
+	if err != nil {
+		d.fail(dir, err)
+	}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			return
+		}
+		path := filepath.Join(dir, e.Name())
+		switch {
+		case e.IsDir() && e.Name() == ".git":
+		case e.IsDir() && renderable(path):
+			// A chart or kustomization is rendered as a whole; its files
+			// are templates and patches, not manifests.
+			d.add(path)
+		case e.IsDir():
+			d.walk(ctx, path)
+		case isManifest(path) || render.IsChartArchive(path):
+			d.add(path)
+		}
+	}
 }
 
 // renderable reports whether a directory is a Helm chart or a
@@ -118,24 +141,61 @@ func renderable(dir string) bool { return render.IsChart(dir) || render.IsKustom
 
 // ReadFile reads and decodes one file ("-" for standard input), or renders
 // a chart or kustomization directory. Problems are returned inside
-// File.Errors, never as a panic.
-func ReadFile(name string, opts Options) *File {
+// File.Errors, never as a panic. A special file (a named pipe, a socket, a
+// device) is not read, which could block forever: it is listed in
+// File.Ignored. When ctx ends, the read stops with ctx's error.
+func ReadFile(ctx context.Context, name string, opts Options) *File {
 	display := name
 	if name == Stdin {
 		display = StdinName
-	}
-	if info, err := os.Stat(name); err == nil && (info.IsDir() || render.IsChartArchive(name)) {
-		return renderDir(name, opts)
+	} else if info, err := os.Stat(name); err == nil {
+		switch {
+		case info.IsDir() || render.IsChartArchive(name) && info.Mode().IsRegular():
+			return renderDir(name, opts)
+		case !info.Mode().IsRegular():
+			return special(name, info.Mode())
+		}
 	}
 	if hint := SourceFormatHint(name); hint != "" {
 		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: errors.New(hint)}}}
 	}
-	data, err := readLimited(name, opts)
-	if err != nil {
+	data, err := readLimited(ctx, name, opts)
+	var notRegular *notRegularError
+	switch {
+	case errors.As(err, &notRegular):
+		return special(name, notRegular.mode)
+	case err != nil:
 		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: err}}}
 	}
 	return parse(display, data, opts.Limits.WithDefaults())
 }
+
+// special is the File of a special file, which is not read.
+func special(name string, mode fs.FileMode) *File {
+	return &File{Name: name, Ignored: []Ignored{{Path: name, Reason: SpecialFileReason(mode)}}}
+}
+
+// SpecialFileReason says why a file of the given mode is not read.
+func SpecialFileReason(mode fs.FileMode) string {
+	what := "not a regular file"
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		what = "a character device"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return what + ", not a regular file: not read (reading it could wait forever); scan the file it stands for"
+}
+
+// notRegularError is a path that turned out, once open, not to be a
+// regular file.
+type notRegularError struct{ mode fs.FileMode }
+
+func (e *notRegularError) Error() string { return SpecialFileReason(e.mode) }
 
 // SourceFormatHint says how to turn an infrastructure source file that
 // shipshape does not read (Terraform HCL, Bicep) into one it does; "" for
@@ -240,7 +300,7 @@ func writeRendered(dir string, docs []render.Document) error {
 func ReadAll(ctx context.Context, files []string, opts Options) ([]*File, error) {
 	out := make([]*File, len(files))
 	err := parallel.ForEach(ctx, len(files), opts.Workers, func(i int) {
-		out[i] = ReadFile(files[i], opts)
+		out[i] = ReadFile(ctx, files[i], opts)
 		if opts.FileRead != nil {
 			opts.FileRead()
 		}
@@ -265,30 +325,86 @@ func parse(name string, data []byte, limits Limits) *File {
 	return decodeFile(name, data, limits)
 }
 
-func readLimited(name string, opts Options) ([]byte, error) {
-	var r io.Reader
+func readLimited(ctx context.Context, name string, opts Options) ([]byte, error) {
+	limit := opts.maxFileSize()
+	var (
+		data []byte
+		err  error
+	)
 	if name == Stdin {
-		r = opts.Stdin
+		r := opts.Stdin
 		if r == nil {
 			r = os.Stdin
 		}
+		data, err = readStdin(ctx, io.LimitReader(r, limit+1))
 	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, unwrapPathError(err)
-		}
-		defer f.Close()
-		r = f
+		data, err = readRegular(ctx, name, limit+1)
 	}
-	limit := opts.maxFileSize()
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, err
 	}
 	if int64(len(data)) > limit {
 		return nil, &LimitError{What: "the file is too large", Limit: limit, Flag: "max-file-size"}
 	}
 	return data, nil
+}
+
+// readRegular reads up to n bytes of a regular file. It opens without
+// blocking, so a path that became a named pipe after it was listed is found
+// out (a *notRegularError) instead of waited on, and it stops between reads
+// when ctx ends.
+func readRegular(ctx context.Context, name string, n int64) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &notRegularError{mode: info.Mode()}
+	}
+	data, err := io.ReadAll(io.LimitReader(ctxReader{ctx: ctx, r: f}, n))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	return data, nil
+}
+
+// readStdin reads r to its end, or until ctx ends: a pipe whose writer
+// never closes it does not hold a scan that was told to stop. The read
+// left waiting ends with the process.
+func readStdin(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(r)
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// ctxReader is a reader that fails with ctx's error once ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // unwrapPathError drops the path from *fs.PathError, since Error names the

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ir"
 
@@ -18,10 +19,14 @@ import (
 // library's plan in a few milliseconds where decoding OPA's JSON plan takes
 // over 100. It is gzip of: a magic line, the header (the digest of the
 // sources the plan was made from, and the facts compiling them gave, as
-// JSON), then the policy (strings, built-ins, functions, plans), with every
-// integer a varint and every statement a kind byte and its fields.
-// Locations are not kept: findings carry their own field paths.
-const magic = "shipshape-plan 1\n"
+// JSON), then the policy (strings, files, built-ins, functions, plans), with
+// every integer a varint and every statement a kind byte and its fields.
+// Locations are kept only where the evaluator reports an error (a
+// conflict): findings carry their own field paths.
+const magic = "shipshape-plan 2\n"
+
+// magicPrefix starts the magic line of every version of the form.
+const magicPrefix = "shipshape-plan "
 
 // Header is what a plan file records about the sources it was made from.
 type Header struct {
@@ -88,6 +93,10 @@ func Encode(w io.Writer, p *ir.Policy, h Header) error {
 	for _, s := range p.Static.Strings {
 		e.str(s.Value)
 	}
+	e.uint(len(p.Static.Files))
+	for _, f := range p.Static.Files {
+		e.str(f.Value)
+	}
 	e.uint(len(p.Static.BuiltinFuncs))
 	for _, b := range p.Static.BuiltinFuncs {
 		e.str(b.Name)
@@ -140,6 +149,9 @@ func Decode(data []byte) (*ir.Policy, Header, error) {
 		p.Static.Strings = append(p.Static.Strings, &ir.StringConst{Value: d.str()})
 	}
 	for range d.count() {
+		p.Static.Files = append(p.Static.Files, &ir.StringConst{Value: d.str()})
+	}
+	for range d.count() {
 		p.Static.BuiltinFuncs = append(p.Static.BuiltinFuncs, &ir.BuiltinFunc{Name: d.str()})
 	}
 	for range d.count() {
@@ -165,8 +177,14 @@ func Decode(data []byte) (*ir.Policy, Header, error) {
 
 // header reads the magic line and the header.
 func (d *decoder) header() (Header, error) {
-	if d.str() != magic {
-		return Header{}, errors.New("reading the plan: not a shipshape plan of this version")
+	switch m := d.str(); {
+	case m == magic:
+	case strings.HasPrefix(m, magicPrefix):
+		// Another version of the form: made by another build, as stale as
+		// a plan of other sources.
+		return Header{}, fmt.Errorf("reading the plan: %q is not %q: %w", strings.TrimSpace(m), strings.TrimSpace(magic), ErrStale)
+	default:
+		return Header{}, errors.New("reading the plan: not a shipshape plan")
 	}
 	head := d.str()
 	if d.err != nil {
@@ -238,6 +256,14 @@ func (e *encoder) fail(err error) {
 	}
 }
 
+// location writes where a statement that can fail comes from: its file's
+// index and its row and column.
+func (e *encoder) location(l ir.Location) {
+	e.uint(l.File)
+	e.uint(l.Row)
+	e.uint(l.Col)
+}
+
 func (e *encoder) locals(ls ...ir.Local) {
 	for _, l := range ls {
 		e.uint(int(l))
@@ -282,6 +308,7 @@ func (e *encoder) stmt(stmt ir.Stmt) {
 		k(kAssignVarOnce)
 		e.operand(s.Source)
 		e.locals(s.Target)
+		e.location(s.Location)
 	case *ir.BlockStmt:
 		k(kBlock)
 		e.blocks(s.Blocks)
@@ -364,9 +391,11 @@ func (e *encoder) stmt(stmt ir.Stmt) {
 		e.operand(s.Key)
 		e.operand(s.Value)
 		e.locals(s.Object)
+		e.location(s.Location)
 	case *ir.ObjectMergeStmt:
 		k(kObjectMerge)
 		e.locals(s.A, s.B, s.Target)
+		e.location(s.Location)
 	case *ir.SetAddStmt:
 		k(kSetAdd)
 		e.operand(s.Value)
@@ -446,6 +475,10 @@ func (d *decoder) byte() byte {
 
 func (d *decoder) local() ir.Local { return ir.Local(d.uint()) }
 
+func (d *decoder) location() ir.Location {
+	return ir.Location{File: d.uint(), Row: d.uint(), Col: d.uint()}
+}
+
 func (d *decoder) operand() ir.Operand {
 	tag := d.byte()
 	v := d.uint()
@@ -492,7 +525,9 @@ func (d *decoder) stmt() ir.Stmt {
 	case kAssignVar:
 		return &ir.AssignVarStmt{Source: d.operand(), Target: d.local()}
 	case kAssignVarOnce:
-		return &ir.AssignVarOnceStmt{Source: d.operand(), Target: d.local()}
+		s := &ir.AssignVarOnceStmt{Source: d.operand(), Target: d.local()}
+		s.Location = d.location()
+		return s
 	case kBlock:
 		return &ir.BlockStmt{Blocks: d.blocks()}
 	case kBreak:
@@ -538,9 +573,13 @@ func (d *decoder) stmt() ir.Stmt {
 	case kObjectInsert:
 		return &ir.ObjectInsertStmt{Key: d.operand(), Value: d.operand(), Object: d.local()}
 	case kObjectInsertOnce:
-		return &ir.ObjectInsertOnceStmt{Key: d.operand(), Value: d.operand(), Object: d.local()}
+		s := &ir.ObjectInsertOnceStmt{Key: d.operand(), Value: d.operand(), Object: d.local()}
+		s.Location = d.location()
+		return s
 	case kObjectMerge:
-		return &ir.ObjectMergeStmt{A: d.local(), B: d.local(), Target: d.local()}
+		s := &ir.ObjectMergeStmt{A: d.local(), B: d.local(), Target: d.local()}
+		s.Location = d.location()
+		return s
 	case kSetAdd:
 		return &ir.SetAddStmt{Value: d.operand(), Set: d.local()}
 	case kResultSetAdd:

@@ -2,10 +2,12 @@ package ireval
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -33,6 +35,10 @@ type Evaluation struct {
 	// image reference's parts, a quantity's value): they hold for every
 	// input, so they are kept across Reset, up to maxPureCalls.
 	calls, pureCalls callCache
+	// epoch counts the inputs judged: a pure call made for an earlier
+	// input is reused only for arguments written the same way (see
+	// callCache.get).
+	epoch uint64
 	// args and out carry a built-in call's operands and result.
 	args     []*ast.Term
 	out      *ast.Term
@@ -50,6 +56,8 @@ func (p *Program) NewEvaluation(ctx context.Context, input, data ast.Value) *Eva
 		bctx: topdown.BuiltinContext{
 			Context: ctx,
 			Cache:   builtins.Cache{},
+			// As in topdown by default: rand.intn and uuid.rfc4122 read it.
+			Seed: rand.Reader,
 		},
 		stack: make([]*ast.Term, 0, 1024),
 	}
@@ -75,14 +83,30 @@ type cachedCall struct {
 	fn     *function
 	args   []*ast.Term
 	result *ast.Term
+	// epoch is the input the call was last made or reused for.
+	epoch uint64
 }
 
 // get looks a call of fn up by its arguments, the callee's locals params;
 // ok is false when it was not made.
-func (c *callCache) get(fn *function, h uint64, locals []*ast.Term, params []ir.Local) (*ast.Term, bool) {
-	for _, call := range c.byHash[h] {
-		if call.fn == fn && sameArguments(call.args, locals, params) {
-			return call.result, true
+//
+// Within one input, a call is the one made before with equal arguments, as
+// in topdown's cache of function calls within a query: f(-0) after f(0)
+// is f(0). A call kept from an earlier input is reused only when its
+// arguments are identical, written the same way (0 and -0, 1 and 1.0 are
+// equal but print differently): otherwise what an object's messages say
+// would depend on the objects judged before it.
+func (c *callCache) get(fn *function, h uint64, locals []*ast.Term, params []ir.Local, epoch uint64) (*ast.Term, bool) {
+	calls := c.byHash[h]
+	for i := range calls {
+		if calls[i].fn == fn && calls[i].epoch == epoch && sameArguments(calls[i].args, locals, params, equal) {
+			return calls[i].result, true
+		}
+	}
+	for i := range calls {
+		if calls[i].fn == fn && calls[i].epoch != epoch && sameArguments(calls[i].args, locals, params, identical) {
+			calls[i].epoch = epoch
+			return calls[i].result, true
 		}
 	}
 	return nil, false
@@ -101,9 +125,9 @@ func (c *callCache) reset() {
 	c.n = 0
 }
 
-func sameArguments(args, locals []*ast.Term, params []ir.Local) bool {
+func sameArguments(args, locals []*ast.Term, params []ir.Local, same func(a, b *ast.Term) bool) bool {
 	for i, p := range params {
-		if !equal(args[i], locals[p]) {
+		if !same(args[i], locals[p]) {
 			return false
 		}
 	}
@@ -117,11 +141,25 @@ func equal(a, b *ast.Term) bool {
 	return a == b || a.Value.Compare(b.Value) == 0
 }
 
+// identical reports whether two scalars are equal and written the same way:
+// numbers by their text, so 0 is not -0 and 1 is not 1.0.
+func identical(a, b *ast.Term) bool {
+	if x, ok := a.Value.(ast.Number); ok {
+		y, ok := b.Value.(ast.Number)
+		return ok && x == y
+	}
+	return equal(a, b)
+}
+
 // Reset makes the evaluation judge another input (with the same data),
 // keeping what it allocated and the results of constant functions.
 func (e *Evaluation) Reset(ctx context.Context, input ast.Value) {
 	e.input = ast.NewTerm(input)
 	e.bctx.Context = ctx
+	// Built-ins cache per query in topdown (rand.intn, uuid.rfc4122): a
+	// new input is a new query.
+	clear(e.bctx.Cache)
+	e.epoch++
 	for _, i := range e.prog.perInput {
 		e.memo[i], e.known[i] = nil, false
 	}
@@ -162,7 +200,7 @@ func (e *Evaluation) Eval(entrypoint string) ([]*ast.Term, error) {
 	f.locals[ir.Data] = e.data
 	for _, b := range pl.blocks {
 		if _, err := e.block(f, b); err != nil {
-			return nil, fmt.Errorf("%s: %w", pl.name, err)
+			return nil, fmt.Errorf("%s: %w", pl.name, named(err, "data."+strings.ReplaceAll(pl.name, "/", "."), false))
 		}
 	}
 	return f.results, nil
@@ -188,8 +226,76 @@ const (
 var resultKey = ast.StringTerm("result")
 
 // ErrConflict is a rule or function that produced two different values
-// for the same inputs, the error topdown reports as a conflict.
+// for the same inputs, the error topdown reports as a conflict. The
+// evaluator returns it as a *ConflictError, which names the rule.
 var ErrConflict = errors.New("eval_conflict_error: rule or function produced multiple outputs")
+
+// ConflictError is a conflict with the rule that produced it and where, as
+// topdown reports one: "lib/k8s.rego:12: eval_conflict_error: rule
+// data.lib.k8s.x produced conflicting values".
+type ConflictError struct {
+	// Rule is the rule's path (data.lib.k8s.x).
+	Rule string
+	// Function is true when the rule is a function: its values conflict
+	// for the same arguments.
+	Function bool
+	// Key is true when the values conflict for one key of an object (a
+	// partial object rule, an object comprehension).
+	Key bool
+	// File and Row locate the rule body that produced the second value;
+	// File is empty when the plan kept no location.
+	File string
+	Row  int
+}
+
+func (e *ConflictError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Row)
+	}
+	b.WriteString("eval_conflict_error: ")
+	switch {
+	case e.Key:
+		fmt.Fprintf(&b, "object keys must be unique (in %s)", e.Rule)
+	case e.Function:
+		fmt.Fprintf(&b, "function %s produced conflicting values for the same inputs", e.Rule)
+	default:
+		fmt.Fprintf(&b, "rule %s produced conflicting values", e.Rule)
+	}
+	return b.String()
+}
+
+// Is makes a ConflictError an ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// conflict is the error of a conflict at loc, its rule named by the
+// function or plan that returns it (named).
+func (e *Evaluation) conflict(loc ir.Location, key bool) error {
+	c := &ConflictError{Key: key, Row: loc.Row}
+	if loc.File >= 0 && loc.File < len(e.prog.files) && loc.Row > 0 {
+		c.File = e.prog.files[loc.File]
+	}
+	return c
+}
+
+// named gives a conflict that names no rule yet the rule of fn: the
+// innermost function is the rule whose values conflict.
+func named(err error, name string, function bool) error {
+	var c *ConflictError
+	if errors.As(err, &c) && c.Rule == "" {
+		c.Rule, c.Function = rulePath(name), function
+	}
+	return err
+}
+
+// rulePath turns a planned function's name (g0.data.lib.k8s.x) into the
+// rule's path (data.lib.k8s.x).
+func rulePath(name string) string {
+	if g, rest, ok := strings.Cut(name, "."); ok && strings.HasPrefix(g, "g") && strings.HasPrefix(rest, "data.") {
+		return rest
+	}
+	return name
+}
 
 // block runs a block's statements and returns its outcome.
 func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
@@ -216,7 +322,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 			v := e.operand(f, s.Source)
 			if cur := f.locals[s.Target]; cur != nil {
 				if !equal(cur, v) {
-					return 0, ErrConflict
+					return 0, e.conflict(s.Location, false)
 				}
 				continue
 			}
@@ -319,7 +425,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 			k, v := e.operand(f, s.Key), e.operand(f, s.Value)
 			if cur := obj.Get(k); cur != nil {
 				if !equal(cur, v) {
-					return 0, ErrConflict
+					return 0, e.conflict(s.Location, true)
 				}
 				continue
 			}
@@ -332,7 +438,7 @@ func (e *Evaluation) block(f *frame, b *ir.Block) (int, error) {
 			}
 			merged, ok := a.Merge(b)
 			if !ok {
-				return 0, ErrConflict
+				return 0, e.conflict(s.Location, true)
 			}
 			f.locals[s.Target] = ast.NewTerm(merged)
 		case *ir.SetAddStmt:
@@ -431,7 +537,7 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 			h = h*31 + uint64(a.Value.Hash())
 		}
 		cache = e.cache(fn, callee.locals)
-		if v, ok := cache.get(fn, h, callee.locals, fn.params[2:]); ok {
+		if v, ok := cache.get(fn, h, callee.locals, fn.params[2:], e.epoch); ok {
 			return v, nil
 		}
 		// Kept before the body runs, which may reuse the parameters' locals.
@@ -443,7 +549,7 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	for _, b := range fn.blocks {
 		r, err := e.block(&callee, b)
 		if err != nil {
-			return nil, err
+			return nil, named(err, fn.name, !fn.memoized)
 		}
 		if r == returned || r >= 0 {
 			break
@@ -455,7 +561,7 @@ func (e *Evaluation) call(f *frame, c *call) (*ast.Term, error) {
 	if fn.memoized {
 		e.memo[fn.index], e.known[fn.index] = callee.returned, true
 	} else {
-		cache.put(h, cachedCall{fn: fn, args: args, result: callee.returned})
+		cache.put(h, cachedCall{fn: fn, args: args, result: callee.returned, epoch: e.epoch})
 	}
 	return callee.returned, nil
 }

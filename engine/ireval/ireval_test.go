@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -364,4 +366,137 @@ answer := [suffixes[input.key], regex.match(pattern, input.name), mine, shout(in
 	ev.Reset(ctx, ast.MustParseTerm(`{"key": "x1", "name": "b"}`).Value)
 	assert.Zero(t, ev.pureCalls.n)
 	assert.Empty(t, ev.pureCalls.byHash)
+}
+
+// TestPureCallsDoNotLeakAcrossInputs: a pure function's result kept from an
+// earlier input is reused only for arguments written the same way, so an
+// input gives what a fresh evaluation gives, whatever was judged before
+// it; within one input, equal arguments share a call as in topdown.
+func TestPureCallsDoNotLeakAcrossInputs(t *testing.T) {
+	ctx := context.Background()
+	mods := map[string]*ast.Module{"t.rego": ast.MustParseModuleWithOpts(`package t
+show(n) := sprintf("%v", [n])
+same(n) := n
+answer := [show(input.a), same(input.a), show(input.b), same(input.b)]`, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+	prog, err := Compile(ctx, mods, []string{"t/answer"})
+	require.NoError(t, err)
+	inputs := []string{
+		`{"a": 0, "b": 1}`,
+		`{"a": -0, "b": 1.0}`,
+		`{"a": 0.0, "b": 1e0}`,
+		`{"a": -0, "b": 0}`,
+		`{"a": 0, "b": -0}`,
+	}
+	data := ast.NewObject()
+	parse := func(s string) ast.Value {
+		v, err := ast.ValueFromReader(strings.NewReader(s))
+		require.NoError(t, err)
+		return v
+	}
+	fresh := map[string]string{}
+	for _, in := range inputs {
+		got, err := prog.NewEvaluation(ctx, parse(in), data).Eval("t/answer")
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		fresh[in] = got[0].String()
+		want, err := reference(ctx, t, mods, parse(in), "data.t.answer")
+		require.NoError(t, err)
+		wantJSON, err := json.Marshal(want)
+		require.NoError(t, err)
+		gotJSON, err := json.Marshal(ast.MustJSON(got[0].Value))
+		require.NoError(t, err)
+		assert.JSONEq(t, string(wantJSON), string(gotJSON), "%s: planned and topdown agree", in)
+	}
+	assert.Equal(t, `["0", -0, "1", 1.0]`, fresh[inputs[1]], "numbers are kept as written")
+	assert.Equal(t, `["0", -0, "0", -0]`, fresh[inputs[3]], "within one input, same(0) is the call same(-0) made, as in topdown")
+	for _, order := range [][]int{{0, 1, 2, 3, 4}, {4, 3, 2, 1, 0}, {1, 0, 3, 2, 4}, {2, 4, 0, 1, 3}} {
+		ev := prog.NewEvaluation(ctx, ast.NewObject(), data)
+		for _, i := range order {
+			ev.Reset(ctx, parse(inputs[i]))
+			got, err := ev.Eval("t/answer")
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, fresh[inputs[i]], got[0].String(), "%s after %v", inputs[i], order)
+		}
+	}
+}
+
+// TestBuiltinCacheIsPerInput: built-ins that cache within a query
+// (rand.intn) cache within one input, as topdown's query, not for the
+// whole evaluation.
+func TestBuiltinCacheIsPerInput(t *testing.T) {
+	ctx := context.Background()
+	mods := map[string]*ast.Module{"t.rego": ast.MustParseModuleWithOpts(`package t
+draw := [rand.intn("k", 1000000000), rand.intn("k", 1000000000)]`, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+	prog, err := Compile(ctx, mods, []string{"t/draw"})
+	require.NoError(t, err)
+	ev := prog.NewEvaluation(ctx, ast.NewObject(), ast.NewObject())
+	seen := map[string]bool{}
+	for range 5 {
+		ev.Reset(ctx, ast.NewObject())
+		got, err := ev.Eval("t/draw")
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		pair := got[0].Value.(*ast.Array)
+		assert.Equal(t, pair.Elem(0), pair.Elem(1), "one input draws once per key")
+		seen[pair.Elem(0).String()] = true
+	}
+	assert.Greater(t, len(seen), 1, "each input draws again")
+}
+
+// TestConflictsNameTheRule: a rule, a function or an object key with two
+// values is an error that names the rule and its location, as topdown's
+// does, whether the plan was made here or read from its binary form.
+func TestConflictsNameTheRule(t *testing.T) {
+	ctx := context.Background()
+	mod, err := ast.ParseModuleWithOpts("lib/t.rego", `package t
+v := 1 if input.a
+v := 2 if input.b
+f(x) := 1 if x
+f(x) := 2 if x
+o[k] := 1 if some k in input.ks
+o[k] := 2 if some k in input.ks
+w := f(input.a)
+c := {k: v | some k in input.ks; some v in [1, 2]}
+outer := [v]`, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	require.NoError(t, err)
+	mods := map[string]*ast.Module{"lib/t.rego": mod}
+	entrypoints := []string{"t/v", "t/w", "t/o", "t/c", "t/outer"}
+	p, err := Plan(ctx, mods, entrypoints)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, Encode(&buf, p, Header{Digest: "d"}))
+	planned, err := New(p)
+	require.NoError(t, err)
+	decoded, _, err := Load(buf.Bytes(), "d")
+	require.NoError(t, err)
+	in := ast.MustParseTerm(`{"a": true, "b": true, "ks": ["k"]}`).Value
+	for _, tc := range []struct {
+		rule, want string
+	}{
+		{"v", "lib/t.rego:3: eval_conflict_error: rule data.t.v produced conflicting values"},
+		{"outer", "lib/t.rego:3: eval_conflict_error: rule data.t.v produced conflicting values"},
+		{"w", "lib/t.rego:5: eval_conflict_error: function data.t.f produced conflicting values for the same inputs"},
+		{"o", "lib/t.rego:7: eval_conflict_error: object keys must be unique (in data.t.o)"},
+		{"c", "lib/t.rego:9: eval_conflict_error: object keys must be unique (in data.t.c)"},
+	} {
+		_, refErr := reference(ctx, t, mods, in, "data.t."+tc.rule)
+		require.Error(t, refErr, tc.rule)
+		for name, prog := range map[string]*Program{"planned": planned, "decoded": decoded} {
+			_, err := prog.NewEvaluation(ctx, in, ast.NewObject()).Eval("t/" + tc.rule)
+			require.ErrorIs(t, err, ErrConflict, "%s %s", name, tc.rule)
+			assert.ErrorContains(t, err, tc.want, "%s %s; topdown: %v", name, tc.rule, refErr)
+			var c *ConflictError
+			require.ErrorAs(t, err, &c)
+		}
+		t.Logf("%s: topdown: %v", tc.rule, refErr)
+	}
+}
+
+// TestOtherVersionsOfThePlanAreStale: a plan in another version of the
+// binary form was made by another build: stale, not broken.
+func TestOtherVersionsOfThePlanAreStale(t *testing.T) {
+	old := gz(t, append([]byte{byte(len("shipshape-plan 1\n"))}, "shipshape-plan 1\n"...))
+	_, _, err := Load(old, "d")
+	assert.ErrorIs(t, err, ErrStale)
 }

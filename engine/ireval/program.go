@@ -31,8 +31,11 @@ import (
 // for concurrent use.
 type Program struct {
 	strings []*ast.Term
-	funcs   []*function
-	plans   map[string]*plan
+	// files are the names of the planned modules, by index, for the
+	// locations of errors.
+	files []string
+	funcs []*function
+	plans map[string]*plan
 	// perInput are the indices of the memoized functions that read the
 	// input: the results an evaluation forgets when it judges another.
 	perInput []int
@@ -130,6 +133,9 @@ func New(p *ir.Policy) (*Program, error) {
 	prog := &Program{plans: map[string]*plan{}}
 	for _, s := range p.Static.Strings {
 		prog.strings = append(prog.strings, ast.StringTerm(s.Value))
+	}
+	for _, f := range p.Static.Files {
+		prog.files = append(prog.files, f.Value)
 	}
 	for _, bf := range p.Static.BuiltinFuncs {
 		if topdown.GetBuiltin(bf.Name) == nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -21,6 +23,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -43,7 +46,10 @@ type junitFailure struct {
 }
 
 // writeJUnit writes one test suite per file and one test case per object:
-// an object with violations fails, listing each one. It is written a suite
+// an object with violations fails, listing each one; one that no control
+// judged (no control for its kind, or all excluded in its namespace) is
+// skipped, with why, and one a control failed on is an error: neither
+// passed. It is written a suite
 // at a time: a first pass over the results finds the objects that fail and
 // where their results are, so only one file's failures are ever held.
 func writeJUnit(w io.Writer, r *Report) error {
@@ -81,10 +87,21 @@ func writeJUnit(w io.Writer, r *Report) error {
 		return err
 	}
 
+	// Why objects were not judged, by identity.
+	notJudged := map[key]string{}
+	for _, nj := range r.NotJudged {
+		notJudged[keyOf(nj.File, nj.Document, nj.Item)] = "not judged: " + nj.Reason
+	}
+	for _, ex := range r.Excluded {
+		notJudged[keyOf(ex.File, ex.Document, ex.Item)] = fmt.Sprintf("not judged: namespace %q is excluded from %s", ex.Namespace, strings.Join(ex.Controls, ", "))
+	}
+
 	// The suites, their cases in order, and the counts.
 	type caseRef struct {
 		object   int // index in r.objects, or -1
 		fails    bool
+		skipped  string // why the object was not judged
+		failed   bool   // a control failed on the object
 		cluster  bool
 		exempted int // index in r.Exempted, or -1
 		err      int // index in r.Errors, or -1
@@ -107,10 +124,19 @@ func writeJUnit(w io.Writer, r *Report) error {
 		s := suite(obj.File)
 		k := keyOf(obj.File, obj.Document, obj.Item)
 		ref := caseRef{object: i, exempted: -1, err: -1}
-		if len(where[k]) > 0 && !taken[k] {
+		switch {
+		case len(where[k]) > 0 && !taken[k]:
 			taken[k], ref.fails = true, true
 			suites.Suites[s].Failures++
 			suites.Failures++
+		case obj.Failed > 0:
+			ref.failed = true
+			suites.Suites[s].Errors++
+			suites.Errors++
+		case obj.Judged == 0:
+			ref.skipped = cmp.Or(notJudged[k], "not judged: no control of the profile judges it")
+			suites.Suites[s].Skipped++
+			suites.Skipped++
 		}
 		suites.Suites[s].Tests++
 		suites.Tests++
@@ -134,7 +160,9 @@ func writeJUnit(w io.Writer, r *Report) error {
 		}
 		s := suite(file)
 		suites.Suites[s].Tests++
+		suites.Suites[s].Skipped++
 		suites.Tests++
+		suites.Skipped++
 		cases[s] = append(cases[s], caseRef{object: -1, exempted: i, err: -1})
 	}
 	for i, e := range r.Errors {
@@ -184,6 +212,7 @@ func writeJUnit(w io.Writer, r *Report) error {
 		{Name: xml.Name{Local: "tests"}, Value: fmt.Sprint(suites.Tests)},
 		{Name: xml.Name{Local: "failures"}, Value: fmt.Sprint(suites.Failures)},
 		{Name: xml.Name{Local: "errors"}, Value: fmt.Sprint(suites.Errors)},
+		{Name: xml.Name{Local: "skipped"}, Value: fmt.Sprint(suites.Skipped)},
 	}}
 	if err := enc.EncodeToken(start); err != nil {
 		return err
@@ -198,12 +227,18 @@ func writeJUnit(w io.Writer, r *Report) error {
 				if obj.Item != nil {
 					tc.Name = fmt.Sprintf("%s (document %d, item %d)", obj.Label(), obj.Document, *obj.Item)
 				}
-				if ref.fails {
+				switch {
+				case ref.fails:
 					results, err := resultsOf(keyOf(obj.File, obj.Document, obj.Item))
 					if err != nil {
 						return err
 					}
 					tc.Failure = failureOf(results)
+				case ref.failed:
+					tc.Error = &junitFailure{Message: fmt.Sprintf("%d control(s) failed on the object", obj.Failed), Type: "error",
+						Text: "not every control could judge it: the scan's input errors say why"}
+				case ref.skipped != "":
+					tc.Skipped = &junitSkipped{Message: ref.skipped}
 				}
 			case ref.cluster:
 				tc = junitCase{ClassName: ClusterHeading, Name: "cluster-level controls"}

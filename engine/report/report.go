@@ -211,6 +211,10 @@ type ObjectRef struct {
 	Name       string `json:"name"`
 	// Violations counts the object's results.
 	Violations int `json:"-"`
+	// Judged counts the controls that judged the object, and Failed those
+	// that failed on it: an object no control judged did not pass.
+	Judged int `json:"-"`
+	Failed int `json:"-"`
 }
 
 // Label names the object for people: "Deployment prod/web".
@@ -302,6 +306,8 @@ func (p *Part) addJudgement(j eval.Judgement) {
 		File: obj.File, Document: obj.Document, Line: obj.Line,
 		APIVersion: obj.APIVersion(), Kind: obj.Kind(), Namespace: obj.Namespace(), Name: obj.Name(),
 		Violations: len(j.Findings),
+		Judged:     len(j.Judged),
+		Failed:     len(j.Errors),
 	}
 	if len(obj.Item) > 0 {
 		i := obj.Item[0]

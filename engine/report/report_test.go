@@ -189,7 +189,60 @@ func TestJUnit(t *testing.T) {
 	require.NotNil(t, failing.Failure)
 	assert.Equal(t, "critical", failing.Failure.Type)
 	assert.Contains(t, failing.Failure.Text, "deploy/app.yaml:11 SS-PSS-003 [critical]")
-	assert.Nil(t, suites.Suites[1].Cases[0].Failure, "clean objects pass")
+	notJudged := suites.Suites[1].Cases[0]
+	assert.Nil(t, notJudged.Failure)
+	require.NotNil(t, notJudged.Skipped, "an object no control judged did not pass")
+	assert.Equal(t, "not judged: no control of the profile judges ConfigMap", notJudged.Skipped.Message)
+	assert.Equal(t, 1, suites.Skipped)
+}
+
+// TestJUnitPassesOnlyJudgedObjects: a clean object that controls judged
+// passes; one no control judged, or whose controls all skip its namespace,
+// is skipped with why; one a control failed on is an error.
+func TestJUnitPassesOnlyJudgedObjects(t *testing.T) {
+	f := input.ParseBytes("deploy/many.yaml", []byte(`apiVersion: v1
+kind: Pod
+metadata: {name: clean, namespace: prod}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: system, namespace: kube-system}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: broken, namespace: prod}
+`))
+	require.Len(t, f.Objects, 4)
+	b := NewBuilder([]*policy.Control{privileged, ports}, "all")
+	b.Add(NewPart(f, []eval.Judgement{
+		{Object: f.Objects[0], Judged: []string{privileged.ID, ports.ID}},
+		{Object: f.Objects[1], Excluded: []string{privileged.ID, ports.ID}},
+		{Object: f.Objects[2]},
+		{Object: f.Objects[3], Judged: []string{privileged.ID, ports.ID}, Errors: []error{
+			&eval.ControlError{Control: ports.ID, Source: f.Objects[3].Source, Err: errors.New("conflict")}}},
+	}))
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, b.Finish(), "junit", Options{}))
+	var suites junitSuites
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &suites))
+	require.Len(t, suites.Suites, 1)
+	cases := suites.Suites[0].Cases
+	require.Len(t, cases, 5, "four objects and the control's error")
+	assert.Nil(t, cases[0].Skipped, "a judged clean object passes")
+	assert.Nil(t, cases[0].Error)
+	require.NotNil(t, cases[1].Skipped)
+	assert.Equal(t, `not judged: namespace "kube-system" is excluded from SS-PSS-003, SS-PSS-006`, cases[1].Skipped.Message)
+	require.NotNil(t, cases[2].Skipped)
+	assert.Contains(t, cases[2].Skipped.Message, "no control of the profile judges ConfigMap")
+	require.NotNil(t, cases[3].Error, "an object a control failed on did not pass")
+	assert.Equal(t, "1 control(s) failed on the object", cases[3].Error.Message)
+	assert.Equal(t, 2, suites.Skipped)
+	assert.Equal(t, 2, suites.Errors)
+	assert.Equal(t, 0, suites.Failures)
 }
 
 func TestGitHubAnnotations(t *testing.T) {

@@ -166,9 +166,17 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 
 	var files []string
 	for _, p := range opts.Paths {
-		found, err := input.Discover([]string{p})
-		if err != nil {
+		// An entry that cannot be read is an input error; what is
+		// beside it is still judged.
+		found, errs := input.Discover(ctx, []string{p})
+		if err := ctx.Err(); err != nil {
+			builder.Discard()
+			return nil, err
+		}
+		for _, err := range errs {
 			builder.AddError(err)
+		}
+		if len(found) == 0 && len(errs) > 0 {
 			continue
 		}
 		if len(found) == 0 {
@@ -184,8 +192,12 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	}
 	builder.SetClusterFile(clusterFile(files))
 	if len(opts.Context) > 0 {
-		found, err := input.Discover(opts.Context)
-		if err != nil {
+		found, errs := input.Discover(ctx, opts.Context)
+		if err := ctx.Err(); err != nil {
+			builder.Discard()
+			return nil, err
+		}
+		for _, err := range errs {
 			builder.AddError(err)
 		}
 		judged := map[string]bool{}
@@ -356,7 +368,7 @@ func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpt
 	workers := opts.workers()
 	ctx, budget := newObjectBudget(ctx, opts.MaxObjects)
 	err := parallel.ForEach(ctx, len(files), workers, func(i int) {
-		f := input.ReadFile(files[i], readOpts)
+		f := input.ReadFile(ctx, files[i], readOpts)
 		if readOpts.FileRead != nil {
 			readOpts.FileRead()
 		}
@@ -403,7 +415,7 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	contextErrors := make([]error, len(inventoryFiles))
 	passCtx, budget := newObjectBudget(ctx, opts.MaxObjects)
 	err := parallel.ForEach(passCtx, len(inventoryFiles), workers, func(i int) {
-		f := input.ReadFile(inventoryFiles[i], firstPass)
+		f := input.ReadFile(passCtx, inventoryFiles[i], firstPass)
 		if i >= len(files) {
 			// Context: only the inventory sees it, and what spoils it is said.
 			if len(f.Errors) > 0 {
@@ -435,7 +447,7 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 		pass.judges(policy.Kind{Group: ClusterGroup, Kind: ClusterKind})
 	}
 	kept, err := pass.inventory(ctx, workers, func(i int) []*input.Object {
-		return input.ReadFile(inventoryFiles[i], firstPass).Objects
+		return input.ReadFile(ctx, inventoryFiles[i], firstPass).Objects
 	})
 	if err != nil {
 		return err

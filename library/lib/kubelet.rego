@@ -63,8 +63,9 @@ flags_set(s) if {
 	f.name == s.flag
 }
 
-# config_file is the --config path some command line names.
-config_file := f.value if {
+# config_files are the --config paths the command lines name: none, one,
+# or several when units disagree (each is judged as a unit of its own).
+config_files contains f.value if {
 	some o in flag_objects
 	some f in o.flags
 	f.name == "config"

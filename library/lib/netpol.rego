@@ -36,9 +36,13 @@ rules(np, direction) := k8s.get(np.spec, rule_field[direction], [])
 # exceptions, or every pod of every namespace.
 allows_all(rule, direction) := "it names no peers" if {
 	count(k8s.get(rule, peer_field[direction], [])) == 0
-} else := reason if {
-	some peer in rule[peer_field[direction]]
-	reason := open_peer(peer)
+} else := reasons[0] if {
+	# The first open peer, when there are several.
+	reasons := [reason |
+		some peer in rule[peer_field[direction]]
+		reason := open_peer(peer)
+	]
+	count(reasons) > 0
 } else := ""
 
 open_peer(peer) := "it has an empty peer" if {

@@ -71,16 +71,19 @@ subject_label(subject) := sprintf("%s %q", [k8s.get(subject, "kind", ""), k8s.ge
 # role_ref is the binding's roleRef: {kind, name}.
 role_ref := k8s.resource.roleRef
 
-# bound_role returns the role a binding refers to, from the inventory
-# (a ClusterRole, or a Role in the binding's namespace).
-bound_role := role if {
+# bound_roles are the roles a binding refers to, from the inventory (a
+# ClusterRole, or a Role in the binding's namespace): one, or one per
+# apiVersion when the scan holds the role under several (v1 and v1beta1),
+# since the scan cannot tell which the cluster will keep. A binding is
+# judged by what any of them grants.
+bound_roles contains role if {
 	role_ref.kind == "ClusterRole"
 	some gv, kinds in data.inventory.cluster
 	k8s.api_group(gv) == "rbac.authorization.k8s.io"
 	role := kinds.ClusterRole[role_ref.name]
 }
 
-bound_role := role if {
+bound_roles contains role if {
 	role_ref.kind == "Role"
 	some gv, kinds in data.inventory.namespace[k8s.namespace]
 	k8s.api_group(gv) == "rbac.authorization.k8s.io"

@@ -16,10 +16,17 @@ scalable := {"apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet", "/Replica
 
 is_scalable if concat("/", [k8s.group, k8s.resource.kind]) in scalable
 
-# minimum is the smallest number of replicas the workload runs.
-minimum := n if {
+# minimum is the smallest number of replicas the workload runs: the
+# smallest minReplicas of the autoscalers that scale it (several may name
+# one workload; the scan cannot tell which wins), else spec.replicas.
+minimum := min(autoscaled) if {
+	count(autoscaled) > 0
+} else := k8s.get(k8s.resource.spec, "replicas", 1)
+
+# autoscaled are the minReplicas of the autoscalers that scale the workload.
+autoscaled contains n if {
 	some hpa in inventory.namespaced(k8s.namespace, "autoscaling", "HorizontalPodAutoscaler")
 	hpa.spec.scaleTargetRef.kind == k8s.resource.kind
 	hpa.spec.scaleTargetRef.name == k8s.name
 	n := k8s.get(hpa.spec, "minReplicas", 1)
-} else := k8s.get(k8s.resource.spec, "replicas", 1)
+}

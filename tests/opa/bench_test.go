@@ -25,7 +25,7 @@ import (
 // hardened web service, the object a sidecar judges most often.
 func typicalDeployment(tb testing.TB) map[string]any {
 	tb.Helper()
-	f := input.ReadFile(filepath.Join(testbin.RepoRoot(), "examples", "good", "shop.yaml"), input.Options{})
+	f := input.ReadFile(context.Background(), filepath.Join(testbin.RepoRoot(), "examples", "good", "shop.yaml"), input.Options{})
 	require.Empty(tb, f.Errors)
 	for _, o := range f.Objects {
 		if o.Kind() == "Deployment" {

@@ -1,6 +1,7 @@
 package pss
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,7 +91,7 @@ func TestUpstreamFixtures(t *testing.T) {
 			for _, file := range files {
 				name := filepath.Base(file)
 				t.Run(string(level)+"/"+outcome+"/"+name, func(t *testing.T) {
-					f := input.ReadFile(file, input.Options{})
+					f := input.ReadFile(context.Background(), file, input.Options{})
 					require.Empty(t, f.Errors)
 					require.Len(t, f.Objects, 1)
 					got, msgs := h.shipshape(t, f.Objects[0])

@@ -65,9 +65,12 @@ violation contains {"msg": msg, "details": {"field": ["resources", i, "providers
 	msg := sprintf("%s encrypts secrets with %s first (resources[%d]); %s", [k8s.label, first, i, advice[first]])
 }
 
+# provider_name names an entry's provider; an entry names one (the API
+# server refuses one that names several).
 provider_name(providers) := name if {
-	is_object(providers[0])
-	some name, _ in providers[0]
+	[name] := [k | some k in object.keys(providers[0])]
+} else := "several providers in one entry" if {
+	count(object.keys(providers[0])) > 0
 } else := "no provider"
 
 advice := {
@@ -76,4 +79,5 @@ advice := {
 	"aesgcm": "its key sits on the control-plane node beside the data; list a kms provider first",
 	"secretbox": "its key sits on the control-plane node beside the data; list a kms provider first",
 	"no provider": "list a kms provider first",
+	"several providers in one entry": "the API server refuses an entry that names more than one provider; give each its own entry, a kms provider first",
 }

@@ -35,9 +35,9 @@ applies if count(containers) > 0
 setting(c, name) := v if {
 	v := apiserver.value(c, name)
 } else := v if {
-	some e in c.value.env
-	e.name == env_name(name)
-	v := e.value
+	# The last entry of a variable listed twice is the one the process sees.
+	values := [e.value | some e in c.value.env; e.name == env_name(name)]
+	v := values[count(values) - 1]
 }
 
 # text is a flag's value, or "" when it is set nowhere.
@@ -51,9 +51,8 @@ env_name(name) := concat("", ["ETCD_", upper(replace(name, "-", "_"))])
 where(c, name) := f if {
 	f := apiserver.field(c, name)
 } else := f if {
-	some i, e in c.value.env
-	e.name == env_name(name)
-	f := pods.container_field(c, ["env", i, "value"])
+	indices := [i | some i, e in c.value.env; e.name == env_name(name)]
+	f := pods.container_field(c, ["env", indices[count(indices) - 1], "value"])
 } else := pods.container_field(c, ["command"])
 
 shown(c, name) := json.marshal(v) if {

@@ -56,11 +56,15 @@ matches(subject, id) if {
 # admin_rights says why a ClusterRole is cluster-admin-like.
 admin_rights(name) := "the built-in cluster-admin" if name == "cluster-admin"
 
-admin_rights(name) := reason if {
+# The scan may hold the role under several apiVersions (v1 and v1beta1):
+# each one's reason is given.
+admin_rights(name) := concat("; ", sort(reasons)) if {
 	name != "cluster-admin"
-	some role in inventory.cluster("rbac.authorization.k8s.io", "ClusterRole")
-	role.metadata.name == name
-	reason := role_reason(role)
+	reasons := {role_reason(role) |
+		some role in inventory.cluster("rbac.authorization.k8s.io", "ClusterRole")
+		role.metadata.name == name
+	}
+	count(reasons) > 0
 }
 
 role_reason(role) := "every verb on every resource" if {

@@ -62,8 +62,10 @@ powerful := "is a built-in powerful role" if {
 	rbac.role_ref.name in input.parameters.powerfulRoles
 } else := "can create workloads" if {
 	some [group, resource] in workload_resources
-	rbac.role_grants(rbac.bound_role, "create", group, resource)
+	some role in rbac.bound_roles
+	rbac.role_grants(role, "create", group, resource)
 } else := "can escalate privileges" if {
 	some [verb, group, resource] in escalation
-	rbac.role_grants(rbac.bound_role, verb, group, resource)
+	some role in rbac.bound_roles
+	rbac.role_grants(role, verb, group, resource)
 }

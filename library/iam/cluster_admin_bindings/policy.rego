@@ -59,7 +59,8 @@ admin_role := sprintf("ClusterRole %q", [rbac.role_ref.name]) if {
 	rbac.role_ref.kind == "ClusterRole"
 	rbac.role_ref.name in input.parameters.namespaceAdminRoles
 } else := sprintf("%s %q (it grants * on *)", [rbac.role_ref.kind, rbac.role_ref.name]) if {
-	rbac.role_grants(rbac.bound_role, "*", "*", "*")
+	some role in rbac.bound_roles
+	rbac.role_grants(role, "*", "*", "*")
 }
 
 approved(subject) if {

@@ -84,7 +84,7 @@ dns_config(rule) := "the coredns ConfigMap" if {
 violation contains {"msg": msg, "details": {"field": ["roleRef", "name"]}} if {
 	rbac.role_ref.kind == "ClusterRole"
 	not approved_cluster_role(rbac.role_ref.name)
-	role := rbac.bound_role
+	some role in rbac.bound_roles
 	writing := [sprintf("rule %d (%s)", [i, concat(", ", verbs)]) |
 		some i, rule in object.get(role, "rules", [])
 		count(object.get(rule, "resourceNames", [])) == 0

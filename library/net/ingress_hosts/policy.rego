@@ -61,9 +61,6 @@ others contains other if {
 class(ingress) := name if {
 	name := object.get(ingress, ["spec", "ingressClassName"], null)
 	is_string(name)
-} else := ingress.metadata.annotations["kubernetes.io/ingress.class"]
-
-class(ingress) := "" if {
-	not is_string(object.get(ingress, ["spec", "ingressClassName"], null))
-	not ingress.metadata.annotations["kubernetes.io/ingress.class"]
-}
+} else := ingress.metadata.annotations["kubernetes.io/ingress.class"] if {
+	ingress.metadata.annotations["kubernetes.io/ingress.class"] != false
+} else := ""

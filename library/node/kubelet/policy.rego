@@ -103,7 +103,7 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 # kubelet does not read a configuration file it is not given.
 violation contains {"msg": msg, "details": {"field": ["command"]}} if {
 	k8s.resource.command
-	not kubelet.config_file
+	count(kubelet.config_files) == 0
 	k8s.name == kubelet.primary
 	some id, s in kubelet.settings
 	not kubelet.flags_set(s)
