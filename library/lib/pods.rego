@@ -110,6 +110,27 @@ label(container) := sprintf("%s %q in %s", [list_nouns[container.list], containe
 	container.name != ""
 } else := sprintf("unnamed %s %s[%d] in %s", [list_nouns[container.list], container.list, container.index, k8s.label])
 
+# control_plane_static_pod is true for the control plane's static pods as
+# kubeadm writes them: a Pod in kube-system labelled tier: control-plane and
+# component kube-apiserver, kube-controller-manager, kube-scheduler or etcd,
+# with priority class system-node-critical. All three, as Trivy KSV-0037
+# reads them: any one alone is copied into a user's pod too easily. Such a
+# pod runs from the node's manifest folder, so it cannot use a
+# ServiceAccount (NodeRestriction refuses mirror pods that reference one)
+# and must tolerate the control-plane nodes' taints.
+control_plane_static_pod if {
+	k8s.resource.kind == "Pod"
+	k8s.namespace == "kube-system"
+	k8s.labels.tier == "control-plane"
+	k8s.labels.component in {"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"}
+	spec.priorityClassName == "system-node-critical"
+}
+
+# node_agent is true for DaemonSets: one pod per node is their design, so
+# they tolerate the nodes' taints to reach every node, system pools
+# included (runtime detection, log and metrics collectors, CNI and CSI).
+node_agent if k8s.resource.kind == "DaemonSet"
+
 # is_windows is true for pods that declare spec.os.name: windows, which the
 # Pod Security Standards exempt from Linux-only checks.
 is_windows if spec.os.name == "windows"

@@ -24,6 +24,7 @@ import data.lib.pods
 
 violation contains {"msg": msg, "details": {"field": pods.spec_field(["serviceAccountName"])}} if {
 	pods.spec
+	not pods.control_plane_static_pod
 	pods.service_account == "default"
 	msg := sprintf("%s runs as the default ServiceAccount; set %s to a dedicated ServiceAccount", [k8s.label, k8s.path_string(pods.spec_field(["serviceAccountName"]))])
 }

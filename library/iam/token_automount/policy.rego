@@ -43,8 +43,11 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	msg := sprintf("%s sets %s to true but ServiceAccount %q is not approved to call the API; set it to false or approve the ServiceAccount", [k8s.label, k8s.path_string(field), pods.service_account])
 }
 
+# A control-plane static pod gets no token: mirror pods cannot use
+# ServiceAccounts.
 violation contains {"msg": msg, "details": {"field": field}} if {
 	pods.spec
+	not pods.control_plane_static_pod
 	not "automountServiceAccountToken" in object.keys(pods.spec)
 	not approved
 	some problem in account_problem

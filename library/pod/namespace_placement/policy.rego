@@ -6,8 +6,9 @@
 #   in kube-system (or another system namespace) shares the service
 #   accounts and exemptions of the cluster's own components. Workloads must
 #   not name default, and those in systemNamespaces must be system
-#   components: system-*-critical priority, an add-on manager or AKS label,
-#   or named in systemWorkloads.
+#   components: the control plane's static pods, controllers with a
+#   system-*-critical priority, an add-on manager or AKS label, or named in
+#   systemWorkloads (a bare Pod's priority class alone proves nothing).
 # custom:
 #   id: SS-POD-016
 #   severity: medium
@@ -57,10 +58,18 @@ violation contains {"msg": msg, "details": {"field": ["metadata", "namespace"]}}
 	ns := k8s.resource.metadata.namespace
 	namespaces.matches_any(ns, input.parameters.systemNamespaces)
 	not system_component
-	msg := sprintf("%s runs in system namespace %q but is not a system component (no system-node-critical or system-cluster-critical priority, no add-on manager label, not in systemWorkloads); move it to its own namespace", [k8s.label, ns])
+	msg := sprintf("%s runs in system namespace %q but is not a system component (not a control-plane static pod, no controller with a system-*-critical priority, no add-on manager label, not in systemWorkloads); move it to its own namespace", [k8s.label, ns])
 }
 
-system_component if pods.spec.priorityClassName in {"system-node-critical", "system-cluster-critical"}
+system_component if pods.control_plane_static_pod
+
+# A controller with a system priority class is an add-on; a bare Pod is not
+# (only the control plane's static pods run bare in kube-system, and they
+# carry all of its markers).
+system_component if {
+	k8s.resource.kind != "Pod"
+	pods.spec.priorityClassName in {"system-node-critical", "system-cluster-critical"}
+}
 
 system_component if {
 	some labels in [k8s.labels, pods.labels]

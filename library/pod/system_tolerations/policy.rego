@@ -4,8 +4,11 @@
 #   AKS taints system node pools CriticalAddonsOnly, and control-plane nodes
 #   carry node-role.kubernetes.io/control-plane (or master). A user workload
 #   that tolerates them can be scheduled next to cluster components; a
-#   toleration with operator Exists and no key tolerates every taint. System
-#   namespaces are exempt through settings.systemNamespaces.
+#   toleration with operator Exists and no key tolerates every taint. The
+#   control plane's static pods and DaemonSets (node agents, which must reach
+#   every node; SS-OPS-001 asks runtime detection to) are not user
+#   workloads here; at admission, system namespaces are exempt through
+#   settings.systemNamespaces.
 # custom:
 #   id: SS-POD-009
 #   severity: high
@@ -26,6 +29,8 @@ import data.lib.pods
 system_taints := {"CriticalAddonsOnly", "node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"}
 
 violation contains {"msg": msg, "details": {"field": pods.spec_field(["tolerations", i])}} if {
+	not pods.control_plane_static_pod
+	not pods.node_agent
 	some i, toleration in pods.spec.tolerations
 	reason := tolerates(toleration)
 	msg := sprintf("%s %s (%s); remove the toleration so it runs on user nodes", [k8s.label, reason, k8s.path_string(pods.spec_field(["tolerations", i]))])
