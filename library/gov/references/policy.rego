@@ -103,9 +103,9 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 	msg := sprintf("%s needs %s %q, which the scan does not create in namespace %q (nor does a SealedSecret, ExternalSecret, Certificate or SecretProviderClass), so its pods wait for it; add it, fix the name, or mark the reference optional", [k8s.label, kind, name, ns])
 }
 
-violation contains {"msg": msg, "details": {"field": pods.spec_field(["serviceAccountName"])}} if {
-	name := pods.spec.serviceAccountName
-	not name in {"", "default"}
+violation contains {"msg": msg, "details": {"field": pods.spec_field([account_field])}} if {
+	name := pods.service_account
+	name != "default"
 	not name in named("", "ServiceAccount")
 	msg := sprintf("%s runs as ServiceAccount %q, which the scan does not create in namespace %q, so its pods are refused until it exists; add it or fix the name", [k8s.label, name, ns])
 }
@@ -119,6 +119,12 @@ violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["e
 	not earlier_duplicate(c, i, first.name)
 	msg := sprintf("%s defines environment variable %s twice (env[%d] and env[%d]); the last one silently wins, so remove one", [pods.label(c), later.name, i, j])
 }
+
+# account_field is where the pod names its ServiceAccount: serviceAccountName,
+# or the deprecated serviceAccount the API server still reads.
+account_field := "serviceAccountName" if {
+	k8s.get(pods.spec, "serviceAccountName", "") != ""
+} else := "serviceAccount"
 
 # earlier_duplicate: report each repeated name once, against its first
 # definition.

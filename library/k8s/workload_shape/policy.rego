@@ -103,6 +103,14 @@ violation contains {"msg": msg, "details": {"field": pods.spec_path}} if {
 	msg := sprintf("%s has no pod spec at %s (found %s), so no control can judge it; add the pod template", [k8s.label, k8s.path_string(pods.spec_path), type_name(spec)])
 }
 
+# A pod without containers runs nothing the container controls could judge,
+# and the API server refuses it: a shape error, not a pass.
+violation contains {"msg": msg, "details": {"field": pods.spec_field(["containers"])}} if {
+	is_object(pods.spec)
+	object.get(pods.spec, "containers", null) in {null, []}
+	msg := sprintf("%s has no containers at %s; the API server refuses a pod without one, and no container control can judge it", [k8s.label, k8s.path_string(pods.spec_field(["containers"]))])
+}
+
 violation contains {"msg": msg, "details": {"field": field}} if {
 	pods.is_workload
 	metadata := object.get(k8s.resource, array.concat(pods.template_path, ["metadata"]), null)
