@@ -292,6 +292,12 @@ func loadCases(s *schema.Schema, c *policy.Control) ([]Case, error) {
 			return nil, fmt.Errorf("%s:%d: case %q: expect: %w", display, tc.Line, tc.Name, err)
 		}
 		tc.Expectation = expect
+		for _, key := range c.UnknownParameters(tc.Parameters) {
+			// A misspelt parameter would leave the case testing the
+			// default, silently.
+			field := []any{i, "parameters", key}
+			return nil, fmt.Errorf("%s:%d: case %q: parameters.%s: %w", display, doc.Line(field), tc.Name, key, c.UnknownParameterError(key))
+		}
 		if expect.Allow {
 			allows++
 		} else {

@@ -137,6 +137,8 @@ func TestCasesFileProblems(t *testing.T) {
 		{"bad expect", "- {name: a, object: {}, expect: deny}\n", "cases.yaml:1: [0].expect"},
 		{"object and file", "- {name: a, object: {}, file: x.yaml, expect: allow}\n", "cases.yaml:1"},
 		{"not a list", "name: a\n", "expected array"},
+		{"misspelt parameter", "- name: a\n  object: {apiVersion: v1, kind: Pod}\n  expect: allow\n- name: b\n  object: {apiVersion: v1, kind: Pod}\n  parameters:\n    tag: dev\n    tagg: dev\n  expect: {violations: 1}\n",
+			`cases.yaml:8: case "b": parameters.tagg: unknown parameter "tagg" of ACME-001 (did you mean tag?); its parameters are tag`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func Generate(lib *policy.Library, catalogue *requirements.Catalogue, profiles [
 		ControlsFile:     controlsDoc(lib, cases, profiles, fixes),
 		TraceabilityFile: traceabilityDoc(lib, catalogue, cases),
 	}
-	schemas, err := Schemas()
+	schemas, err := Schemas(lib)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,9 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/casetest"
 	"github.com/shipshape-dev/shipshape/engine/exceptions"
+	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/profile"
+	"github.com/shipshape-dev/shipshape/engine/schema"
 )
 
 // SchemaBaseURL is where the published schemas are (docs/schema/ on the
@@ -30,8 +32,10 @@ const (
 // Schemas returns the JSON Schemas of the files people write, for editors
 // (yaml-language-server reads a `# yaml-language-server: $schema=URL`
 // line). They are the schemas the loaders validate with, reflected from
-// the Go types the files decode into.
-func Schemas() (map[string][]byte, error) {
+// the Go types the files decode into; the config and profile schemas also
+// give each built-in control of lib its parameters, so an editor marks a
+// misspelt one as the scan does.
+func Schemas(lib *policy.Library) (map[string][]byte, error) {
 	schemas, err := profile.NewSchemas()
 	if err != nil {
 		return nil, err
@@ -44,6 +48,9 @@ func Schemas() (map[string][]byte, error) {
 	prof, err := profile.ProfileSchema(settings)
 	if err != nil {
 		return nil, err
+	}
+	for _, doc := range []map[string]any{config, prof} {
+		withControlParameters(doc, lib)
 	}
 	cases, err := casetest.Schema()
 	if err != nil {
@@ -76,4 +83,32 @@ func Schemas() (map[string][]byte, error) {
 		out["schema/"+d.file] = append(data, '\n')
 	}
 	return out, nil
+}
+
+// withControlParameters gives a config or profile schema's `parameters`
+// one property per built-in control of lib: its parameter schema, closed to
+// other keys unless it admits them (a control that takes none accepts an
+// empty mapping). Other IDs (controls of user libraries) stay free-form.
+func withControlParameters(doc map[string]any, lib *policy.Library) {
+	props, _ := doc["properties"].(map[string]any)
+	params, _ := props["parameters"].(map[string]any)
+	if params == nil || lib == nil {
+		return
+	}
+	controls := map[string]any{}
+	for _, c := range lib.Controls() {
+		if !c.Builtin {
+			continue
+		}
+		s := map[string]any{"type": "object", "additionalProperties": false}
+		if len(c.Parameters) > 0 {
+			s = schema.Clone(c.Parameters).(map[string]any)
+			if _, ok := s["additionalProperties"]; !ok {
+				s["additionalProperties"] = false
+			}
+		}
+		s["description"] = "Parameters of " + c.ID + ": " + c.Title + "."
+		controls[c.ID] = s
+	}
+	params["properties"] = controls
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ type Exception struct {
 	Namespaces  []string `json:"namespaces,omitempty" schema:"items.minLength=1;description=Only in these namespaces (glob patterns: team-*)."`
 	Kinds       []string `json:"kinds,omitempty" schema:"items.minLength=1;description=Only for these kinds, as group/Kind (apps/Deployment) or Kind for the core group."`
 	Names       []string `json:"names,omitempty" schema:"items.minLength=1;description=Only for objects with these names (glob patterns)."`
+	Images      []string `json:"images,omitempty" schema:"items.minLength=1;items.pattern=^[^*]+[*]?$;description=Only for findings about a container whose image is one of these: an exact reference, or a prefix ending in * (contoso.azurecr.io/sidecars/*), as Gatekeeper's exemptImages."`
 	Owner       string   `json:"owner,omitempty" schema:"required;minLength=1;description=Who answers for the exception: a team or a person."`
 	Reason      string   `json:"reason" schema:"required;minLength=1;description=Why the finding is accepted."`
 	Expires     string   `json:"expires" schema:"required;pattern=^[0-9]{4}-[0-9]{2}-[0-9]{2}$;description=The last day the exception holds (YYYY-MM-DD); after it the findings fail again."`
@@ -132,7 +134,10 @@ type Finding struct {
 	Namespace    string
 	Kind         string // "group/Kind" or "Kind" for the core group
 	Name         string
-	Annotations  map[string]string
+	// Image is the image of the container the finding is about ("" when
+	// it is about no container).
+	Image       string
+	Annotations map[string]string
 }
 
 // Decision is the outcome for one finding.
@@ -181,7 +186,23 @@ func (e Exception) covers(f Finding) bool {
 	if e.Requirement != "" && !contains(f.Requirements, e.Requirement) {
 		return false
 	}
+	if len(e.Images) > 0 && !slices.ContainsFunc(e.Images, func(p string) bool { return MatchImage(p, f.Image) }) {
+		return false
+	}
 	return matchesAny(e.Namespaces, f.Namespace) && matchesAny(e.Kinds, f.Kind) && matchesAny(e.Names, f.Name)
+}
+
+// MatchImage reports whether image matches pattern the way
+// gatekeeper-library's exemptImages do: a pattern ending in * is a prefix,
+// any other is the exact reference. No image matches nothing.
+func MatchImage(pattern, image string) bool {
+	if image == "" {
+		return false
+	}
+	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(image, prefix)
+	}
+	return pattern == image
 }
 
 // matchesAny is true for no patterns, or when one glob matches.
@@ -257,7 +278,7 @@ func (s *Set) ForControl(id string, requirements []string, now time.Time) []Exce
 // alone and each glob is an exact name, a prefix* or a *suffix; ok is false
 // when Gatekeeper's match cannot express it.
 func (e Exception) GatekeeperNamespaces() (patterns []string, ok bool) {
-	if len(e.Namespaces) == 0 || len(e.Kinds) > 0 || len(e.Names) > 0 {
+	if len(e.Namespaces) == 0 || len(e.Kinds) > 0 || len(e.Names) > 0 || len(e.Images) > 0 {
 		return nil, false
 	}
 	for _, p := range e.Namespaces {
@@ -269,6 +290,16 @@ func (e Exception) GatekeeperNamespaces() (patterns []string, ok bool) {
 		}
 	}
 	return append([]string{}, e.Namespaces...), true
+}
+
+// GatekeeperImages returns the exception's images as a constraint's
+// exemptImages, when the exception is scoped by images alone; ok is false
+// otherwise (exemptImages holds in every namespace, for every object).
+func (e Exception) GatekeeperImages() (images []string, ok bool) {
+	if len(e.Images) == 0 || len(e.Namespaces) > 0 || len(e.Kinds) > 0 || len(e.Names) > 0 {
+		return nil, false
+	}
+	return slices.Clone(e.Images), true
 }
 
 // SchemaExtras: an exception names a control or a requirement, not both.

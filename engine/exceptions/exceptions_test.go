@@ -95,9 +95,71 @@ func TestBadFiles(t *testing.T) {
 		"exceptions[0]":               "exceptions:\n  - {control: SS-PSS-003, reason: b, expires: 2030-01-01}\n",
 		"expires":                     "exceptions:\n  - {control: SS-PSS-003, owner: a, reason: b, expires: 2030-02-30}\n",
 		"bad pattern":                 "exceptions:\n  - {control: SS-PSS-003, owner: a, reason: b, expires: 2030-01-01, names: ['[']}\n",
+		":3: exceptions[0].images[1]": "exceptions:\n  - control: SS-PSS-003\n    images: [a, 'contoso.azurecr.io/*/proxy']\n    owner: a\n    reason: b\n    expires: 2030-01-01\n",
 	} {
 		_, err := load(t, body)
 		require.Error(t, err, want)
 		assert.Contains(t, err.Error(), want)
+	}
+}
+
+func TestImageScope(t *testing.T) {
+	set, err := load(t, `exceptions:
+  - control: SS-PSS-003
+    images: ["mcr.microsoft.com/oss/istio/proxyv2:*", "contoso.azurecr.io/sidecars/*", "docker.io/library/busybox:1.36"]
+    owner: mesh@contoso.com
+    reason: the mesh sidecar needs NET_ADMIN
+    expires: 2027-12-31
+`)
+	require.NoError(t, err)
+	tests := []struct {
+		name, image string
+		exempt      bool
+	}{
+		{"a prefix with a tag", "mcr.microsoft.com/oss/istio/proxyv2:1.22.1", true},
+		{"a prefix of a repository", "contoso.azurecr.io/sidecars/log-shipper@sha256:abc", true},
+		{"the exact reference", "docker.io/library/busybox:1.36", true},
+		{"another tag of an exact reference", "docker.io/library/busybox:1.37", false},
+		{"an exact reference is not a prefix", "docker.io/library/busybox:1.36-musl", false},
+		{"another repository", "contoso.azurecr.io/app:1", false},
+		{"the prefix without its last character", "contoso.azurecr.io/sidecars", false},
+		{"a finding about no container", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := set.Decide(Finding{Control: "SS-PSS-003", Namespace: "shop", Kind: "apps/Deployment", Name: "web", Image: tt.image}, now)
+			if !tt.exempt {
+				assert.Nil(t, d.Exempt)
+				return
+			}
+			require.NotNil(t, d.Exempt)
+			assert.Equal(t, "mesh@contoso.com", d.Exempt.Owner)
+		})
+	}
+	after := set.Decide(Finding{Control: "SS-PSS-003", Image: "contoso.azurecr.io/sidecars/x"}, time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC))
+	assert.Nil(t, after.Exempt)
+	assert.Len(t, after.Expired, 1, "an expired image exception is reported")
+}
+
+func TestGatekeeperScopes(t *testing.T) {
+	tests := []struct {
+		name       string
+		e          Exception
+		images, ns []string
+	}{
+		{"images alone", Exception{Images: []string{"a/*", "b:1"}}, []string{"a/*", "b:1"}, nil},
+		{"namespaces alone", Exception{Namespaces: []string{"kube-*"}}, nil, []string{"kube-*"}},
+		{"images in a namespace: neither", Exception{Images: []string{"a/*"}, Namespaces: []string{"x"}}, nil, nil},
+		{"images of a kind: neither", Exception{Images: []string{"a/*"}, Kinds: []string{"Pod"}}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			images, ok := tt.e.GatekeeperImages()
+			assert.Equal(t, tt.images != nil, ok)
+			assert.Equal(t, tt.images, images)
+			ns, ok := tt.e.GatekeeperNamespaces()
+			assert.Equal(t, tt.ns != nil, ok)
+			assert.Equal(t, tt.ns, ns)
+		})
 	}
 }

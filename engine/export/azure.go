@@ -142,6 +142,13 @@ func Definition(c *policy.Control, template []byte, opts Options) ([]byte, error
 		d.Parameters[name] = p
 		values[name] = fmt.Sprintf("[parameters('%s')]", name)
 	}
+	if TakesExemptImages(c) {
+		// The template's own parameter (gatekeeper-library's name), passed
+		// through: image-scoped exceptions set it in the initiative.
+		d.Parameters[ExemptImagesParameter] = azureParameter{Type: "Array", DefaultValue: []any{}, Metadata: azureParamMeta{
+			DisplayName: ExemptImagesParameter, Description: exemptImagesSchema()["description"].(string)}}
+		values[ExemptImagesParameter] = fmt.Sprintf("[parameters('%s')]", ExemptImagesParameter)
+	}
 	d.PolicyRule.If = map[string]any{"field": "type", "in": azureClusterTypes}
 	d.PolicyRule.Then.Effect = "[parameters('effect')]"
 	details := azureDetails{
@@ -217,6 +224,9 @@ func Initiative(sel *profile.Selection, bindings []eval.Binding, opts Options) (
 		}
 		for _, name := range c.ParameterNames() {
 			ref.Parameters[name] = map[string]any{"value": b.Parameters[name]}
+		}
+		if images, ok := b.Parameters[ExemptImagesParameter]; ok && TakesExemptImages(c) {
+			ref.Parameters[ExemptImagesParameter] = map[string]any{"value": images}
 		}
 		in.PolicyDefinitions = append(in.PolicyDefinitions, ref)
 	}

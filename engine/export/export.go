@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,6 +69,23 @@ func withExceptions(bindings []eval.Binding, opts Options, target string) ([]eva
 		}
 		for _, e := range opts.Exceptions.ForControl(b.Control.ID, b.Control.Requirements, now) {
 			line := fmt.Sprintf("- %s: %s (owner %s, expires %s, %s)", b.Control.ID, e.Reason, e.Owner, e.Expires, e.Source)
+			if images, ok := e.GatekeeperImages(); ok && TakesExemptImages(b.Control) {
+				params := maps.Clone(out[i].Parameters)
+				if params == nil {
+					params = map[string]any{}
+				}
+				exempt, _ := params[ExemptImagesParameter].([]any)
+				exempt = slices.Clone(exempt)
+				for _, image := range images {
+					if !slices.Contains(exempt, any(image)) {
+						exempt = append(exempt, image)
+					}
+				}
+				params[ExemptImagesParameter] = exempt
+				out[i].Parameters = params
+				applied = append(applied, line+": exempt images "+strings.Join(images, ", "))
+				continue
+			}
 			if ns, ok := e.GatekeeperNamespaces(); ok {
 				excluded := append([]string{}, out[i].ExcludedNamespaces...)
 				for _, n := range ns {
@@ -85,9 +103,11 @@ func withExceptions(bindings []eval.Binding, opts Options, target string) ([]eva
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Exceptions in this %s export\n\n", target)
-	b.WriteString(`Exceptions scoped by namespace alone become excluded namespaces. The others
-cannot be expressed by the admission controller's match, so they are NOT
-enforced as exceptions here: the objects they cover are still denied.
+	b.WriteString(`Exceptions scoped by namespace alone become excluded namespaces, and those
+scoped by container image alone become the exemptImages parameter of the
+controls that judge containers. The others cannot be expressed by the
+admission controller's match, so they are NOT enforced as exceptions here:
+the objects they cover are still denied.
 Inline exceptions (shipshape.dev/exempt annotations) are honoured by
 shipshape scan only.
 
@@ -107,6 +127,9 @@ func scopeText(e exceptions.Exception) string {
 	}
 	if len(e.Names) > 0 {
 		parts = append(parts, "names "+strings.Join(e.Names, ", "))
+	}
+	if len(e.Images) > 0 {
+		parts = append(parts, "images "+strings.Join(e.Images, ", "))
 	}
 	if len(parts) == 0 {
 		return "covers the whole control; disable it in the profile instead"

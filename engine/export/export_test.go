@@ -280,3 +280,72 @@ func TestConstraintNumbersStayNumbers(t *testing.T) {
 	assert.Contains(t, text, "- 7\n")
 	assert.NotContains(t, text, `"3"`)
 }
+
+// TestImageExceptionsBecomeExemptImages: an exception scoped by image alone
+// becomes the exemptImages parameter of the container controls it covers,
+// in the Gatekeeper constraint and in the Azure initiative; one scoped by
+// image and namespace, or of a control that judges no container, cannot
+// be expressed.
+func TestImageExceptionsBecomeExemptImages(t *testing.T) {
+	lib := loadLibrary(t)
+	sel := selection(t, lib, "all", "")
+	file := filepath.Join(t.TempDir(), "exceptions.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`exceptions:
+  - {control: SS-PSS-003, images: ["mcr.microsoft.com/oss/istio/proxyv2:*", "docker.io/library/busybox:1.36"], owner: mesh, reason: sidecar, expires: 2099-12-31}
+  - {requirement: POD-08, images: ["contoso.azurecr.io/sidecars/*"], owner: mesh, reason: sidecars, expires: 2099-12-31}
+  - {control: SS-PSS-002, images: ["contoso.azurecr.io/cni:*"], namespaces: [kube-system], owner: net, reason: cni, expires: 2099-12-31}
+  - {control: SS-SEC-003, images: ["x/*"], owner: net, reason: none, expires: 2099-12-31}
+  - {control: SS-PSS-001, images: ["old/*"], owner: a, reason: gone, expires: 2020-01-01}
+`), 0o644))
+	set, err := exceptions.Load(file, lib, func(id string) bool { return id == "POD-08" })
+	require.NoError(t, err)
+	opts := Options{Version: "1", Exceptions: set, Now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	files, err := Gatekeeper(context.Background(), lib, sel, opts)
+	require.NoError(t, err)
+	byPath := map[string]string{}
+	for _, f := range files {
+		byPath[f.Path] = string(f.Data)
+	}
+	var cons map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(byPath["constraints/ss-pss-003.yaml"]), &cons))
+	params := cons["spec"].(map[string]any)["parameters"].(map[string]any)
+	assert.Equal(t, []any{"mcr.microsoft.com/oss/istio/proxyv2:*", "docker.io/library/busybox:1.36", "contoso.azurecr.io/sidecars/*"}, params[ExemptImagesParameter],
+		"the control's own exception and its requirement's")
+	assert.NotContains(t, byPath["constraints/ss-pss-002.yaml"], ExemptImagesParameter, "images in one namespace: Gatekeeper's exemptImages holds everywhere")
+	assert.NotContains(t, byPath["constraints/ss-pss-001.yaml"], "old/*", "expired exceptions are not exported")
+	report := byPath["EXCEPTIONS.md"]
+	assert.Contains(t, report, "SS-PSS-003: sidecar (owner mesh, expires 2099-12-31")
+	assert.Contains(t, report, "exempt images mcr.microsoft.com/oss/istio/proxyv2:*, docker.io/library/busybox:1.36")
+	assert.Contains(t, report, "scoped by namespaces kube-system; images contoso.azurecr.io/cni:*")
+	assert.Contains(t, report, "SS-SEC-003: none (owner net, expires 2099-12-31, "+file+":5): scoped by images x/*", "a control that judges no container takes no exemptImages")
+
+	template := byPath[TemplatePath(mustControl(t, lib, "SS-PSS-003"))]
+	assert.Contains(t, template, "unfiltered_violation contains")
+	assert.Contains(t, template, "not data.lib.shipshape.exempt_images.exempt(v)")
+	assert.Contains(t, template, "package lib.shipshape.exempt_images")
+	assert.Contains(t, template, "exemptImages:\n")
+	secrets := byPath[TemplatePath(mustControl(t, lib, "SS-SEC-003"))]
+	require.NotEmpty(t, secrets)
+	assert.NotContains(t, secrets, "exempt_images", "a control of Secrets judges no container")
+
+	az, err := AzurePolicy(lib, sel, opts)
+	require.NoError(t, err)
+	azByPath := map[string]string{}
+	for _, f := range az {
+		azByPath[f.Path] = string(f.Data)
+	}
+	def := azByPath["definitions/shipshape-ss-pss-003.json"]
+	assert.Contains(t, def, `"exemptImages": "[parameters('exemptImages')]"`, "the definition passes the parameter to the template")
+	for p, data := range azByPath {
+		if strings.HasPrefix(p, "initiatives/") {
+			assert.Contains(t, data, `"contoso.azurecr.io/sidecars/*"`, "the initiative sets it for the control")
+		}
+	}
+}
+
+func mustControl(t *testing.T, lib *policy.Library, id string) *policy.Control {
+	t.Helper()
+	c, ok := lib.Control(id)
+	require.True(t, ok, id)
+	return c
+}

@@ -153,6 +153,12 @@ func Template(lib *policy.Library, c *policy.Control, opts Options) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
+	exempting := TakesExemptImages(c)
+	if exempting {
+		if src, err = withExemptImages(src, opts.LegacyRego); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.ID, err)
+		}
+	}
 	if name := TemplateName(c); len(name) > 63 {
 		// The constraint CRD's plural is this name, and must be a DNS label.
 		return nil, fmt.Errorf("%s: template name %s (from package %s) is longer than 63 characters; use a shorter package path", c.ID, name, c.Package)
@@ -161,10 +167,20 @@ func Template(lib *policy.Library, c *policy.Control, opts Options) ([]byte, err
 	if len(c.Sync) > 0 {
 		t.Metadata.Annotations[SyncAnnotation] = syncRequirements(c.Sync)
 	}
-	if len(c.Parameters) > 0 {
-		s, err := structuralSchema(c.Parameters)
-		if err != nil {
-			return nil, fmt.Errorf("%s: parameters: %w", c.ID, err)
+	if len(c.Parameters) > 0 || exempting {
+		s := map[string]any{"type": "object"}
+		if len(c.Parameters) > 0 {
+			if s, err = structuralSchema(c.Parameters); err != nil {
+				return nil, fmt.Errorf("%s: parameters: %w", c.ID, err)
+			}
+		}
+		if exempting {
+			props, _ := s["properties"].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+				s["properties"] = props
+			}
+			props[ExemptImagesParameter] = exemptImagesSchema()
 		}
 		t.Spec.CRD.Spec.Validation = &struct {
 			OpenAPIV3Schema map[string]any `yaml:"openAPIV3Schema"`

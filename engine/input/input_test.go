@@ -272,3 +272,37 @@ func TestDockerfilesAreReadAsNormalisedObjects(t *testing.T) {
 	require.Len(t, bad.Errors, 1)
 	assert.Contains(t, bad.Errors[0].Error(), "api.Dockerfile:2")
 }
+
+func TestContainerImage(t *testing.T) {
+	deployment := map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
+		"initContainers": []any{map[string]any{"name": "i", "image": "busybox:1.36"}},
+		"containers": []any{
+			map[string]any{"name": "app", "image": "web:1"},
+			map[string]any{"name": "proxy", "image": "proxyv2:1.22", "env": []any{map[string]any{"name": "containers"}}},
+			map[string]any{"name": "no-image"},
+		},
+	}}}}
+	tests := []struct {
+		name  string
+		field []any
+		image string
+	}{
+		{"a container's field", []any{"spec", "template", "spec", "containers", 1, "securityContext", "privileged"}, "proxyv2:1.22"},
+		{"an init container", []any{"spec", "template", "spec", "initContainers", 0}, "busybox:1.36"},
+		{"an index as JSON decodes it", []any{"spec", "template", "spec", "containers", json.Number("0"), "image"}, "web:1"},
+		{"an index as a float", []any{"spec", "template", "spec", "containers", float64(1)}, "proxyv2:1.22"},
+		{"the first container list names it", []any{"spec", "template", "spec", "containers", 1, "env", 0, "name"}, "proxyv2:1.22"},
+		{"a container without an image", []any{"spec", "template", "spec", "containers", 2, "image"}, ""},
+		{"the pod spec", []any{"spec", "template", "spec", "hostPID"}, ""},
+		{"the list itself", []any{"spec", "template", "spec", "containers"}, ""},
+		{"an index past the end", []any{"spec", "template", "spec", "containers", 5, "image"}, ""},
+		{"no field", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			image, ok := ContainerImage(deployment, tt.field)
+			assert.Equal(t, tt.image != "", ok)
+			assert.Equal(t, tt.image, image)
+		})
+	}
+}

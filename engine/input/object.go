@@ -170,3 +170,47 @@ func FieldPath(path []any) string {
 	}
 	return b.String()
 }
+
+// ContainerImage resolves a finding's field path to the container it is
+// about and returns that container's image: the path's first
+// `<containers|initContainers|ephemeralContainers>[i]` names it, wherever
+// the pod spec sits (spec.template.spec.containers[1].securityContext is
+// the Deployment's second container). ok is false for a field about no
+// container, or a container without a string image.
+func ContainerImage(value map[string]any, field []any) (image string, ok bool) {
+	var cur any = value
+	for i, seg := range field {
+		switch v := cur.(type) {
+		case map[string]any:
+			key, isKey := seg.(string)
+			if !isKey {
+				return "", false
+			}
+			cur = v[key]
+		case []any:
+			n, isIndex := pathIndex(seg)
+			if !isIndex || n < 0 || n >= len(v) {
+				return "", false
+			}
+			cur = v[n]
+			if i > 0 && isContainerList(field[i-1]) {
+				c, _ := cur.(map[string]any)
+				image, ok = c["image"].(string)
+				return image, ok
+			}
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// isContainerList reports whether a path segment names a pod spec field
+// that holds containers.
+func isContainerList(seg any) bool {
+	switch seg {
+	case "initContainers", "containers", "ephemeralContainers":
+		return true
+	}
+	return false
+}

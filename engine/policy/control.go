@@ -211,6 +211,35 @@ func (c *Control) ParameterNames() []string {
 	return slices.Sorted(maps.Keys(props))
 }
 
+// UnknownParameters lists, sorted, the keys of params that are not
+// parameters of the control: a schema that admits other keys
+// (additionalProperties true or a schema) knows every key.
+func (c *Control) UnknownParameters(params map[string]any) []string {
+	if extra, ok := c.Parameters["additionalProperties"]; ok && extra != false {
+		return nil
+	}
+	known := c.ParameterNames()
+	var out []string
+	for key := range params {
+		if !slices.Contains(known, key) {
+			out = append(out, key)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// UnknownParameterError says that key is not a parameter of the control,
+// with the closest known name and the list of them.
+func (c *Control) UnknownParameterError(key string) error {
+	known := c.ParameterNames()
+	if len(known) == 0 {
+		return fmt.Errorf("unknown parameter %q: %s takes no parameters", key, c.ID)
+	}
+	return fmt.Errorf("unknown parameter %q of %s%s; its parameters are %s",
+		key, c.ID, DidYouMean(key, known), strings.Join(known, ", "))
+}
+
 // ValidateParameters checks params against the control's schema.
 func (c *Control) ValidateParameters(params map[string]any) error {
 	if c.schema == nil {

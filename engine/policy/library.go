@@ -574,13 +574,13 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 			if slices.Contains(metadataKeys, k.key) {
 				where = "; it belongs under custom:"
 			}
-			badAt(k.line, "%s is not a METADATA key%s%s", k.key, didYouMean(k.key, annotationKeys), where)
+			badAt(k.line, "%s is not a METADATA key%s%s", k.key, DidYouMean(k.key, annotationKeys), where)
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(custom)) {
 		if !slices.Contains(metadataKeys, key) {
 			badAt(metadataLine(mod, a, "custom", key), "custom.%s is not a METADATA key%s; the keys are %s",
-				key, didYouMean(key, metadataKeys), strings.Join(metadataKeys, ", "))
+				key, DidYouMean(key, metadataKeys), strings.Join(metadataKeys, ", "))
 		}
 	}
 
@@ -620,7 +620,7 @@ func newControl(mod *ast.Module, a *ast.Annotations, catalogue *requirements.Cat
 		for _, key := range slices.Sorted(maps.Keys(m)) {
 			if !slices.Contains(known, key) {
 				badAt(metadataLine(mod, a, "custom", "frameworks", key), "custom.frameworks: %s is not a framework shipshape reports%s; the frameworks are %s",
-					key, didYouMean(key, known), strings.Join(known, ", "))
+					key, DidYouMean(key, known), strings.Join(known, ", "))
 			}
 		}
 	}
@@ -789,8 +789,9 @@ func yamlKeyAt(text, key string) bool {
 	}
 }
 
-// didYouMean suggests the closest of known to a misspelt name.
-func didYouMean(name string, known []string) string {
+// DidYouMean suggests the closest of known to a misspelt name: " (did you
+// mean NAME?)", or "" when none is within two edits.
+func DidYouMean(name string, known []string) string {
 	best, bestDist := "", 3 // more than two edits is not a typo
 	for _, k := range known {
 		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestDist {

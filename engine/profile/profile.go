@@ -6,6 +6,7 @@
 package profile
 
 import (
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -57,6 +58,8 @@ type Profile struct {
 	Parameters map[string]map[string]any `json:"parameters,omitempty" schema:"description=Parameters of individual controls, by control ID."`
 	// File is where the profile was read from.
 	File string `json:"-"`
+
+	doc *input.Document // the decoded file, for the lines of errors
 }
 
 // Config is the user's configuration file.
@@ -71,6 +74,8 @@ type Config struct {
 	// Parameters override individual controls' parameters, by control ID.
 	Parameters map[string]map[string]any `json:"parameters,omitempty" schema:"description=Parameters of individual controls, by control ID (shipshape controls lists them)."`
 	File       string                    `json:"-"`
+
+	doc *input.Document // the decoded file, for the lines of errors
 }
 
 // DefaultFailOn is the fail threshold of a profile that names none.
@@ -156,10 +161,12 @@ func (s *Schemas) LoadProfiles(fsys fs.FS, name string) (map[string]*Profile, er
 		}
 		file := path.Join(name, e.Name())
 		var p Profile
-		if _, err := schema.DecodeFile(file, data, s.profile, &p); err != nil {
+		doc, err := schema.DecodeFile(file, data, s.profile, &p)
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		p.doc = doc
 		if want := strings.TrimSuffix(e.Name(), ".yaml"); p.Name != want {
 			errs = append(errs, fmt.Errorf("%s: profile name %q must match the file name %q", file, p.Name, want))
 			continue
@@ -188,10 +195,11 @@ func (s *Schemas) ParseConfig(file string, data []byte) (*Config, error) {
 		return &Config{File: file}, nil // an empty file sets nothing
 	}
 	var c Config
-	if _, err := schema.DecodeFile(file, data, s.config, &c); err != nil {
+	doc, err := schema.DecodeFile(file, data, s.config, &c)
+	if err != nil {
 		return nil, err
 	}
-	c.File = file
+	c.File, c.doc = file, doc
 	return &c, nil
 }
 
@@ -239,6 +247,23 @@ func (p *Profile) Selects(id string) bool {
 		}
 	}
 	return false
+}
+
+// unknownParameters reports each key of given (parameters.<ID> of file,
+// decoded as doc, which may be nil) that is not a parameter of c, at the
+// key's line.
+func unknownParameters(c *policy.Control, given map[string]any, file string, doc *input.Document) []error {
+	var errs []error
+	for _, key := range c.UnknownParameters(given) {
+		field := []any{"parameters", c.ID, key}
+		line := 0
+		if doc != nil {
+			line = doc.Line(field)
+		}
+		errs = append(errs, &input.Error{File: cmp.Or(file, "(profile)"), Document: -1, Line: line,
+			Err: fmt.Errorf("%s: %w", schema.FieldName(field), c.UnknownParameterError(key))})
+	}
+	return errs
 }
 
 // Select resolves a profile against the library: the profile's controls
@@ -319,13 +344,21 @@ func (s *Schemas) Select(lib *policy.Library, p *Profile, cfg *Config) (*Selecti
 			}
 			takesSystemNamespaces = takesSystemNamespaces || name == "systemNamespaces"
 		}
+		unknown := unknownParameters(c, p.Parameters[id], p.File, p.doc)
 		for k, v := range p.Parameters[id] {
 			params[k] = v
 		}
 		if cfg != nil {
+			unknown = append(unknown, unknownParameters(c, cfg.Parameters[id], cfg.File, cfg.doc)...)
 			for k, v := range cfg.Parameters[id] {
 				params[k] = v
 			}
+		}
+		if len(unknown) > 0 {
+			// A misspelt parameter would leave the check it tunes at its
+			// default, silently: it is an error at its line.
+			errs = append(errs, unknown...)
+			continue
 		}
 		if err := c.ValidateParameters(params); err != nil {
 			errs = append(errs, err)

@@ -228,3 +228,88 @@ func TestScanBindingsJudgeSystemNamespacesUnlessConfigured(t *testing.T) {
 func TestKubernetesVersionDefaultIsTheRenderDefault(t *testing.T) {
 	assert.Equal(t, render.DefaultKubeVersion, schemas(t).DefaultSettings()["kubernetesVersion"])
 }
+
+// TestUnknownParametersSayWhere: a misspelt parameter would leave its check
+// at the default, silently; it is an error at the key's line, with the
+// likely spelling and the control's parameters.
+func TestUnknownParametersSayWhere(t *testing.T) {
+	s := schemas(t)
+	lib := builtinLibrary(t)
+	profiles, err := s.LoadProfiles(bundles.FS, "bundles")
+	require.NoError(t, err)
+	tests := []struct {
+		name, config string
+		want         []string
+	}{
+		{
+			name:   "misspelt parameter",
+			config: "parameters:\n  SS-POD-006:\n    maxCpuLimt: \"2\"\n",
+			want:   []string{`cfg.yaml:3: parameters.SS-POD-006.maxCpuLimt: unknown parameter "maxCpuLimt" of SS-POD-006 (did you mean maxCpuLimit?); its parameters are maxCpuLimit, maxMemoryLimit`},
+		},
+		{
+			name:   "misspelt beside a good one",
+			config: "parameters:\n  SS-IMG-002:\n    requireDigest: true\n    requireDigestt: true\n",
+			want:   []string{`cfg.yaml:4: parameters.SS-IMG-002.requireDigestt: unknown parameter "requireDigestt" of SS-IMG-002 (did you mean requireDigest?)`},
+		},
+		{
+			name:   "no close name",
+			config: "parameters:\n  SS-POD-006:\n    cpu: \"2\"\n",
+			want:   []string{`cfg.yaml:3: parameters.SS-POD-006.cpu: unknown parameter "cpu" of SS-POD-006; its parameters are maxCpuLimit, maxMemoryLimit`},
+		},
+		{
+			name:   "control without parameters",
+			config: "parameters:\n  SS-PSS-001:\n    strict: true\n",
+			want:   []string{`cfg.yaml:3: parameters.SS-PSS-001.strict: unknown parameter "strict": SS-PSS-001 takes no parameters`},
+		},
+		{
+			name:   "every unknown key of every control",
+			config: "parameters:\n  SS-POD-006:\n    maxCpuLimt: \"2\"\n  SS-IMG-002:\n    requireDigestt: true\n",
+			want:   []string{"cfg.yaml:3: parameters.SS-POD-006.maxCpuLimt", "cfg.yaml:5: parameters.SS-IMG-002.requireDigestt"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := s.ParseConfig("cfg.yaml", []byte(tt.config))
+			require.NoError(t, err, "the file itself is valid")
+			_, err = s.Select(lib, profiles["all"], cfg)
+			require.Error(t, err)
+			for _, want := range tt.want {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestUnknownProfileParametersSayWhere(t *testing.T) {
+	s := schemas(t)
+	profiles, err := s.LoadProfiles(fstest.MapFS{
+		"p.yaml": {Data: []byte("name: p\ncontrols: [SS-POD-006]\nparameters:\n  SS-POD-006:\n    maxMemoryLimit: 4Gi\n    maxCpuLimt: \"2\"\n")},
+	}, "profiles")
+	require.NoError(t, err)
+	_, err = s.Select(builtinLibrary(t), profiles["p"], nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `profiles/p.yaml:6: parameters.SS-POD-006.maxCpuLimt: unknown parameter "maxCpuLimt" of SS-POD-006 (did you mean maxCpuLimit?)`)
+
+	// A control whose schema admits other keys knows every key.
+	user := policy.Source{Name: "user", FS: fstest.MapFS{"free/policy.rego": {Data: []byte(freeControl)}}}
+	cfg, err := s.ParseConfig("c.yaml", []byte("parameters:\n  U-FREE:\n    anything: 1\n"))
+	require.NoError(t, err)
+	_, err = s.Select(builtinLibrary(t, user), &Profile{Name: "p", Controls: []string{"SS-PSS-001"}}, cfg)
+	require.NoError(t, err)
+}
+
+const freeControl = `# METADATA
+# title: Free-form parameters
+# custom:
+#   id: U-FREE
+#   severity: low
+#   kinds: [Pod]
+#   parameters:
+#     type: object
+#     additionalProperties: true
+package shipshape.u.free
+
+import rego.v1
+
+violation contains {"msg": "x", "details": {}} if false
+`

@@ -113,6 +113,7 @@ type Result struct {
 	Affected []ObjectRef `json:"affected,omitempty"`
 
 	annotations map[string]string // the object's, for inline exceptions
+	image       string            // the image of the container the finding is about, for image-scoped exceptions
 	fact        *namespaceFact    // set when the finding is a fact about the namespace
 }
 
@@ -360,6 +361,7 @@ func (p *Part) addJudgement(j eval.Judgement) {
 			res.ItemPath = append([]int{}, obj.Item...)
 		}
 		res.annotations = annotationsOf(obj)
+		res.image, _ = input.ContainerImage(obj.Value, f.Field)
 		res.fact = namespaceFactOf(f.Details)
 		res.Fingerprint = Fingerprint(res)
 		p.results = append(p.results, res)
@@ -605,7 +607,7 @@ func (b *Builder) exempt(res Result) bool {
 	}
 	d := b.exceptions.Decide(exceptions.Finding{
 		Control: res.Control, Requirements: res.Requirements,
-		Namespace: res.Namespace, Kind: kind, Name: res.Name, Annotations: res.annotations,
+		Namespace: res.Namespace, Kind: kind, Name: res.Name, Image: res.image, Annotations: res.annotations,
 	}, b.now)
 	for _, e := range d.Expired {
 		note(&r.ExpiredExceptions, e)

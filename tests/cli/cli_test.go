@@ -496,6 +496,71 @@ spec:
 	assert.True(t, byFile["services/api/Dockerfile"]["SS-DF-002"], "Dockerfile")
 }
 
+// TestExceptionsByImage: an exception scoped by container image exempts
+// the findings about containers of that image, in any workload, and not
+// the findings about the workload's other containers.
+func TestExceptionsByImage(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "exceptions.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`exceptions:
+  - control: SS-PSS-003
+    images: ["mcr.microsoft.com/oss/istio/proxyv2:*", docker.io/library/busybox:1.36]
+    owner: mesh@contoso.com
+    reason: The mesh sidecar programs iptables.
+    expires: 2099-12-31
+`), 0o644))
+	manifest := filepath.Join(dir, "web.yaml")
+	require.NoError(t, os.WriteFile(manifest, []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      initContainers:
+      - {name: init, image: docker.io/library/busybox:1.37, securityContext: {privileged: true}}
+      containers:
+      - {name: app, image: contoso.azurecr.io/web:1.0, securityContext: {privileged: true}}
+      - name: istio-proxy
+        image: mcr.microsoft.com/oss/istio/proxyv2:1.22.1
+        securityContext: {privileged: true}
+`), 0o644))
+	r := shipshape(t, "", "", "scan", "--profile", "pss-baseline", "--config", os.DevNull, "-o", "json", "--fail-on", "high", "--exceptions", file, manifest)
+	require.Equal(t, 1, r.code, r.stderr)
+	var rep struct {
+		Results []struct {
+			Control, Field string
+			Line           int
+		} `json:"results"`
+		Exempted []struct {
+			Control, Field string
+			Line           int
+			Exception      struct{ Owner, Reason, Expires string } `json:"exception"`
+		} `json:"exempted"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	var failing []string
+	for _, res := range rep.Results {
+		if res.Control == "SS-PSS-003" {
+			failing = append(failing, res.Field)
+		}
+	}
+	assert.ElementsMatch(t, []string{
+		"spec.template.spec.initContainers[0].securityContext.privileged",
+		"spec.template.spec.containers[0].securityContext.privileged",
+	}, failing, "another tag of an exact image, and the app container, still fail")
+	require.Len(t, rep.Exempted, 1)
+	assert.Equal(t, "spec.template.spec.containers[1].securityContext.privileged", rep.Exempted[0].Field)
+	assert.Equal(t, 13, rep.Exempted[0].Line)
+	assert.Equal(t, "mesh@contoso.com", rep.Exempted[0].Exception.Owner)
+	assert.Equal(t, "2099-12-31", rep.Exempted[0].Exception.Expires)
+
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("exceptions:\n  - control: SS-PSS-003\n    images: [\"contoso.azurecr.io/*/proxy\"]\n    owner: a\n    reason: b\n    expires: 2099-01-01\n"), 0o644))
+	r = shipshape(t, "", "", "scan", "--config", os.DevNull, "--fail-on", "none", "--exceptions", bad, manifest)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, bad+":3: exceptions[0].images[0]", "a * inside an image is not a prefix")
+}
+
 func TestExceptionsExemptWithoutHiding(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "exceptions.yaml")

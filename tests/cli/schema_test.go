@@ -78,6 +78,9 @@ func TestEditorAndCLIRejectTheSameTypos(t *testing.T) {
 			{"unknown key", "profile: all\nfailon: high\n", false, 2},
 			{"unknown setting", "settings:\n  allowedRegistry: [x]\n", false, 2},
 			{"bad enum", "scope: everything\n", false, 1},
+			{"good parameter", "parameters:\n  SS-POD-006:\n    maxCpuLimit: \"2\"\n", true, 0},
+			{"misspelt parameter", "parameters:\n  SS-POD-006:\n    maxCpuLimit: \"2\"\n    maxCpuLimt: \"2\"\n", false, 4},
+			{"parameter of a control that takes none", "parameters:\n  SS-PSS-001:\n    strict: true\n", false, 3},
 		}, func(file string) result {
 			return shipshape(t, dir, "", "scan", "--config", file, "--fail-on", "none", manifest)
 		})
