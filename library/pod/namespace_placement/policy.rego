@@ -6,9 +6,8 @@
 #   in kube-system (or another system namespace) shares the service
 #   accounts and exemptions of the cluster's own components. Workloads must
 #   not name default, and those in systemNamespaces must be system
-#   components: the control plane's static pods, controllers with a
-#   system-*-critical priority, an add-on manager or AKS label, or named in
-#   systemWorkloads (a bare Pod's priority class alone proves nothing).
+#   components: control-plane static pods, controllers with a
+#   system-*-critical priority, add-ons by label, or systemWorkloads.
 # custom:
 #   id: SS-POD-016
 #   severity: medium

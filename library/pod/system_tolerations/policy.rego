@@ -5,10 +5,9 @@
 #   carry node-role.kubernetes.io/control-plane (or master). A user workload
 #   that tolerates them can be scheduled next to cluster components; a
 #   toleration with operator Exists and no key tolerates every taint. The
-#   control plane's static pods and DaemonSets (node agents, which must reach
-#   every node; SS-OPS-001 asks runtime detection to) are not user
-#   workloads here; at admission, system namespaces are exempt through
-#   settings.systemNamespaces.
+#   control plane's static pods and DaemonSets (node agents, which must
+#   reach every node) are not user workloads here; at admission, system
+#   namespaces are exempt through settings.systemNamespaces.
 # custom:
 #   id: SS-POD-009
 #   severity: high
