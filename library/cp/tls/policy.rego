@@ -37,6 +37,13 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 
 violation contains {"msg": msg, "details": {"field": field}} if {
 	some c in apiserver.containers
+	trim_space(apiserver.value(c, "secure-port")) == "0"
+	field := apiserver.field(c, "secure-port")
+	msg := sprintf("%s sets --secure-port=0, which turns off serving the API over TLS; remove it or set the port (6443)", [pods.label(c)])
+}
+
+violation contains {"msg": msg, "details": {"field": field}} if {
+	some c in apiserver.containers
 	apiserver.has(c, "insecure-bind-address")
 	field := apiserver.field(c, "insecure-bind-address")
 	msg := sprintf("%s sets --insecure-bind-address; remove it so the API is served over TLS only", [pods.label(c)])
