@@ -5,15 +5,17 @@
 #   and dashboards. Every workload, and for controllers also its pod
 #   template, carries each label in labels with a non-empty value, or one of
 #   its equivalentLabels (app is satisfied by the recommended
-#   app.kubernetes.io/name that Helm charts set).
+#   app.kubernetes.io/name that Helm charts set). Namespaces carry each of
+#   namespaceLabels (an owner, a cost centre), as gatekeeper-library's
+#   k8srequiredlabels sample asks of them.
 # custom:
 #   id: SS-POD-007
 #   severity: low
 #   requirements: [POD-11]
 #   frameworks:
 #     mcsb: [AM-2]
-#   kinds: [workloads]
-#   remediation: Add the labels to metadata.labels (and to the pod template's metadata.labels).
+#   kinds: [workloads, Namespace]
+#   remediation: Add the labels to metadata.labels (and to the pod template's metadata.labels); label Namespaces with namespaceLabels.
 #   parameters:
 #     type: object
 #     properties:
@@ -23,6 +25,11 @@
 #         type: object
 #         additionalProperties: {type: array, items: {type: string}}
 #         default: {app: [app.kubernetes.io/name]}
+#       namespaceLabels:
+#         description: Labels every Namespace carries with a non-empty value ([] asks for none).
+#         type: array
+#         items: {type: string}
+#         default: []
 package shipshape.pod.required_labels
 
 import rego.v1
@@ -30,9 +37,10 @@ import rego.v1
 import data.lib.k8s
 import data.lib.pods
 
-# places are the label sets to check: the object's and, for controllers,
-# the pod template's.
-places contains [["metadata", "labels"], k8s.labels] if pods.is_workload
+# places are the label sets to check: the object's (a workload's or a
+# Namespace's, the control's only kinds) and, for controllers, the pod
+# template's.
+places contains [["metadata", "labels"], k8s.labels]
 
 places contains [pods.metadata_field(["labels"]), pods.labels] if {
 	count(pods.template_path) > 0
@@ -40,7 +48,7 @@ places contains [pods.metadata_field(["labels"]), pods.labels] if {
 
 violation contains {"msg": msg, "details": {"field": path}} if {
 	some [path, labels] in places
-	some name in input.parameters.labels
+	some name in required
 	accepted := array.concat([name], object.get(object.get(input.parameters, "equivalentLabels", {}), name, []))
 	not any_non_empty(labels, accepted)
 	msg := sprintf("%s is missing label %q%s in %s; add it", [k8s.label, name, alternatives(accepted), k8s.path_string(path)])
@@ -60,3 +68,8 @@ non_empty(labels, name) if {
 	is_string(value)
 	value != ""
 }
+
+# required are the labels asked of the object under review.
+required := input.parameters.namespaceLabels if {
+	k8s.has_kind("", "Namespace")
+} else := input.parameters.labels

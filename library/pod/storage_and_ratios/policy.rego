@@ -7,11 +7,12 @@
 #   that together can use many times what the node has. Every container
 #   (not debug containers) sets resources.limits.ephemeral-storage, and for
 #   cpu, memory and ephemeral-storage a limit is at most
-#   maxLimitRequestRatio times its request.
+#   maxLimitRequestRatio times its request (and, when set, at most
+#   maxEphemeralStorage).
 # custom:
 #   id: SS-POD-014
 #   severity: low
-#   requirements: [POD-18]
+#   requirements: [POD-18, POD-22]
 #   frameworks:
 #     mcsb: ["DS-6"]
 #     nsa-cisa: [Kubernetes Pod security]
@@ -21,6 +22,10 @@
 #     type: object
 #     properties:
 #       maxLimitRequestRatio: {type: number, default: 4}
+#       maxEphemeralStorage:
+#         description: The largest ephemeral-storage limit a container may set (a quantity such as 10Gi); "" sets none.
+#         type: string
+#         default: ""
 package shipshape.pod.storage_and_ratios
 
 import rego.v1
@@ -47,4 +52,15 @@ violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["r
 	quantities.parse(request) > 0
 	quantities.parse(limit) > input.parameters.maxLimitRequestRatio * quantities.parse(request)
 	msg := sprintf("%s sets resources.limits.%s to %v, more than %v times its request %v; raise the request or lower the limit", [pods.label(c), name, limit, input.parameters.maxLimitRequestRatio, request])
+}
+
+# maxEphemeralStorage bounds what a container may write to the node's disk
+# (gatekeeper-library's ephemeralstoragelimit takes the same maximum); ""
+# is no quantity, so nothing is compared.
+violation contains {"msg": msg, "details": {"field": pods.container_field(c, ["resources", "limits", "ephemeral-storage"])}} if {
+	maximum := input.parameters.maxEphemeralStorage
+	some c in judged
+	limit := object.get(c.value, ["resources", "limits", "ephemeral-storage"], null)
+	quantities.parse(limit) > quantities.parse(maximum)
+	msg := sprintf("%s sets resources.limits.ephemeral-storage to %v, more than the maximum of %v (maxEphemeralStorage); lower the limit", [pods.label(c), limit, maximum])
 }
