@@ -1,14 +1,13 @@
 # METADATA
 # title: Workloads do not run as service accounts with cluster-admin rights
 # description: >-
-#   A pod's service account token is mounted where any code in the pod can
-#   read it. When a ClusterRoleBinding gives that account, or a group it
-#   belongs to (system:serviceaccounts, system:serviceaccounts:NAMESPACE,
-#   system:authenticated), cluster-admin or a role that grants every verb
-#   on every resource, escalate, bind or impersonate, or create on pods or
-#   any workload kind in every namespace, whoever runs code in the pod
-#   controls the cluster. The finding names the chain of
-#   bindings from the workload to the role.
+#   A pod's service account token is readable by any code in the pod. When
+#   a ClusterRoleBinding gives that account, or a group it belongs to
+#   (system:serviceaccounts[:NAMESPACE], system:authenticated),
+#   cluster-admin or a role that grants every verb on every resource,
+#   escalate, bind or impersonate, reading every Secret, or creating pods
+#   or workloads in every namespace, whoever runs code in the pod controls
+#   the cluster. The finding names the chain of bindings to the role.
 # custom:
 #   id: SS-IAM-021
 #   severity: high
@@ -81,6 +80,12 @@ role_reason(role) := "every verb on every resource" if {
 } else := "impersonate" if {
 	some resource in ["users", "groups", "serviceaccounts"]
 	rbac.role_grants(role, "impersonate", "", resource)
+} else := sprintf("%s on secrets in every namespace, so it reads the tokens and credentials of every account, cluster-admins' included", [concat(" and ", verbs)]) if {
+	verbs := [verb |
+		some verb in ["get", "list", "watch"]
+		rbac.role_grants(role, verb, "", "secrets")
+	]
+	count(verbs) > 0
 } else := sprintf("create on %s in every namespace, so it can start a pod in kube-system with any account, host path or privilege", [concat(", ", kinds)]) if {
 	kinds := [resource |
 		some [group, resource] in workload_resources
