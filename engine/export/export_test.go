@@ -228,6 +228,23 @@ func TestWriteReplacesOnlyItsOwnFiles(t *testing.T) {
 	assert.Contains(t, err.Error(), "outside the export directory")
 }
 
+// exportWithExceptions exports sel to Gatekeeper with the exceptions in
+// file (POD-08 the only known requirement, as of 2027-01-01), returning the
+// options for the Azure export and the Gatekeeper files by path.
+func exportWithExceptions(t *testing.T, lib *policy.Library, sel *profile.Selection, file string) (Options, map[string]string) {
+	t.Helper()
+	set, err := exceptions.Load(file, lib, func(id string) bool { return id == "POD-08" })
+	require.NoError(t, err)
+	opts := Options{Version: "1", Exceptions: set, Now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	files, err := Gatekeeper(context.Background(), lib, sel, opts)
+	require.NoError(t, err)
+	byPath := map[string]string{}
+	for _, f := range files {
+		byPath[f.Path] = string(f.Data)
+	}
+	return opts, byPath
+}
+
 func TestExportsHonourExpressibleExceptions(t *testing.T) {
 	lib := loadLibrary(t)
 	sel := selection(t, lib, "pss-baseline", "")
@@ -238,15 +255,7 @@ func TestExportsHonourExpressibleExceptions(t *testing.T) {
   - {control: SS-PSS-002, kinds: [apps/DaemonSet], owner: a, reason: cni, expires: 2099-12-31}
   - {control: SS-PSS-001, namespaces: [old], owner: a, reason: gone, expires: 2020-01-01}
 `), 0o644))
-	set, err := exceptions.Load(file, lib, func(id string) bool { return id == "POD-08" })
-	require.NoError(t, err)
-	opts := Options{Version: "1", Exceptions: set, Now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
-	files, err := Gatekeeper(context.Background(), lib, sel, opts)
-	require.NoError(t, err)
-	byPath := map[string]string{}
-	for _, f := range files {
-		byPath[f.Path] = string(f.Data)
-	}
+	opts, byPath := exportWithExceptions(t, lib, sel, file)
 	assert.Contains(t, byPath["constraints/ss-pss-003.yaml"], "- logging-*")
 	assert.Contains(t, byPath["constraints/ss-pss-003.yaml"], "- monitoring")
 	assert.NotContains(t, byPath["constraints/ss-pss-001.yaml"], "- old", "expired exceptions are not exported")
@@ -297,15 +306,7 @@ func TestImageExceptionsBecomeExemptImages(t *testing.T) {
   - {control: SS-SEC-003, images: ["x/*"], owner: net, reason: none, expires: 2099-12-31}
   - {control: SS-PSS-001, images: ["old/*"], owner: a, reason: gone, expires: 2020-01-01}
 `), 0o644))
-	set, err := exceptions.Load(file, lib, func(id string) bool { return id == "POD-08" })
-	require.NoError(t, err)
-	opts := Options{Version: "1", Exceptions: set, Now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
-	files, err := Gatekeeper(context.Background(), lib, sel, opts)
-	require.NoError(t, err)
-	byPath := map[string]string{}
-	for _, f := range files {
-		byPath[f.Path] = string(f.Data)
-	}
+	opts, byPath := exportWithExceptions(t, lib, sel, file)
 	var cons map[string]any
 	require.NoError(t, yaml.Unmarshal([]byte(byPath["constraints/ss-pss-003.yaml"]), &cons))
 	params := cons["spec"].(map[string]any)["parameters"].(map[string]any)
