@@ -1,7 +1,8 @@
 # METADATA
 # title: Selectors and names between manifests resolve
 # description: >-
-#   A Service that selects no workload, an Ingress backend, autoscaler
+#   A Service that selects no workload, an Ingress or Gateway API route
+#   backend, autoscaler
 #   target or disruption budget that names nothing, or a NetworkPolicy that
 #   selects no pod fails only when it is applied: traffic goes nowhere and
 #   a policy or budget protects nothing. Selectors and names are resolved
@@ -13,7 +14,7 @@
 #   requirements: [GOV-06]
 #   frameworks:
 #     mcsb: [PV-2]
-#   kinds: [Service, networking.k8s.io/Ingress, networking.k8s.io/NetworkPolicy, autoscaling/HorizontalPodAutoscaler, policy/PodDisruptionBudget]
+#   kinds: [Service, networking.k8s.io/Ingress, networking.k8s.io/NetworkPolicy, autoscaling/HorizontalPodAutoscaler, policy/PodDisruptionBudget, gateway.networking.k8s.io/HTTPRoute, gateway.networking.k8s.io/GRPCRoute, gateway.networking.k8s.io/TCPRoute, gateway.networking.k8s.io/UDPRoute, gateway.networking.k8s.io/TLSRoute]
 #   sync:
 #     - apps/v1/Deployment
 #     - apps/v1/StatefulSet
@@ -95,6 +96,17 @@ backends contains [path, name] if {
 
 backends contains [["spec", "defaultBackend", "service", "name"], name] if {
 	name := k8s.resource.spec.defaultBackend.service.name
+}
+
+# Gateway API routes name Services in their own namespace unless a backend
+# names another (which a ReferenceGrant there must allow; not judged here).
+# Only routes have backendRefs among the control's kinds.
+backends contains [["spec", "rules", i, "backendRefs", j, "name"], ref.name] if {
+	some i, rule in k8s.resource.spec.rules
+	some j, ref in rule.backendRefs
+	object.get(ref, "group", "") == ""
+	object.get(ref, "kind", "Service") == "Service"
+	object.get(ref, "namespace", ns) == ns
 }
 
 violation contains {"msg": msg, "details": {"field": path}} if {
