@@ -63,7 +63,9 @@ looks_random(value) if {
 # reference is true for values that point at a secret rather than hold
 # one: a variable ($(VAR), ${VAR}, $VAR), a template placeholder ({{ .x }},
 # <password>), a path or a URL.
-reference(value) if regex.match(`^(\$\(|\$\{|\$[A-Za-z_]|\{\{|<|/|\./|~/|[a-z]+://)`, value)
+reference(value) if regex.match(`^(\$\(|\$\{|\$[A-Za-z_]|\{\{|<|[a-z]+://)`, value)
+
+reference(value) if file_path(value)
 
 # file_path is true for a value that names a file (/run/secrets/db,
 # ./app/key.json, ~/.aws/credentials): the secret is in the file, if
