@@ -357,6 +357,7 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 	if err != nil {
 		return fail("%v", err)
 	}
+	judged := false
 	for i, obj := range objects {
 		var j eval.Judgement
 		if old != nil {
@@ -375,10 +376,16 @@ func runCase(ctx context.Context, lib *policy.Library, c *policy.Control, tc Cas
 			// evaluated, never as a pass: the case must say so.
 			return fail("%s does not judge %s %q (its applies rule does not hold): expect not-applicable", c.ID, obj.Kind(), obj.Name())
 		}
+		judged = judged || slices.Contains(j.Judged, c.ID) || slices.Contains(j.NotApplicable, c.ID)
 		for _, f := range j.Findings {
 			o.Messages = append(o.Messages, f.Message)
 			o.Located = append(o.Located, Locate(obj, f))
 		}
+	}
+	if !judged {
+		// A case whose objects the control never looks at passes whatever
+		// the control says: it proves nothing.
+		return fail("%s judges none of the case's objects (%s): give it an object of a kind the control judges (%s), or move the others to inventory", c.ID, kindsOf(objects), kindList(c.Kinds))
 	}
 	switch {
 	case expect.Allow && len(o.Messages) > 0:
@@ -584,4 +591,22 @@ func (Case) SchemaExtras() map[string]any {
 		map[string]any{"required": []any{"object"}},
 		map[string]any{"required": []any{"file"}},
 	}}
+}
+
+// kindsOf lists the objects' kinds for a message.
+func kindsOf(objects []*input.Object) string {
+	kinds := make([]string, len(objects))
+	for i, o := range objects {
+		kinds[i] = o.Kind()
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// kindList lists a control's kinds for a message.
+func kindList(kinds []policy.Kind) string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = k.String()
+	}
+	return strings.Join(out, ", ")
 }

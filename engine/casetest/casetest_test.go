@@ -111,9 +111,12 @@ func TestFailingCasesAreReported(t *testing.T) {
   object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, image: "x:1"}]}}
   parameters: {tag: 5}
   expect: allow
+- name: judges nothing
+  object: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {image: "x:latest"}}
+  expect: allow
 `)
 	require.NoError(t, r.Err)
-	require.Len(t, r.Outcomes, 5)
+	require.Len(t, r.Outcomes, 6)
 	assert.False(t, r.Passed())
 	problems := map[string]string{}
 	for _, o := range r.Outcomes {
@@ -125,6 +128,7 @@ func TestFailingCasesAreReported(t *testing.T) {
 	assert.Contains(t, problems["wrong message"], `no violation contains ["nothing like this"]`)
 	assert.Contains(t, problems["not an object"], "holds no Kubernetes object")
 	assert.Contains(t, problems["invalid parameter"], "parameters of ACME-001")
+	assert.Contains(t, problems["judges nothing"], "ACME-001 judges none of the case's objects (ConfigMap)")
 }
 
 func TestCasesFileProblems(t *testing.T) {
