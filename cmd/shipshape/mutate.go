@@ -37,9 +37,13 @@ func (s mutationScore) String() string {
 
 // mutationOptions are the flags of shipshape test --mutate.
 type mutationOptions struct {
-	output      string
-	verbose     bool
-	minKillRate float64
+	output  string
+	verbose bool
+	// minKillRate is the floor of a family, minControlKillRate of each
+	// control and helper file.
+	minKillRate, minControlKillRate float64
+	// helpers mutates library/lib through the controls that read it.
+	helpers bool
 }
 
 // runMutations is shipshape test --mutate.
@@ -56,10 +60,6 @@ func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy
 			controls = append(controls, c)
 		}
 	}
-	if len(controls) == 0 {
-		fmt.Fprintf(e.stderr, "shipshape test --mutate: --run %q matches no control\n", filter)
-		return exitError{code: 1}
-	}
 	catalogue, err := requirements.Default()
 	if err != nil {
 		return err
@@ -67,6 +67,23 @@ func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy
 	reports, err := mutate.Run(ctx, catalogue, sources, controls)
 	if err != nil {
 		return err
+	}
+	if opts.helpers {
+		// --run picks helper files as it picks controls: lib/netpol/.
+		keep := func(id string) bool { return filter == nil || filter.MatchString(id+"/") }
+		helpers, err := mutate.RunHelpers(ctx, catalogue, sources, loaded.Controls(), keep)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, helpers...)
+	}
+	if len(reports) == 0 {
+		what := "control"
+		if opts.helpers {
+			what = "control or helper file"
+		}
+		fmt.Fprintf(e.stderr, "shipshape test --mutate: --run %q matches no %s\n", filter, what)
+		return exitError{code: 1}
 	}
 	var total mutationScore
 	families := map[string]*mutationScore{}
@@ -136,6 +153,15 @@ func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy
 		return exitError{code: 1}
 	}
 	var weak []string
+	if opts.minControlKillRate > 0 {
+		for _, r := range reports {
+			var s mutationScore
+			s.add(r.Score())
+			if s.Counted == 0 || s.Rate < opts.minControlKillRate {
+				weak = append(weak, fmt.Sprintf("%s %s", r.ID, s))
+			}
+		}
+	}
 	for name, s := range families {
 		if s.Counted > 0 && s.Rate < opts.minKillRate {
 			weak = append(weak, fmt.Sprintf("%s %s", name, s))
@@ -143,15 +169,19 @@ func runMutations(ctx context.Context, e *env, lib *libraryFlags, loaded *policy
 	}
 	if len(weak) > 0 {
 		sort.Strings(weak)
-		fmt.Fprintf(e.stderr, "shipshape test --mutate: below the kill rate of %.0f%%: %s; add the cases the survivors ask for, or list equivalent mutants in mutants.yaml (shipshape test --mutate lists the survivors)\n",
-			100*opts.minKillRate, strings.Join(weak, ", "))
+		fmt.Fprintf(e.stderr, "shipshape test --mutate: below the kill rate (%s): %s; add the cases the survivors ask for, or list equivalent mutants in mutants.yaml (shipshape test --mutate lists the survivors)\n",
+			floors(opts), strings.Join(weak, ", "))
 		return exitError{code: 1}
 	}
 	return nil
 }
 
-// familyOf is an ID without its number: SS-POD-001 is in SS-POD.
+// familyOf is an ID without its number: SS-POD-001 is in SS-POD; the
+// helper files (lib/pods) are the family lib.
 func familyOf(id string) string {
+	if dir, _, ok := strings.Cut(id, "/"); ok {
+		return dir
+	}
 	if i := strings.LastIndex(id, "-"); i > 0 {
 		return id[:i]
 	}
@@ -163,4 +193,16 @@ func mark(s mutationScore) string {
 		return "ok"
 	}
 	return "weak"
+}
+
+// floors says the kill rates asked for.
+func floors(opts mutationOptions) string {
+	var out []string
+	if opts.minControlKillRate > 0 {
+		out = append(out, fmt.Sprintf("%.0f%% per control", 100*opts.minControlKillRate))
+	}
+	if opts.minKillRate > 0 {
+		out = append(out, fmt.Sprintf("%.0f%% per family", 100*opts.minKillRate))
+	}
+	return strings.Join(out, ", ")
 }

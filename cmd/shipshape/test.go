@@ -19,6 +19,8 @@ func newTestCommand(e *env) *cobra.Command {
 		coverage bool
 		mutate   bool
 		minKill  float64
+		minEach  float64
+		helpers  bool
 		verbose  bool
 		output   string
 	)
@@ -36,14 +38,18 @@ Rego one small way at a time (negates or drops a condition, swaps == and
 !=, < and <=, replaces a string, empties a set) and reports, per control
 and family, the mutants every case still passes. A survivor is a missing
 case, or a change that means nothing: list those in a mutants.yaml beside
-the control ({line, operator, why}) and they are not counted.
+the control ({line, operator, why}) and they are not counted. With
+--helpers, the shared helpers of library/lib are mutated too, each mutant
+against the cases of every control that reads the helper (family "lib";
+equivalent mutants in library/lib/mutants.yaml, each with its file).
 
 Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 2 the library or a cases file could not be loaded.`,
 		Example: `  shipshape test
   shipshape test ./policies --run 'ACME-001/latest'
   shipshape test --coverage
-  shipshape test --mutate --run 'SS-PSS-'`,
+  shipshape test --mutate --run 'SS-PSS-'
+  shipshape test --mutate --helpers --min-control-kill-rate 0.85 --min-kill-rate 0.9`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var filter *regexp.Regexp
 			if run != "" {
@@ -61,7 +67,7 @@ Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 				return err
 			}
 			if mutate {
-				return runMutations(cmd.Context(), e, &lib, library, filter, mutationOptions{output: output, verbose: verbose, minKillRate: minKill}, args)
+				return runMutations(cmd.Context(), e, &lib, library, filter, mutationOptions{output: output, verbose: verbose, minKillRate: minKill, minControlKillRate: minEach, helpers: helpers}, args)
 			}
 			opts := casetest.Options{Run: filter}
 			var cov *cover.Cover
@@ -109,6 +115,8 @@ Exit codes: 0 all cases passed, 1 a case failed or --run matched no case,
 	f.BoolVar(&coverage, "coverage", false, "report which lines of the Rego library the cases cover")
 	f.BoolVar(&mutate, "mutate", false, "measure the cases: report the mutants of each control's Rego that every case still passes")
 	f.Float64Var(&minKill, "min-kill-rate", 0, "with --mutate, exit 1 when a family kills less than this share of its mutants (0.9 for 90%)")
+	f.Float64Var(&minEach, "min-control-kill-rate", 0, "with --mutate, exit 1 when a control (or a helper file, with --helpers) kills less than this share of its mutants, or has none that count")
+	f.BoolVar(&helpers, "helpers", false, "with --mutate, mutate the built-in library's helpers (library/lib) too, each mutant judged by the cases of every control that reads the helper")
 	f.BoolVarP(&verbose, "verbose", "v", false, "list every case (and uncovered lines with --coverage)")
 	f.StringVarP(&output, "output", "o", "text", "`FORMAT`: text or json")
 	return cmd

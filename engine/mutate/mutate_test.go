@@ -118,3 +118,100 @@ func TestRunFindsWhatTheCasesMiss(t *testing.T) {
 	require.NoError(t, err)
 	assert.ErrorContains(t, reports[0].Err, "do not pass before mutation")
 }
+
+const tagsHelper = `package lib.tags
+
+import rego.v1
+
+# mutable is true for a tag that moves: latest, edge, or none.
+mutable(image) if endswith(image, ":latest")
+
+mutable(image) if endswith(image, ":edge")
+
+mutable(image) if not contains(image, ":")
+`
+
+const helperPolicy = `# METADATA
+# title: Images are pinned
+# description: A control that reads a helper.
+# custom:
+#   id: ACME-002
+#   severity: high
+#   requirements: [IMG-02]
+#   kinds: [Pod]
+#   remediation: Pin the image.
+package shipshape.acme.pinned
+
+import rego.v1
+
+violation contains {"msg": msg, "details": {"field": ["spec", "containers", i, "image"]}} if {
+	some i, c in input.review.object.spec.containers
+	data.lib.tags.mutable(c.image)
+	msg := sprintf("container %s is not pinned", [c.name])
+}
+`
+
+func TestRunHelpersJudgesHelpersThroughTheirControls(t *testing.T) {
+	ctx := context.Background()
+	builtin := fstest.MapFS{
+		"lib/tags.rego":           {Data: []byte(tagsHelper)},
+		"acme/pinned/policy.rego": {Data: []byte(helperPolicy)},
+		"acme/pinned/cases.yaml": {Data: []byte(`- name: a pinned image is allowed
+  object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, image: "x:1.0"}]}}
+  expect: allow
+- name: latest is denied
+  object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, image: "x:latest"}]}}
+  expect: {violations: ['container a is not pinned']}
+`)},
+	}
+	sources := []policy.Source{{Name: "library", FS: builtin, Builtin: true}}
+	catalogue, err := requirements.Default()
+	require.NoError(t, err)
+	lib, err := policy.Load(ctx, catalogue, sources...)
+	require.NoError(t, err)
+	all := func(string) bool { return true }
+
+	reports, err := RunHelpers(ctx, catalogue, sources, lib.Controls(), all)
+	require.NoError(t, err)
+	require.Len(t, reports, 1)
+	require.NoError(t, reports[0].Err)
+	assert.Equal(t, "lib/tags", reports[0].ID)
+	assert.Equal(t, "library/lib/tags.rego", reports[0].File)
+	assert.True(t, outcomeOf(reports[0], `":latest" → "shipshape-mutant"`).Killed, "the denied case notices latest no longer matching")
+	assert.True(t, outcomeOf(reports[0], `":edge" → "shipshape-mutant"`).Survived(), "no case has an edge tag")
+	assert.True(t, outcomeOf(reports[0], `not contains(image, ":") → contains(image, ":")`).Killed, "the pinned image becomes mutable")
+
+	// lib/mutants.yaml takes equivalent mutants out of the count; each names
+	// its file and says why.
+	builtin["lib/mutants.yaml"] = &fstest.MapFile{Data: []byte("- {file: tags.rego, line: 8, operator: string, why: for the test}\n")}
+	reports, err = RunHelpers(ctx, catalogue, sources, lib.Controls(), all)
+	require.NoError(t, err)
+	assert.Equal(t, "for the test", outcomeOf(reports[0], `":edge" → "shipshape-mutant"`).Equivalent)
+	builtin["lib/mutants.yaml"] = &fstest.MapFile{Data: []byte("- {line: 8, operator: string, why: no file}\n")}
+	_, err = RunHelpers(ctx, catalogue, sources, lib.Controls(), all)
+	assert.ErrorContains(t, err, "name the helper file")
+	delete(builtin, "lib/mutants.yaml")
+
+	// keep picks helper files by ID.
+	reports, err = RunHelpers(ctx, catalogue, sources, lib.Controls(), func(id string) bool { return id != "lib/tags" })
+	require.NoError(t, err)
+	assert.Empty(t, reports)
+}
+
+// outcomeOf is the outcome of the mutant that makes change.
+func outcomeOf(r Report, change string) Outcome {
+	for _, o := range r.Outcomes {
+		if o.Change == change {
+			return o
+		}
+	}
+	return Outcome{}
+}
+
+func TestReadsHelperFollowsHelpers(t *testing.T) {
+	reads := map[string][]string{"pods": {"k8s"}, "k8s": {"quantities"}, "rbac": {"k8s", "rbac"}}
+	assert.True(t, readsHelper([]string{"pods"}, "quantities", reads), "through k8s")
+	assert.True(t, readsHelper([]string{"rbac"}, "quantities", reads), "a helper that reads itself ends")
+	assert.False(t, readsHelper([]string{"pods"}, "rbac", reads))
+	assert.Equal(t, []string{"pods", "k8s"}, libPackages("x := data.lib.pods.containers\ny := data.lib.k8s.name(data.lib.pods.x)"))
+}

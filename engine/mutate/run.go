@@ -25,6 +25,9 @@ const EquivalentFile = "mutants.yaml"
 
 // Equivalent is an entry of mutants.yaml.
 type Equivalent struct {
+	// File names the helper file (pods.rego) in lib/mutants.yaml; a
+	// control's mutants.yaml leaves it out.
+	File     string `json:"file,omitempty"`
 	Line     int    `json:"line"`
 	Operator string `json:"operator"`
 	// Change, when a line has several mutants of the operator, names the
@@ -109,13 +112,13 @@ func mutateControl(ctx context.Context, catalogue *requirements.Catalogue, sourc
 		return r
 	}
 	// The cases must pass as they are, or no mutant means anything.
-	if killed, err := judge(ctx, catalogue, sources, at, c, file, string(text)); err != nil || killed {
+	if killed, err := judgeWith(ctx, catalogue, sources, at, c, file, string(text)); err != nil || killed {
 		r.Err = fmt.Errorf("the cases of %s do not pass before mutation; run shipshape test --run '%s/'", c.ID, c.ID)
 		return r
 	}
 	for _, m := range Mutants(string(text), mod) {
 		o := Outcome{Mutant: m}
-		killed, err := judge(ctx, catalogue, sources, at, c, file, m.source)
+		killed, err := judgeWith(ctx, catalogue, sources, at, c, file, m.source)
 		switch {
 		case err != nil:
 			o.Stillborn = true
@@ -133,10 +136,11 @@ func mutateControl(ctx context.Context, catalogue *requirements.Catalogue, sourc
 	return r
 }
 
-// judge loads the library with the control's source replaced and runs the
-// control's cases: killed is true when one fails; err when the library
-// does not load.
-func judge(ctx context.Context, catalogue *requirements.Catalogue, sources []policy.Source, at int, c *policy.Control, file, source string) (bool, error) {
+// judgeWith loads the library with the file of sources[at] replaced by
+// source, compiling only control c of the built-in ones, and runs c's
+// cases: killed is true when one fails; err when the library does not
+// load.
+func judgeWith(ctx context.Context, catalogue *requirements.Catalogue, sources []policy.Source, at int, c *policy.Control, file, source string) (bool, error) {
 	srcs := slices.Clone(sources)
 	for i := range srcs {
 		srcs[i].Facts = nil
