@@ -10,6 +10,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/casetest"
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/library"
@@ -49,7 +50,7 @@ func TestPlannedEvaluatorAgreesWithTopdown(t *testing.T) {
 				for i, obj := range objects {
 					want, got := reference.Judge(ctx, obj), planned.Judge(ctx, obj)
 					where := fmt.Sprintf("%s case %q object %d", c.ID, tc.Name, i)
-					assert.Equal(t, summary(want), summary(got), where)
+					assert.Equal(t, located(obj, want), located(obj, got), where)
 				}
 			}
 		})
@@ -74,13 +75,28 @@ type judged struct {
 	Findings      []string
 	Judged        []string
 	NotApplicable []string
-	Errors        int
+	Errors        []string
 }
 
+// summary is everything a judgement says: each finding's control, message
+// and details (its field among them), the verdicts and the errors' text.
 func summary(j eval.Judgement) judged {
-	out := judged{Judged: j.Judged, NotApplicable: j.NotApplicable, Errors: len(j.Errors)}
+	out := judged{Judged: j.Judged, NotApplicable: j.NotApplicable}
 	for _, f := range j.Findings {
 		out.Findings = append(out.Findings, fmt.Sprintf("%s %q %v", f.Control.ID, f.Message, f.Details))
+	}
+	for _, err := range j.Errors {
+		out.Errors = append(out.Errors, err.Error())
+	}
+	return out
+}
+
+// located is summary with each finding's line and field path as a scan
+// reports them.
+func located(obj *input.Object, j eval.Judgement) judged {
+	out := summary(j)
+	for i, f := range j.Findings {
+		out.Findings[i] += fmt.Sprintf(" at %v", casetest.Locate(obj, f))
 	}
 	return out
 }
