@@ -122,14 +122,16 @@ func (d *discovery) walk(ctx context.Context, dir string) {
 		}
 		path := filepath.Join(dir, e.Name())
 		switch {
-		case e.IsDir() && e.Name() == ".git":
+		case e.IsDir() && (e.Name() == ".git" || e.Name() == ".terraform"):
+			// .terraform holds the providers and modules terraform init
+			// downloaded, not the configuration.
 		case e.IsDir() && renderable(path):
 			// A chart or kustomization is rendered as a whole; its files
 			// are templates and patches, not manifests.
 			d.add(path)
 		case e.IsDir():
 			d.walk(ctx, path)
-		case isManifest(path) || render.IsChartArchive(path):
+		case isManifest(path) || render.IsChartArchive(path) || IsInfrastructureSource(path):
 			d.add(path)
 		}
 	}
@@ -157,7 +159,9 @@ func ReadFile(ctx context.Context, name string, opts Options) *File {
 		}
 	}
 	if hint := SourceFormatHint(name); hint != "" {
-		return &File{Name: display, Errors: []error{&Error{File: display, Document: -1, Err: errors.New(hint)}}}
+		// Listed as not read, with how to judge it: a folder of Terraform
+		// or Bicep beside manifests must not look judged.
+		return &File{Name: display, Ignored: []Ignored{{Path: display, Reason: hint}}}
 	}
 	data, err := readLimited(ctx, name, opts)
 	var notRegular *notRegularError
@@ -196,6 +200,17 @@ func SpecialFileReason(mode fs.FileMode) string {
 type notRegularError struct{ mode fs.FileMode }
 
 func (e *notRegularError) Error() string { return SpecialFileReason(e.mode) }
+
+// IsInfrastructureSource reports whether a file found while walking a
+// directory is Terraform or Bicep source, which is listed as not read
+// (with SourceFormatHint) rather than passed over.
+func IsInfrastructureSource(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".tf", ".tfvars", ".bicep", ".bicepparam":
+		return true
+	}
+	return false
+}
 
 // SourceFormatHint says how to turn an infrastructure source file that
 // shipshape does not read (Terraform HCL, Bicep) into one it does; "" for

@@ -166,6 +166,12 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 
 	var files []string
 	for _, p := range opts.Paths {
+		if hint := input.SourceFormatHint(p); hint != "" {
+			// Named on its own, a source shipshape does not read is an
+			// input error; found in a folder, it is listed as not read.
+			builder.AddError(&input.Error{File: p, Document: -1, Err: errors.New(hint)})
+			continue
+		}
 		// An entry that cannot be read is an input error; what is
 		// beside it is still judged.
 		found, errs := input.Discover(ctx, []string{p})
@@ -247,10 +253,15 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		builder.AddUnusedEvidence(unusedEvidence(opts.evidence, opts.images))
 	}
 	if !opts.AllowEmpty && builder.Objects() == 0 && !builder.HasErrors() {
-		err := fmt.Errorf("%s: %w", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge)
+		err := fmt.Errorf("%s: %w; %s", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge, emptyAdvice)
 		if ignored := builder.Ignored(); len(ignored) > 0 {
-			// Say why what was there was not read (a library chart).
-			err = fmt.Errorf("%w (not read: %s: %s)", err, ignored[0].Path, ignored[0].Reason)
+			// Say why what was there was not read (a library chart,
+			// Terraform source); infrastructure that was not read is
+			// never waved through with --allow-empty.
+			err = fmt.Errorf("%s: %w (not read: %s: %s)", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge, ignored[0].Path, ignored[0].Reason)
+			if !slices.ContainsFunc(ignored, func(i report.Ignored) bool { return input.IsInfrastructureSource(i.Path) }) {
+				err = fmt.Errorf("%w; %s", err, emptyAdvice)
+			}
 		}
 		builder.AddError(err)
 	}
@@ -258,7 +269,11 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 }
 
 // ErrNothingToJudge is the error of a scan that found no object to judge.
-var ErrNothingToJudge = errors.New("no Kubernetes object, Dockerfile or Azure resource to judge; an empty input fails, so a producer that failed (an empty kustomize or helm pipe) cannot pass the gate: check the paths, or pass --allow-empty")
+var ErrNothingToJudge = errors.New("no Kubernetes object, Dockerfile or Azure resource to judge")
+
+// emptyAdvice follows ErrNothingToJudge when nothing was left unread.
+const emptyAdvice = "an empty input fails, so a producer that failed (an empty kustomize or helm pipe) cannot pass the gate: check the paths, or pass --allow-empty"
+
 
 // displayPaths names the scanned paths for messages ("<stdin>" for "-").
 func displayPaths(paths []string) []string {

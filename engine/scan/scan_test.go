@@ -120,6 +120,48 @@ func TestEmptyDirectoryIsAnError(t *testing.T) {
 	assert.Contains(t, r.Errors[0].Message, "no .yaml, .yml, .json, Dockerfile or kubelet unit files found")
 }
 
+// TestInfrastructureSourcesAreNeverPassedOver: Terraform and Bicep in a
+// scanned folder are listed as not read with how to judge them (never
+// dropped, and .terraform's downloaded modules are not the
+// configuration); a folder of nothing else is an error that does not
+// advise --allow-empty; a source named on its own is an input error.
+func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
+	lib, dir := setup(t)
+	infra := t.TempDir()
+	for name, text := range map[string]string{
+		"main.tf":                       "resource \"azurerm_kubernetes_cluster\" \"aks\" {}\n",
+		"prod.tfvars":                   "sku = \"Free\"\n",
+		"stamp.bicep":                   "param location string\n",
+		"stamp.bicepparam":              "using 'stamp.bicep'\n",
+		".terraform/modules/aks/aks.tf": "resource \"x\" \"y\" {}\n",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(infra, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(infra, name), []byte(text), 0o644))
+	}
+	ctx := context.Background()
+	r, err := Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{dir, infra}})
+	require.NoError(t, err)
+	assert.Empty(t, r.Errors)
+	var notRead []string
+	for _, i := range r.Ignored {
+		notRead = append(notRead, filepath.Base(i.Path))
+		assert.Regexp(t, "(plan|ARM template)", i.Reason, "says how to judge %s", i.Path)
+	}
+	assert.ElementsMatch(t, []string{"main.tf", "prod.tfvars", "stamp.bicep", "stamp.bicepparam"}, notRead)
+
+	r, err = Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{infra}})
+	require.NoError(t, err)
+	require.Len(t, r.Errors, 1)
+	assert.Contains(t, r.Errors[0].Message, "not read")
+	assert.NotContains(t, r.Errors[0].Message, "--allow-empty")
+
+	r, err = Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{dir, filepath.Join(infra, "main.tf")}})
+	require.NoError(t, err)
+	require.Len(t, r.Errors, 1)
+	assert.Contains(t, r.Errors[0].Message, "main.tf: a Terraform configuration")
+	assert.Equal(t, 24, r.Summary.Objects)
+}
+
 func TestStdin(t *testing.T) {
 	lib, _ := setup(t)
 	in := strings.NewReader("apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nspec: {containers: [{name: a, image: x, securityContext: {privileged: true}}]}\n")
