@@ -44,6 +44,7 @@ func newScanCommand(e *env) *cobra.Command {
 		scope      string
 		helm       render.HelmOptions
 		renderOut  string
+		tfVarFiles []string
 		kube       string
 	)
 	cmd := &cobra.Command{
@@ -112,16 +113,17 @@ signature verifications for the image controls.`,
 				}
 			}
 			scanOpts := scan.Options{
-				Helm:          helm,
-				RenderOut:     renderOut,
-				Progress:      progressBar(e.stderr),
-				Paths:         paths,
-				Stdin:         e.stdin,
-				Workers:       workers,
-				ClusterChecks: mode,
-				Evidence:      evidence,
-				AllowEmpty:    allowEmpty || changed,
-				Context:       context,
+				Helm:              helm,
+				RenderOut:         renderOut,
+				TerraformVarFiles: tfVarFiles,
+				Progress:          progressBar(e.stderr),
+				Paths:             paths,
+				Stdin:             e.stdin,
+				Workers:           workers,
+				ClusterChecks:     mode,
+				Evidence:          evidence,
+				AllowEmpty:        allowEmpty || changed,
+				Context:           context,
 			}
 			limits.apply(&scanOpts)
 			r, sel, err := runScan(cmd.Context(), lib, prof, exceptFile, scanOpts)
@@ -190,6 +192,7 @@ signature verifications for the image controls.`,
 	f.StringVarP(&helm.Namespace, "namespace", "n", "default", "Helm charts among the paths: the release `NAMESPACE` (.Release.Namespace)")
 	f.StringVar(&kube, "kube-version", "", "the Kubernetes release the input targets (`VERSION`, e.g. 1.31): Helm's .Capabilities.KubeVersion, the check of a chart's kubeVersion, and the removed-API control's target; default: the config's kubernetesVersion setting, else the newest release shipshape supports")
 	f.StringSliceVarP(&helm.APIVersions, "api-versions", "a", nil, "Helm charts among the paths: add `GROUP/VERSION[/KIND]` to .Capabilities.APIVersions, as helm template --api-versions does; repeatable or comma-separated")
+	f.StringArrayVar(&tfVarFiles, "tf-var-file", nil, "Terraform modules among the paths: read the variables in `FILE` after the module's terraform.tfvars and *.auto.tfvars, as terraform -var-file does; repeatable")
 	f.StringVar(&renderOut, "render-out", "", "write the manifests rendered from charts and kustomizations under `DIR`, at their source files' paths, to read what was judged (a finding's rendered line counts in these files)")
 	f.StringVar(&baseline, "baseline", "",
 		"fail only on findings that the JSON report in `FILE` (from an earlier scan -o json) does not have; matched by fingerprint, not line")

@@ -3,6 +3,8 @@ package azure
 import (
 	"strconv"
 	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
 )
 
 // isTerraformPlan recognises `terraform show -json` output.
@@ -326,6 +328,15 @@ func translate(kind, name string, values map[string]any, src []any, fields []fie
 			continue
 		}
 		origin := append(append([]any{}, src...), f.from...)
+		if _, block := f.from[len(f.from)-1].(int); block {
+			// A block (default_node_pool) is where its absent settings
+			// belong: the normalised parent of the field it maps.
+			if parent := f.to[:max(strings.LastIndex(f.to, "."), 0)]; parent != "" {
+				if _, known := t.origins[parent]; !known {
+					t.origins[parent] = origin
+				}
+			}
+		}
 		if v == nil {
 			// Null stays absent, as in ARM, but findings about the
 			// setting still point at the attribute.
@@ -334,7 +345,9 @@ func translate(kind, name string, values map[string]any, src []any, fields []fie
 			}
 			continue
 		}
-		if f.convert != nil {
+		if _, unresolved := v.(armexpr.Unresolved); f.convert != nil && !unresolved {
+			// An unresolved value stays the expression: converting it
+			// (onOff's "Disabled") would state what is not known.
 			v = f.convert(v)
 		}
 		setPath(t.spec, strings.Split(f.to, "."), v)
@@ -364,6 +377,12 @@ func (t *translated) addPools(pools []*translated) {
 }
 
 func (t *translated) resource() Resource {
+	// Values known only after apply (read from source) are listed, for
+	// SS-AKS-023, and stand as their expression's text.
+	if unresolved := takeUnresolved(t.spec, []any{"spec"}); len(unresolved) > 0 {
+		existing, _ := t.spec["unresolved"].([]any)
+		t.spec["unresolved"] = append(existing, unresolved...)
+	}
 	value := object(t.kind, t.name, FormatTerraform, t.spec)
 	if t.address != "" {
 		// A plan is often one line: the resource address is what tells

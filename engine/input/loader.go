@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
+	"github.com/shipshape-dev/shipshape/engine/azure/tfsrc"
 	"github.com/shipshape-dev/shipshape/engine/dockerfile"
 	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/kubelet"
@@ -37,6 +39,9 @@ type Options struct {
 	// FileRead, when set, is called after each file is read; it must be
 	// safe for concurrent use.
 	FileRead func()
+	// TerraformVarFiles are .tfvars files read, after the module's own,
+	// into every Terraform module read from source (-var-file).
+	TerraformVarFiles []string
 }
 
 func (o Options) maxFileSize() int64 { return o.Limits.WithDefaults().MaxFileSize }
@@ -71,6 +76,8 @@ type discovery struct {
 	seen    map[string]bool
 	files   []string
 	errs    []error
+	// terraform are the Terraform modules found, each read as a whole.
+	terraform []string
 }
 
 func discover(ctx context.Context, paths []string, readDir func(string) ([]fs.DirEntry, error)) ([]string, []error) {
@@ -92,6 +99,11 @@ func discover(ctx context.Context, paths []string, readDir func(string) ([]fs.Di
 		default:
 			d.walk(ctx, p)
 		}
+	}
+	// A module another module calls by a local path is read through its
+	// caller, with the caller's arguments, not on its own.
+	if called := calledModules(d.terraform); len(called) > 0 {
+		d.files = slices.DeleteFunc(d.files, func(f string) bool { return called[filepath.Clean(f)] })
 	}
 	return d.files, d.errs
 }
@@ -116,12 +128,21 @@ func (d *discovery) walk(ctx context.Context, dir string) {
 	if err != nil {
 		d.fail(dir, err)
 	}
+	terraform := tfsrc.IsModule(dir)
+	if terraform {
+		// Its .tf and .tfvars files are read together, as terraform
+		// plan reads them; manifests and folders beside them still are
+		// on their own.
+		d.add(dir)
+		d.terraform = append(d.terraform, dir)
+	}
 	for _, e := range entries {
 		if ctx.Err() != nil {
 			return
 		}
 		path := filepath.Join(dir, e.Name())
 		switch {
+		case terraform && !e.IsDir() && terraformFile(path):
 		case e.IsDir() && (e.Name() == ".git" || e.Name() == ".terraform"):
 			// .terraform holds the providers and modules terraform init
 			// downloaded, not the configuration.
@@ -152,6 +173,8 @@ func ReadFile(ctx context.Context, name string, opts Options) *File {
 		display = StdinName
 	} else if info, err := os.Stat(name); err == nil {
 		switch {
+		case info.IsDir() && !renderable(name) && tfsrc.IsModule(name):
+			return readTerraform(name, opts)
 		case info.IsDir() || render.IsChartArchive(name) && info.Mode().IsRegular():
 			return renderDir(name, opts)
 		case !info.Mode().IsRegular():
@@ -201,6 +224,15 @@ type notRegularError struct{ mode fs.FileMode }
 
 func (e *notRegularError) Error() string { return SpecialFileReason(e.mode) }
 
+// terraformFile reports whether a file is read with its Terraform module.
+func terraformFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".tf", ".tfvars":
+		return true
+	}
+	return strings.HasSuffix(strings.ToLower(name), ".tf.json")
+}
+
 // IsInfrastructureSource reports whether a file found while walking a
 // directory is Terraform or Bicep source, which is listed as not read
 // (with SourceFormatHint) rather than passed over.
@@ -217,7 +249,9 @@ func IsInfrastructureSource(name string) bool {
 // other files.
 func SourceFormatHint(name string) string {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".tf", ".tfvars", ".hcl":
+	case ".tf", ".tfvars":
+		return "a Terraform file: scan its module's folder (shipshape scan " + filepath.Dir(name) + "), which reads the module as terraform plan evaluates it (a .tfvars file with --tf-var-file), or scan the plan (terraform show -json plan.bin > plan.json)"
+	case ".hcl":
 		return "a Terraform configuration, which shipshape does not read: judge the plan instead (terraform plan -out plan.bin && terraform show -json plan.bin > plan.json, then scan plan.json)"
 	case ".bicep", ".bicepparam":
 		return "a Bicep file, which shipshape does not read: compile it to an ARM template first (az bicep build --file " + filepath.Base(name) + " --outfile main.json, then scan main.json)"

@@ -64,6 +64,9 @@ type Object struct {
 	// locate maps a field path to a line for objects normalised from
 	// another format (a Dockerfile); nil for manifests.
 	locate func(path []any) int
+	// place maps a field path to its file and line for objects read from
+	// several files (a Terraform module); nil for the others.
+	place func(path []any) Location
 	// origin is the source of an object rendered from a chart or a
 	// kustomization; nil for manifests read as they are.
 	origin *origin
@@ -112,6 +115,9 @@ func (o *Object) Namespace() string { return stringField(metadata(o.Value), "nam
 // to the object). When the field is absent it returns the line of its
 // nearest present ancestor, and the object's line when nothing matches.
 func (o *Object) FieldLine(path []any) int {
+	if o.place != nil {
+		return o.place(path).Line
+	}
 	if o.locate != nil {
 		if line := o.locate(path); line > 0 {
 			return line

@@ -51,6 +51,9 @@ type valuesFile struct {
 // that alone holds the field's key. Anything else is the line of the
 // rendered output, and says so.
 func (o *Object) Locate(path []any) Location {
+	if o.place != nil {
+		return o.place(path)
+	}
 	if o.origin == nil {
 		return Location{Line: o.FieldLine(path)}
 	}
@@ -316,4 +319,4 @@ func (o *Object) Rendered() bool { return o.origin != nil }
 
 // Normalised reports an object built from a format that is not a manifest
 // (a Dockerfile, an ARM template, a Terraform plan).
-func (o *Object) Normalised() bool { return o.locate != nil }
+func (o *Object) Normalised() bool { return o.locate != nil || o.place != nil }

@@ -93,6 +93,9 @@ type Options struct {
 	// RenderOut, when set, is a directory the manifests rendered from
 	// charts and kustomizations are written to.
 	RenderOut string
+	// TerraformVarFiles are .tfvars files read into every Terraform
+	// module read from source, as terraform's -var-file.
+	TerraformVarFiles []string
 	// Progress, when set, is told how many of the files have been read;
 	// it is called from several goroutines.
 	Progress func(done, total int)
@@ -219,7 +222,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	for _, err := range helmOptionErrors(opts.Helm, files) {
 		builder.AddError(err)
 	}
-	readOpts := input.Options{Stdin: opts.Stdin, Limits: opts.Limits, Workers: opts.workers(), Helm: opts.Helm, RenderOut: opts.RenderOut}
+	readOpts := input.Options{Stdin: opts.Stdin, Limits: opts.Limits, Workers: opts.workers(), Helm: opts.Helm, RenderOut: opts.RenderOut, TerraformVarFiles: opts.TerraformVarFiles}
 	if opts.Progress != nil {
 		var done atomic.Int64
 		total := len(files)
@@ -273,7 +276,6 @@ var ErrNothingToJudge = errors.New("no Kubernetes object, Dockerfile or Azure re
 
 // emptyAdvice follows ErrNothingToJudge when nothing was left unread.
 const emptyAdvice = "an empty input fails, so a producer that failed (an empty kustomize or helm pipe) cannot pass the gate: check the paths, or pass --allow-empty"
-
 
 // displayPaths names the scanned paths for messages ("<stdin>" for "-").
 func displayPaths(paths []string) []string {

@@ -120,16 +120,19 @@ func TestEmptyDirectoryIsAnError(t *testing.T) {
 	assert.Contains(t, r.Errors[0].Message, "no .yaml, .yml, .json, Dockerfile or kubelet unit files found")
 }
 
-// TestInfrastructureSourcesAreNeverPassedOver: Terraform and Bicep in a
-// scanned folder are listed as not read with how to judge them (never
-// dropped, and .terraform's downloaded modules are not the
-// configuration); a folder of nothing else is an error that does not
-// advise --allow-empty; a source named on its own is an input error.
+// TestInfrastructureSourcesAreNeverPassedOver: a Terraform module in a
+// scanned folder is read from source (a module it calls through its
+// caller, not again on its own; .terraform's downloads only when called);
+// a .tfvars file Terraform reads only when named, and Bicep, are listed as
+// not read with how to judge them; a folder of nothing else is an error
+// that does not advise --allow-empty; a .tf file named on its own is an
+// input error that names its folder.
 func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
 	lib, dir := setup(t)
 	infra := t.TempDir()
 	for name, text := range map[string]string{
-		"main.tf":                       "resource \"azurerm_kubernetes_cluster\" \"aks\" {}\n",
+		"main.tf":                       "resource \"azurerm_kubernetes_cluster\" \"aks\" {\n  name = \"aks\"\n}\nmodule \"pools\" {\n  source = \"./modules/aks\"\n}\n",
+		"modules/aks/main.tf":           "resource \"azurerm_kubernetes_cluster\" \"other\" {\n  name = \"other\"\n}\n",
 		"prod.tfvars":                   "sku = \"Free\"\n",
 		"stamp.bicep":                   "param location string\n",
 		"stamp.bicepparam":              "using 'stamp.bicep'\n",
@@ -139,17 +142,22 @@ func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(infra, name), []byte(text), 0o644))
 	}
 	ctx := context.Background()
-	r, err := Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{dir, infra}})
+	r, err := Run(ctx, lib, bindings(lib, "SS-PSS-003", "SS-AKS-003"), Options{Paths: []string{dir, infra}})
 	require.NoError(t, err)
 	assert.Empty(t, r.Errors)
-	var notRead []string
+	assert.Equal(t, 24+2, r.Summary.Objects, "the pods and the two clusters, the module's once")
+	notRead := map[string]string{}
 	for _, i := range r.Ignored {
-		notRead = append(notRead, filepath.Base(i.Path))
-		assert.Regexp(t, "(plan|ARM template)", i.Reason, "says how to judge %s", i.Path)
+		notRead[filepath.Base(i.Path)] = i.Reason
 	}
-	assert.ElementsMatch(t, []string{"main.tf", "prod.tfvars", "stamp.bicep", "stamp.bicepparam"}, notRead)
+	assert.Len(t, notRead, 3)
+	assert.Contains(t, notRead["prod.tfvars"], "--tf-var-file")
+	assert.Contains(t, notRead["stamp.bicep"], "ARM template")
+	assert.Contains(t, notRead["stamp.bicepparam"], "ARM template")
 
-	r, err = Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{infra}})
+	only := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(only, "stamp.bicep"), []byte("param location string\n"), 0o644))
+	r, err = Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{only}})
 	require.NoError(t, err)
 	require.Len(t, r.Errors, 1)
 	assert.Contains(t, r.Errors[0].Message, "not read")
@@ -158,7 +166,7 @@ func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
 	r, err = Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{dir, filepath.Join(infra, "main.tf")}})
 	require.NoError(t, err)
 	require.Len(t, r.Errors, 1)
-	assert.Contains(t, r.Errors[0].Message, "main.tf: a Terraform configuration")
+	assert.Contains(t, r.Errors[0].Message, "main.tf: a Terraform file: scan its module's folder (shipshape scan "+infra+")")
 	assert.Equal(t, 24, r.Summary.Objects)
 }
 

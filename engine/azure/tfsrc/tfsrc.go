@@ -1,0 +1,426 @@
+// Package tfsrc reads a Terraform module from its source (.tf files) the
+// way `terraform plan` evaluates it, without providers or state: variables
+// from their defaults, terraform.tfvars, *.auto.tfvars and the var files
+// given; locals; count and for_each; dynamic blocks; modules from local
+// paths and those `terraform init` vendored under .terraform/modules. The
+// result has the shape of `terraform show -json`'s planned_values, so the
+// plan reader judges both alike, and every value knows its file and line.
+//
+// Values that exist only after apply (another resource's attributes, data
+// sources, a variable nobody set) are unresolved: they are an
+// armexpr.Unresolved holding the expression as written, never read as
+// unset.
+package tfsrc
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// Options are what a read takes besides the module directory.
+type Options struct {
+	// VarFiles are .tfvars files read after the module's own, as
+	// terraform's -var-file.
+	VarFiles []string
+	// MaxModuleDepth bounds module calls (a module that calls itself).
+	MaxModuleDepth int
+	// MaxFileSize bounds each file read (0: no bound).
+	MaxFileSize int64
+}
+
+// Place is where a value is written.
+type Place struct {
+	File string
+	Line int
+}
+
+// Config is a module read from source.
+type Config struct {
+	// Plan has the shape of `terraform show -json` (planned_values with
+	// root_module and child_modules); unresolved values are
+	// armexpr.Unresolved.
+	Plan map[string]any
+	// Files are the files read, the module's and its modules'.
+	Files []string
+	// NotRead lists what could not be read (a module from a registry
+	// that is not vendored, a .tf.json file) with why.
+	NotRead []Skipped
+	places  map[string]Place
+}
+
+// Skipped is a path that was not read, and why.
+type Skipped struct {
+	Path, Reason string
+}
+
+// Place returns where the value at a path of Plan is written: the path
+// itself or its nearest ancestor that has a place.
+func (c *Config) Place(path []any) (Place, bool) {
+	for n := len(path); n > 0; n-- {
+		if p, ok := c.places[key(path[:n])]; ok {
+			return p, true
+		}
+	}
+	return Place{}, false
+}
+
+// IsModule reports whether dir holds Terraform source (.tf files).
+func IsModule(dir string) bool {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	return len(matches) > 0
+}
+
+// Load reads the module in dir and the modules it calls.
+func Load(dir string, opts Options) (*Config, error) {
+	if opts.MaxModuleDepth == 0 {
+		opts.MaxModuleDepth = 16
+	}
+	l := &loader{parser: hclparse.NewParser(), config: &Config{places: map[string]Place{}}, opts: opts, root: dir}
+	vars, err := l.rootVariables(dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := l.module(dir, vars, "", []any{"planned_values", "root_module"}, 0)
+	if err != nil {
+		return nil, err
+	}
+	l.config.Plan = map[string]any{
+		"format_version":    "1.2",
+		"terraform_version": "source",
+		"planned_values":    map[string]any{"root_module": root},
+	}
+	sort.Strings(l.config.Files)
+	return l.config, nil
+}
+
+type loader struct {
+	parser *hclparse.Parser
+	config *Config
+	opts   Options
+	root   string
+}
+
+// input is a variable's value given by a caller or a .tfvars file, with
+// where it was given.
+type input struct {
+	value cty.Value
+	place Place
+	expr  string
+}
+
+// rootVariables reads terraform.tfvars, *.auto.tfvars (in lexical order)
+// and the var files given, later files overriding earlier ones.
+func (l *loader) rootVariables(dir string) (map[string]input, error) {
+	var files []string
+	if _, err := os.Stat(filepath.Join(dir, "terraform.tfvars")); err == nil {
+		files = append(files, filepath.Join(dir, "terraform.tfvars"))
+	}
+	auto, _ := filepath.Glob(filepath.Join(dir, "*.auto.tfvars"))
+	sort.Strings(auto)
+	files = append(files, auto...)
+	files = append(files, l.opts.VarFiles...)
+	vars := map[string]input{}
+	for _, name := range files {
+		if err := l.checkSize(name); err != nil {
+			return nil, err
+		}
+		f, diags := l.parser.ParseHCLFile(name)
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("%s: %w", name, diags)
+		}
+		l.config.Files = append(l.config.Files, name)
+		attrs, diags := f.Body.JustAttributes()
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("%s: %w", name, diags)
+		}
+		for n, a := range attrs {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("%s:%d: %s: %w", name, a.Range.Start.Line, n, diags)
+			}
+			vars[n] = input{value: v, place: Place{File: name, Line: a.Range.Start.Line}, expr: text(a.Expr.Range(), f.Bytes)}
+		}
+	}
+	return vars, nil
+}
+
+// checkSize refuses a file over the size bound before it is parsed.
+func (l *loader) checkSize(name string) error {
+	info, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	if l.opts.MaxFileSize > 0 && info.Size() > l.opts.MaxFileSize {
+		return fmt.Errorf("%s: %d bytes, over the limit of %d (--max-file-size)", name, info.Size(), l.opts.MaxFileSize)
+	}
+	return nil
+}
+
+// moduleFiles are the parsed .tf files of one directory.
+type moduleFiles struct {
+	bodies []*hclsyntax.Body
+	bytes  map[string][]byte
+}
+
+func (l *loader) parse(dir string) (*moduleFiles, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	m := &moduleFiles{bytes: map[string][]byte{}}
+	for _, name := range names {
+		if err := l.checkSize(name); err != nil {
+			return nil, err
+		}
+		f, diags := l.parser.ParseHCLFile(name)
+		if diags.HasErrors() {
+			return nil, diagError(diags)
+		}
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		l.config.Files = append(l.config.Files, name)
+		m.bodies = append(m.bodies, body)
+		m.bytes[name] = f.Bytes
+	}
+	jsons, _ := filepath.Glob(filepath.Join(dir, "*.tf.json"))
+	for _, name := range jsons {
+		l.config.NotRead = append(l.config.NotRead, Skipped{Path: name, Reason: "Terraform JSON syntax is not read from source; judge the plan (terraform show -json)"})
+	}
+	return m, nil
+}
+
+// diagError is the first error of HCL diagnostics, with its file and line.
+func diagError(diags hcl.Diagnostics) error {
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			return fmt.Errorf("%s:%d: %s", d.Subject.Filename, d.Subject.Start.Line, msg)
+		}
+		return errors.New(msg)
+	}
+	return diags
+}
+
+// module evaluates one module instance: its variables from inputs, its
+// locals, resources and module calls. at is the path of the module in the
+// plan; address prefixes its resources' addresses (module.aks.).
+func (l *loader) module(dir string, inputs map[string]input, address string, at []any, depth int) (map[string]any, error) {
+	if depth > l.opts.MaxModuleDepth {
+		return nil, fmt.Errorf("%s: modules nested more than %d deep", dir, l.opts.MaxModuleDepth)
+	}
+	files, err := l.parse(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &scope{dir: dir, root: l.root, files: files, vars: map[string]cty.Value{}, locals: map[string]*hclsyntax.Attribute{}, localValues: map[string]cty.Value{}, }
+	var resources, data, modules []*hclsyntax.Block
+	for _, body := range files.bodies {
+		for _, b := range body.Blocks {
+			switch b.Type {
+			case "variable":
+				if len(b.Labels) == 1 {
+					s.declare(b, inputs)
+				}
+			case "locals":
+				for n, a := range b.Body.Attributes {
+					s.locals[n] = a
+				}
+			case "resource":
+				if len(b.Labels) == 2 {
+					resources = append(resources, b)
+				}
+			case "data":
+				if len(b.Labels) == 2 {
+					data = append(data, b)
+				}
+			case "module":
+				if len(b.Labels) == 1 {
+					modules = append(modules, b)
+				}
+			}
+		}
+	}
+	// Twice: a resource's name may name another resource's.
+	for range 2 {
+		s.resources = declare(s, resources)
+		s.data = declare(s, data)
+	}
+	out := map[string]any{}
+	if address != "" {
+		out["address"] = strings.TrimSuffix(address, ".")
+	}
+	var list []any
+	for _, b := range resources {
+		for _, inst := range s.instances(b) {
+			i := len(list)
+			path := append(append([]any{}, at...), "resources", i)
+			values := s.blockValues(b.Body, inst.ctx, append(path, "values"), l.config.places, inst.skip)
+			addr := address + b.Labels[0] + "." + b.Labels[1] + inst.key
+			list = append(list, map[string]any{
+				"address": addr, "mode": "managed", "type": b.Labels[0], "name": b.Labels[1], "values": values,
+			})
+			l.config.places[key(path)] = Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line}
+		}
+	}
+	if len(list) > 0 {
+		out["resources"] = list
+	}
+	var children []any
+	for _, b := range modules {
+		child, err := l.call(s, b, address, at, len(children), depth)
+		if err != nil {
+			return nil, err
+		}
+		children = append(children, child...)
+	}
+	if len(children) > 0 {
+		out["child_modules"] = children
+	}
+	return out, nil
+}
+
+// call evaluates a module block: each instance (count, for_each) of the
+// module it names, with the block's arguments as its variables.
+func (l *loader) call(s *scope, b *hclsyntax.Block, address string, at []any, first, depth int) ([]any, error) {
+	name := b.Labels[0]
+	src, ok := b.Body.Attributes["source"]
+	if !ok {
+		return nil, nil
+	}
+	source, diags := src.Expr.Value(nil)
+	if diags.HasErrors() || !source.IsKnown() || source.Type() != cty.String {
+		l.config.NotRead = append(l.config.NotRead, Skipped{Path: fmt.Sprintf("%s:%d", src.SrcRange.Filename, src.SrcRange.Start.Line), Reason: "module " + name + ": its source is not a literal string"})
+		return nil, nil
+	}
+	dir, reason := l.moduleDir(s.dir, address+"module."+name, source.AsString())
+	if dir == "" {
+		l.config.NotRead = append(l.config.NotRead, Skipped{Path: fmt.Sprintf("%s:%d", src.SrcRange.Filename, src.SrcRange.Start.Line), Reason: "module " + name + " (" + source.AsString() + "): " + reason})
+		return nil, nil
+	}
+	var out []any
+	for _, inst := range s.instances(b) {
+		inputs := map[string]input{}
+		for n, a := range b.Body.Attributes {
+			if metaArgument[n] || n == "source" || n == "version" || n == "providers" {
+				continue
+			}
+			v := s.eval(a.Expr, inst.ctx)
+			inputs[n] = input{value: v, place: Place{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line}, expr: s.text(a.Expr)}
+		}
+		childAddress := address + "module." + name + inst.key + "."
+		path := append(append([]any{}, at...), "child_modules", first+len(out))
+		child, err := l.module(dir, inputs, childAddress, path, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("module %s: %w", name, err)
+		}
+		l.config.places[key(path)] = Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line}
+		out = append(out, child)
+	}
+	return out, nil
+}
+
+// moduleDir finds a module's directory: a local path, or a module that
+// terraform init recorded in .terraform/modules/modules.json.
+func (l *loader) moduleDir(from, key, source string) (string, string) {
+	if strings.HasPrefix(source, "./") || strings.HasPrefix(source, "../") {
+		dir := filepath.Join(from, source)
+		if !IsModule(dir) {
+			return "", "no .tf files in " + dir
+		}
+		return dir, ""
+	}
+	dir, err := vendored(l.root, strings.TrimPrefix(key, "module."))
+	if err != nil {
+		return "", "a remote module that is not vendored (run terraform init, which fills .terraform/modules, then scan again): " + err.Error()
+	}
+	return dir, ""
+}
+
+// metaArgument are a block's arguments that Terraform itself reads.
+var metaArgument = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+
+// metaBlock are nested blocks Terraform itself reads.
+var metaBlock = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
+
+func key(path []any) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		switch v := p.(type) {
+		case string:
+			parts[i] = v
+		case int:
+			parts[i] = strconv.Itoa(v)
+		default:
+			parts[i] = fmt.Sprint(v)
+		}
+	}
+	return strings.Join(parts, "\x00")
+}
+
+func text(r hcl.Range, src []byte) string {
+	if r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	return strings.TrimSpace(string(src[r.Start.Byte:r.End.Byte]))
+}
+
+// functions are Terraform's built-in functions that need no provider or
+// file system, from cty's standard library.
+func functions() map[string]function.Function {
+	return map[string]function.Function{
+		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "chomp": stdlib.ChompFunc, "chunklist": stdlib.ChunklistFunc,
+		"coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
+		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "csvdecode": stdlib.CSVDecodeFunc,
+		"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
+		"floor": stdlib.FloorFunc, "format": stdlib.FormatFunc, "formatdate": stdlib.FormatDateFunc,
+		"formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc, "index": stdlib.IndexFunc,
+		"join": stdlib.JoinFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc,
+		"keys": stdlib.KeysFunc, "length": stdlib.LengthFunc, "log": stdlib.LogFunc, "lookup": stdlib.LookupFunc,
+		"lower": stdlib.LowerFunc, "max": stdlib.MaxFunc, "merge": stdlib.MergeFunc, "min": stdlib.MinFunc,
+		"parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc, "range": stdlib.RangeFunc, "regex": stdlib.RegexFunc,
+		"regexall": stdlib.RegexAllFunc, "replace": stdlib.ReplaceFunc, "reverse": stdlib.ReverseListFunc,
+		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc,
+		"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc, "signum": stdlib.SignumFunc,
+		"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "split": stdlib.SplitFunc, "strrev": stdlib.ReverseFunc,
+		"substr": stdlib.SubstrFunc, "timeadd": stdlib.TimeAddFunc, "title": stdlib.TitleFunc, "trim": stdlib.TrimFunc,
+		"trimprefix": stdlib.TrimPrefixFunc, "trimspace": stdlib.TrimSpaceFunc, "trimsuffix": stdlib.TrimSuffixFunc,
+		"upper": stdlib.UpperFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
+		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"tostring": conversion(cty.String), "tonumber": conversion(cty.Number), "tobool": conversion(cty.Bool),
+		"tolist": conversion(cty.List(cty.DynamicPseudoType)), "toset": conversion(cty.Set(cty.DynamicPseudoType)),
+		"tomap": conversion(cty.Map(cty.DynamicPseudoType)),
+		"one":   oneFunc, "startswith": startsWithFunc, "endswith": endsWithFunc, "strcontains": strContainsFunc,
+	}
+}
+
+// number turns a cty number into the json.Number text a plan holds.
+func number(n *big.Float) string {
+	if n.IsInt() {
+		i, _ := n.Int(nil)
+		return i.String()
+	}
+	return n.Text('g', -1)
+}

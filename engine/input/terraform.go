@@ -1,0 +1,96 @@
+package input
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/engine/azure"
+	"github.com/shipshape-dev/shipshape/engine/azure/tfsrc"
+)
+
+// readTerraform reads a Terraform module from source as a plan would
+// evaluate it and judges its AKS and ACR resources, each on the .tf line
+// that writes it.
+func readTerraform(dir string, opts Options) *File {
+	f := &File{Name: dir}
+	cfg, err := tfsrc.Load(dir, tfsrc.Options{VarFiles: opts.TerraformVarFiles, MaxFileSize: opts.maxFileSize()})
+	if err != nil {
+		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
+		return f
+	}
+	for _, s := range cfg.NotRead {
+		f.Ignored = append(f.Ignored, Ignored{Path: s.Path, Reason: s.Reason})
+	}
+	for _, p := range otherVarFiles(dir, opts.TerraformVarFiles) {
+		f.Ignored = append(f.Ignored, Ignored{Path: p, Reason: "a variables file Terraform reads only when named: pass --tf-var-file " + p + " to judge the module with it"})
+	}
+	for i, r := range azure.Normalize(cfg.Plan) {
+		locate := r.Locate
+		at, _ := cfg.Place(locate(nil))
+		o := &Object{Source: Source{File: at.File, Line: at.Line, Item: []int{i}}, Value: r.Value}
+		o.place = func(path []any) Location {
+			p, ok := cfg.Place(locate(path))
+			switch {
+			case !ok:
+				return Location{Line: o.Line}
+			case p.File != o.File:
+				return Location{File: p.File, Line: p.Line}
+			}
+			return Location{Line: p.Line}
+		}
+		f.Objects = append(f.Objects, o)
+	}
+	f.Documents = len(cfg.Files)
+	return f
+}
+
+// otherVarFiles lists the .tfvars files of dir that Terraform does not
+// read by itself (terraform.tfvars and *.auto.tfvars it does) and that
+// were not given.
+func otherVarFiles(dir string, given []string) []string {
+	names, _ := filepath.Glob(filepath.Join(dir, "*.tfvars"))
+	var out []string
+	for _, n := range names {
+		base := filepath.Base(n)
+		if base == "terraform.tfvars" || strings.HasSuffix(base, ".auto.tfvars") || contains(given, n) {
+			continue
+		}
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, name string) bool {
+	for _, g := range list {
+		if filepath.Clean(g) == filepath.Clean(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// localModuleSource finds the local modules a .tf file calls.
+var localModuleSource = regexp.MustCompile(`(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"`)
+
+// calledModules lists the directories that the Terraform modules among
+// dirs call by a local path: they are read through their callers.
+func calledModules(dirs []string) map[string]bool {
+	called := map[string]bool{}
+	for _, dir := range dirs {
+		names, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+		for _, n := range names {
+			data, err := os.ReadFile(n)
+			if err != nil {
+				continue
+			}
+			for _, m := range localModuleSource.FindAllStringSubmatch(string(data), -1) {
+				called[filepath.Clean(filepath.Join(dir, m[1]))] = true
+			}
+		}
+	}
+	return called
+}

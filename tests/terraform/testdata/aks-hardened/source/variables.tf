@@ -1,0 +1,9 @@
+variable "environment" {
+  type    = string
+  default = "dev"
+}
+
+variable "admin_group_ids" {
+  type    = list(string)
+  default = []
+}
