@@ -93,17 +93,18 @@ func NormalizeWith(doc any, parameters map[string]any) []Resource {
 			var out []Resource
 			armResources(v["resources"], []any{"resources"}, templateContext(v, parameters), &out)
 			return attachAgentPools(out)
-		case armKind(str(v["type"])) != "":
-			if r, ok := resourceJSON(v, nil); ok {
+		default:
+			if r, ok := exported(v, nil); ok {
 				return []Resource{r}
 			}
 		}
 	case []any:
-		// az ... list prints an array of resources.
+		// az ... list prints an array of resources, and so does
+		// PowerShell's Get-AzResource | ConvertTo-Json.
 		var out []Resource
 		for i, item := range v {
-			if m, ok := item.(map[string]any); ok && armKind(str(m["type"])) != "" {
-				if r, ok := resourceJSON(m, []any{i}); ok {
+			if m, ok := item.(map[string]any); ok {
+				if r, ok := exported(m, []any{i}); ok {
 					out = append(out, r)
 				}
 			}
@@ -111,6 +112,71 @@ func NormalizeWith(doc any, parameters map[string]any) []Resource {
 		return out
 	}
 	return nil
+}
+
+// exported normalises one resource as az or PowerShell prints it, when it
+// is of a kind shipshape judges. PowerShell names the envelope in
+// PascalCase (Name, Type or ResourceType, Properties, Sku, Identity):
+// read like ARM's, with findings still on the keys as written.
+func exported(m map[string]any, at []any) (Resource, bool) {
+	m, written := canonicalEnvelope(m)
+	if armKind(str(m["type"])) == "" {
+		return Resource{}, false
+	}
+	r, ok := resourceJSON(m, at)
+	if !ok || len(written) == 0 {
+		return r, ok
+	}
+	locate := r.Locate
+	r.Locate = func(path []any) []any {
+		out := locate(path)
+		if len(out) > len(at) {
+			if key, ok := out[len(at)].(string); ok && written[key] != "" {
+				out = append(append(append([]any{}, out[:len(at)]...), written[key]), out[len(at)+1:]...)
+			}
+		}
+		return out
+	}
+	return r, true
+}
+
+// envelopeKeys are the names of a resource's envelope, as ARM writes them,
+// by their lower-cased spelling; PowerShell's ResourceType, ResourceName
+// and ResourceId stand for type, name and id.
+var envelopeKeys = map[string]string{
+	"type": "type", "resourcetype": "type", "name": "name", "resourcename": "name", "id": "id", "resourceid": "id",
+	"properties": "properties", "scope": "scope", "location": "location", "sku": "sku", "identity": "identity",
+	"kind": "kind", "zones": "zones", "tags": "tags",
+}
+
+// canonicalEnvelope returns m with its envelope keys spelled as ARM spells
+// them, and the written key of each it renamed; m itself when it already
+// has a "type".
+func canonicalEnvelope(m map[string]any) (map[string]any, map[string]string) {
+	if _, ok := m["type"]; ok {
+		return m, nil
+	}
+	out := make(map[string]any, len(m))
+	written := map[string]string{}
+	// Sorted, so that of Type and ResourceType the same one wins every time.
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		canonical, ok := envelopeKeys[strings.ToLower(k)]
+		if !ok || k == canonical {
+			out[k] = m[k]
+			continue
+		}
+		if _, taken := out[canonical]; taken {
+			continue
+		}
+		out[canonical] = m[k]
+		written[canonical] = k
+	}
+	return out, written
 }
 
 func isARMTemplate(m map[string]any) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,4 +120,23 @@ func TestOtherDocumentsAreNotAzure(t *testing.T) {
 		"noise",
 	})
 	assert.Len(t, list, 2, "az aks list output, types in any case")
+}
+
+// TestPowerShellExportsAreReadLikeARM: Get-AzResource -ExpandProperties |
+// ConvertTo-Json names the envelope in PascalCase (Name, Type and
+// ResourceType, Properties, Sku); each resource is judged, and a field's
+// source path keeps the key as written.
+func TestPowerShellExportsAreReadLikeARM(t *testing.T) {
+	rs := Normalize(load(t, "aks-export.powershell.json"))
+	require.Len(t, rs, 2, "the cluster and the registry; the virtual network is no kind of ours")
+	cluster := ofKind(rs, KindManagedCluster)[0]
+	assert.Equal(t, map[string]any{"name": "aks-shop"}, cluster.Value["metadata"])
+	assert.Equal(t, false, spec(cluster)["disablelocalaccounts"])
+	assert.Equal(t, map[string]any{"name": "Base", "tier": "Free"}, spec(cluster)["sku"])
+	assert.Equal(t, "systemassigned", strings.ToLower(spec(cluster)["identity"].(map[string]any)["type"].(string)))
+	assert.Equal(t, []any{0, "Properties", "disableLocalAccounts"}, cluster.Locate([]any{"spec", "disablelocalaccounts"}))
+	assert.Equal(t, []any{0, "Sku", "Tier"}, cluster.Locate([]any{"spec", "sku", "tier"}))
+	registry := ofKind(rs, KindContainerRegistry)[0]
+	assert.Equal(t, true, spec(registry)["adminuserenabled"])
+	assert.Equal(t, []any{1, "Properties", "adminUserEnabled"}, registry.Locate([]any{"spec", "adminuserenabled"}))
 }
