@@ -140,3 +140,24 @@ func TestPowerShellExportsAreReadLikeARM(t *testing.T) {
 	assert.Equal(t, true, spec(registry)["adminuserenabled"])
 	assert.Equal(t, []any{1, "Properties", "adminUserEnabled"}, registry.Locate([]any{"spec", "adminuserenabled"}))
 }
+
+// TestGetAzAksClusterIsReadLikeTheCLI: Get-AzAksCluster | ConvertTo-Json
+// prints the cluster's settings flattened beside its envelope, in
+// PascalCase, as az aks show does in camelCase.
+func TestGetAzAksClusterIsReadLikeTheCLI(t *testing.T) {
+	var doc any
+	dec := json.NewDecoder(strings.NewReader(`{
+  "Name": "aks-ps", "Type": "Microsoft.ContainerService/ManagedClusters", "Location": "westeurope",
+  "KubernetesVersion": "1.30.4", "EnableRBAC": true, "DisableLocalAccounts": true,
+  "AgentPoolProfiles": [{"Name": "system", "Mode": "System", "AvailabilityZones": ["1", "2"]}],
+  "Sku": {"Name": "Base", "Tier": "Standard"}
+}`))
+	dec.UseNumber()
+	require.NoError(t, dec.Decode(&doc))
+	rs := Normalize(doc)
+	require.Len(t, rs, 1)
+	assert.Equal(t, map[string]any{"name": "aks-ps"}, rs[0].Value["metadata"])
+	assert.Equal(t, true, spec(rs[0])["disablelocalaccounts"])
+	assert.Equal(t, []any{map[string]any{"name": "system", "mode": "System", "availabilityzones": []any{"1", "2"}}}, spec(rs[0])["agentpoolprofiles"])
+	assert.Equal(t, []any{"DisableLocalAccounts"}, rs[0].Locate([]any{"spec", "disablelocalaccounts"}))
+}
