@@ -11,6 +11,7 @@ resource "azurerm_container_registry" "prod" {
   anonymous_pull_enabled        = false
   public_network_access_enabled = false
   trust_policy_enabled          = true
+  export_policy_enabled         = false
   retention_policy_in_days      = 7
   zone_redundancy_enabled       = true
 

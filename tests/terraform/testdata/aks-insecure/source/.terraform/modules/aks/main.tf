@@ -24,6 +24,7 @@ resource "azurerm_kubernetes_cluster" "this" {
   workload_identity_enabled         = false
   private_cluster_enabled           = false
   azure_policy_enabled              = false
+  http_application_routing_enabled  = true
   automatic_channel_upgrade         = null
 
   api_server_access_profile {
