@@ -447,6 +447,11 @@ func fromProperties(m map[string]any, at []any, kind, format string) Resource {
 	if target := targetOf(m); target != "" {
 		spec["target"] = target
 	}
+	if v := str(m["apiVersion"]); v != "" {
+		// Some settings' names depend on it (sku.tier Paid became
+		// Standard in 2023-02-01).
+		spec["apiversion"] = v
+	}
 	spec["resourcetype"] = strings.ToLower(str(m["type"]))
 	value := object(kind, nameOf(m["name"]), format, spec)
 	return Resource{Value: value, Locate: func(path []any) []any {
