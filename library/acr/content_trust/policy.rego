@@ -1,10 +1,14 @@
 # METADATA
-# title: The registry enforces content trust and is scanned by Defender
+# title: The registry's images are scanned by Defender for Containers
 # description: >-
-#   The registry's trust policy must be enabled (policies.trustPolicy.status),
-#   and Microsoft Defender for Containers, which scans registry images for
+#   Microsoft Defender for Containers, which scans registry images for
 #   vulnerabilities, must be on for the subscription: a Microsoft.Security
-#   pricing named Containers at the Standard tier in the scan.
+#   pricing named Containers at the Standard tier in the scan. Docker Content
+#   Trust (the registry's trustPolicy) is not demanded: Azure has deprecated
+#   it, it does not work with a customer-managed key, and its signatures are
+#   checked by no admission controller. Sign images with the Notary Project
+#   (notation) or cosign and verify them at admission instead, which
+#   SS-IMG-004 checks.
 # custom:
 #   id: SS-ACR-003
 #   sync: [azure.shipshape.dev/v1/ContainerRegistry, azure.shipshape.dev/v1/SecurityPricing]
@@ -14,18 +18,12 @@
 #     mcsb: [DS-6, PV-5]
 #   kinds: [azure.shipshape.dev/ContainerRegistry]
 #   admission: false
-#   remediation: Enable the trust policy (Premium SKU) and the Defender for Containers plan (Microsoft.Security/pricings Containers, Standard).
+#   remediation: Enable the Defender for Containers plan (Microsoft.Security/pricings Containers, Standard); sign images with notation or cosign and verify them at admission (SS-IMG-004) rather than enabling the deprecated content trust.
 package shipshape.acr.content_trust
 
 import rego.v1
 
 import data.lib.azure
-
-violation contains {"msg": msg, "details": {"field": azure.field(["policies", "trustpolicy", "status"])}} if {
-	azure.is_registry
-	lower(azure.setting(["policies", "trustpolicy", "status"], "disabled")) != "enabled"
-	msg := sprintf("%s does not enforce content trust (trustPolicy.status is %s); enable it", [azure.label, azure.shown(["policies", "trustpolicy", "status"])])
-}
 
 defender if {
 	some p in azure.related("SecurityPricing")
