@@ -202,12 +202,25 @@ calico_term_holds(term, ns, key) if {
 }
 
 # calico_allows_all is true for an Allow rule without a source (ingress)
-# or destination (egress) that restricts it, or with a world CIDR.
+# or destination (egress) that restricts it, one that names every pod of
+# every namespace (namespaceSelector all() and no narrower selector), or
+# one with a world CIDR.
 calico_allows_all(rule, direction) if {
 	rule.action == "Allow"
 	side := {"Ingress": "source", "Egress": "destination"}[direction]
 	peer := object.get(rule, side, {})
 	every field in ["selector", "namespaceSelector", "serviceAccounts", "services", "nets", "notNets", "notSelector"] {
+		not peer[field]
+	}
+}
+
+calico_allows_all(rule, direction) if {
+	rule.action == "Allow"
+	side := {"Ingress": "source", "Egress": "destination"}[direction]
+	peer := object.get(rule, side, {})
+	trim_space(peer.namespaceSelector) == "all()"
+	trim_space(object.get(peer, "selector", "")) in {"", "all()"}
+	every field in ["serviceAccounts", "services", "nets", "notNets", "notSelector"] {
 		not peer[field]
 	}
 }
