@@ -35,26 +35,13 @@ matches_any(ns, patterns) if {
 	matches(ns, pattern)
 }
 
-matches(ns, pattern) if {
-	not startswith(pattern, "*")
-	not endswith(pattern, "*")
-	ns == pattern
-}
-
-matches(ns, pattern) if {
-	not startswith(pattern, "*")
-	endswith(pattern, "*")
-	startswith(ns, trim_suffix(pattern, "*"))
-}
-
-matches(ns, pattern) if {
-	startswith(pattern, "*")
-	not endswith(pattern, "*")
-	endswith(ns, trim_prefix(pattern, "*"))
-}
-
-matches(ns, pattern) if {
+# matches is Gatekeeper's wildcard match: a * at both ends, at the start or
+# at the end, else the exact name.
+matches(ns, pattern) := contains(ns, trim_suffix(trim_prefix(pattern, "*"), "*")) if {
 	startswith(pattern, "*")
 	endswith(pattern, "*")
-	contains(ns, trim_suffix(trim_prefix(pattern, "*"), "*"))
-}
+} else := endswith(ns, trim_prefix(pattern, "*")) if {
+	startswith(pattern, "*")
+} else := startswith(ns, trim_suffix(pattern, "*")) if {
+	endswith(pattern, "*")
+} else := ns == pattern

@@ -37,17 +37,18 @@ rules(np, direction) := k8s.get(np.spec, rule_field[direction], [])
 allows_all(rule, direction) := "it names no peers" if {
 	count(k8s.get(rule, peer_field[direction], [])) == 0
 } else := reasons[0] if {
-	# The first open peer, when there are several.
+	# The first open peer, when there are several (reasons[0] is undefined
+	# when no peer is open, which falls through to "").
 	reasons := [reason |
 		some peer in rule[peer_field[direction]]
 		reason := open_peer(peer)
 	]
-	count(reasons) > 0
 } else := ""
 
+# An empty peer is {} or null (an item left empty in YAML, which the API
+# server reads as {}).
 open_peer(peer) := "it has an empty peer" if {
-	is_object(peer)
-	count(peer) == 0
+	peer in {null, {}}
 } else := sprintf("it allows ipBlock %s without exceptions", [peer.ipBlock.cidr]) if {
 	peer.ipBlock.cidr in {"0.0.0.0/0", "::/0"}
 	count(k8s.get(peer.ipBlock, "except", [])) == 0
@@ -74,10 +75,11 @@ default_denies(np, direction) if {
 # namespace; an endpoint selector naming only them selects whole namespaces.
 cilium_namespace_keys := {"k8s:io.kubernetes.pod.namespace", "io.kubernetes.pod.namespace"}
 
-# cilium_specs are a Cilium policy's rules: spec, specs or both.
+# cilium_specs are a Cilium policy's rules: spec, specs or both (one that
+# is not a mapping has no endpointSelector, so it selects nothing).
 cilium_specs(policy) := array.concat(
-	[s | s := policy.spec; is_object(s)],
-	[s | some s in object.get(policy, "specs", []); is_object(s)],
+	[s | s := policy.spec],
+	[s | some s in object.get(policy, "specs", [])],
 )
 
 # cilium_selects_namespace is true when a rule's endpointSelector selects
@@ -104,9 +106,9 @@ cilium_peer_fields := {
 }
 
 # cilium_allows_all is true for an allow rule that lets every peer in:
-# ports without peers (Cilium then allows every source), the entities all
-# or world, a world CIDR without exceptions, or every endpoint of every
-# namespace.
+# ports without peers (Cilium then allows every source), the entities all,
+# world or cluster (every endpoint of the cluster), a world CIDR without
+# exceptions, or every endpoint of every namespace.
 cilium_allows_all(rule, direction, _) if {
 	count(rule) > 0
 	every field in cilium_peer_fields[direction] {
@@ -116,7 +118,7 @@ cilium_allows_all(rule, direction, _) if {
 
 cilium_allows_all(rule, direction, _) if {
 	some entity in object.get(rule, sprintf("%sEntities", [{"Ingress": "from", "Egress": "to"}[direction]]), [])
-	entity in {"all", "world"}
+	entity in {"all", "world", "cluster"}
 }
 
 cilium_allows_all(rule, direction, _) if {
@@ -200,12 +202,25 @@ calico_term_holds(term, ns, key) if {
 }
 
 # calico_allows_all is true for an Allow rule without a source (ingress)
-# or destination (egress) that restricts it, or with a world CIDR.
+# or destination (egress) that restricts it, one that names every pod of
+# every namespace (namespaceSelector all() and no narrower selector), or
+# one with a world CIDR.
 calico_allows_all(rule, direction) if {
 	rule.action == "Allow"
 	side := {"Ingress": "source", "Egress": "destination"}[direction]
 	peer := object.get(rule, side, {})
 	every field in ["selector", "namespaceSelector", "serviceAccounts", "services", "nets", "notNets", "notSelector"] {
+		not peer[field]
+	}
+}
+
+calico_allows_all(rule, direction) if {
+	rule.action == "Allow"
+	side := {"Ingress": "source", "Egress": "destination"}[direction]
+	peer := object.get(rule, side, {})
+	trim_space(peer.namespaceSelector) == "all()"
+	trim_space(object.get(peer, "selector", "")) in {"", "all()"}
+	every field in ["serviceAccounts", "services", "nets", "notNets", "notSelector"] {
 		not peer[field]
 	}
 }
