@@ -40,13 +40,13 @@ binary_name(path) := parts[count(parts) - 1] if parts := split(path, "/")
 # The kubelet passes every element of command and args as one argument,
 # spaces and all ("--feature-gates=A=true, B=false" is one flag); a shell
 # form such as ["sh", "-c", "kube-apiserver --a=b"] is split at whitespace,
-# as the shell splits its script.
+# as the shell splits its script. An empty argument is a word too: the flag
+# parser gives it as the value of a bare flag before it.
 words(c) := [w |
 	some list in ["command", "args"]
 	some i, arg in object.get(c.value, list, [])
 	is_string(arg)
 	some text in arguments(c, arg)
-	text != ""
 	w := {"text": text, "field": pods.container_field(c, [list, i])}
 ]
 
@@ -54,17 +54,14 @@ arguments(c, arg) := regex.split(`\s+`, trim_space(arg)) if {
 	shell_form(c)
 } else := [trim_space(arg)]
 
-shells := {"sh", "bash", "ash", "dash", "zsh", "busybox"}
-
-# shell_form is true when the container runs a shell script: its command is
-# a shell, or an argument is the shell's -c (the image's entrypoint may be
-# the shell).
-shell_form(c) if binary_name(object.get(c.value, ["command", 0], "")) in shells
-
+# shell_form is true when the container runs a shell script: an argument
+# is the shell's -c, alone or among other options (-c, -ec, -ce, -euxc),
+# in command or in args (the image's entrypoint may be the shell). A shell
+# runs no script given on its command line without -c.
 shell_form(c) if {
 	some list in ["command", "args"]
 	some arg in object.get(c.value, list, [])
-	regex.match(`^-[a-z]*c$`, arg)
+	regex.match(`^-[a-zA-Z]*c[a-zA-Z]*$`, arg)
 }
 
 # boolean_flags take no separate value: "--anonymous-auth false" would leave
@@ -128,7 +125,8 @@ parsed(c) := [f |
 ]
 
 # resolve reads one flag: --name=value, a boolean --name, --name value
-# (the next word, unless it is another flag), or --name with no value.
+# (the next word, whatever it is: the flag parser takes "--a --b=c" as a
+# set to "--b=c"), or --name at the end with no value.
 resolve(ws, i, body, field) := {"name": name, "value": value, "field": field} if {
 	contains(body, "=")
 	name := split(body, "=")[0]
@@ -137,7 +135,6 @@ resolve(ws, i, body, field) := {"name": name, "value": value, "field": field} if
 	body in boolean_flags
 } else := {"name": body, "value": ws[i + 1].text, "field": field} if {
 	i + 1 < count(ws)
-	not startswith(ws[i + 1].text, "-")
 } else := {"name": body, "value": "", "field": field}
 
 # flag_field is where to point for a flag: the argument that set it last,

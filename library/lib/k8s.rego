@@ -77,16 +77,13 @@ get(obj, key, fallback) := obj[key] if {
 # ["spec", "containers", 0, "image"] -> "spec.containers[0].image".
 path_string(path) := concat("", [segment(i, s) | some i, s in path])
 
-# segment renders one path element; an else chain, so each element costs
+# segment renders one path element, an index (a number) or a key (a
+# string: object keys are strings); an else chain, so each element costs
 # one regex match at most.
 segment(i, s) := sprintf("[%d]", [s]) if {
 	is_number(s)
 } else := sprintf("[%q]", [s]) if {
-	is_string(s)
 	regex.match(`[./]`, s)
 } else := s if {
-	is_string(s)
 	i == 0
-} else := concat("", [".", s]) if {
-	is_string(s)
-}
+} else := concat("", [".", s])

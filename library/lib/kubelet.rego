@@ -43,6 +43,8 @@ settings := {
 
 # typed reads a flag's text as its setting's type; text that does not parse
 # stays text, which no check accepts (the kubelet would refuse to start).
+# A list is split at every comma, as the flag parser splits it: an empty
+# item ("A,") names no cipher suite, which the kubelet refuses too.
 typed(s, text) if {
 	s.type == "bool"
 	text in {"true", "True", "TRUE", "t", "T", "1"}
@@ -52,7 +54,7 @@ typed(s, text) if {
 } else := to_number(text) if {
 	s.type == "int"
 	regex.match(`^-?[0-9]+$`, text)
-} else := [v | some v in split(text, ","); v != ""] if {
+} else := split(text, ",") if {
 	s.type == "list"
 } else := text
 

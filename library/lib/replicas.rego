@@ -11,11 +11,6 @@ import rego.v1
 import data.lib.inventory
 import data.lib.k8s
 
-# scalable are the kinds that have spec.replicas.
-scalable := {"apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet", "/ReplicationController"}
-
-is_scalable if concat("/", [k8s.group, k8s.resource.kind]) in scalable
-
 # minimum is the smallest number of replicas the workload runs: the
 # smallest minReplicas of the autoscalers that scale it (several may name
 # one workload; the scan cannot tell which wins), else spec.replicas.

@@ -47,11 +47,7 @@ invalid_settings contains setting if {
 
 # pod_profile_valid is true when the pod-level profile is set to a valid type,
 # which containers without their own profile inherit.
-pod_profile_valid if {
-	profile := pods.security_context.seccompProfile
-	profile != null
-	k8s.get(profile, "type", "") in valid_types
-}
+pod_profile_valid if pods.security_context.seccompProfile.type in valid_types
 
 # containers_without_profile are containers that set no seccompProfile.
 containers_without_profile contains c if {

@@ -31,7 +31,6 @@ import data.lib.replicas
 import data.lib.selectors
 
 violation contains {"msg": msg, "details": {"field": ["spec", "replicas"]}} if {
-	replicas.is_scalable
 	replicas.minimum >= input.parameters.minReplicas
 	not covered
 	msg := sprintf("%s runs %v replicas but no PodDisruptionBudget in namespace %q selects its pods; add one whose selector matches %v", [k8s.label, replicas.minimum, k8s.namespace, pods.labels])
