@@ -31,6 +31,8 @@ type scope struct {
 	// and name (by type, then name; a list or map of them when count or
 	// for_each expands it).
 	resources, data map[string]cty.Value
+	// attributes are the attribute names the module's traversals read.
+	attributes map[string]bool
 }
 
 // declare sets a variable from its input, else its default; a variable
@@ -126,8 +128,47 @@ func (s *scope) context(expr hcl.Expression, extra map[string]cty.Value) *hcl.Ev
 	if len(locals) > 0 {
 		vars["local"] = cty.ObjectVal(locals)
 	}
-	return &hcl.EvalContext{Variables: vars, Functions: functionTable}
+	return &hcl.EvalContext{Variables: vars, Functions: withUnknownCalls(expr)}
 }
+
+// withUnknownCalls is the function table, plus a function that returns an
+// unknown value for each function the expression calls that shipshape
+// does not evaluate (file, templatefile, cidrsubnet, uuid, timestamp,
+// provider functions...): only that call is unresolved, not the whole
+// expression around it.
+func withUnknownCalls(expr hcl.Expression) map[string]function.Function {
+	syntax, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return functionTable
+	}
+	var missing []string
+	hclsyntax.VisitAll(syntax, func(n hclsyntax.Node) hcl.Diagnostics {
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+			if _, known := functionTable[call.Name]; !known {
+				missing = append(missing, call.Name)
+			}
+		}
+		return nil
+	})
+	if len(missing) == 0 {
+		return functionTable
+	}
+	table := make(map[string]function.Function, len(functionTable)+len(missing))
+	for k, f := range functionTable {
+		table[k] = f
+	}
+	for _, name := range missing {
+		table[name] = unknownFunc
+	}
+	return table
+}
+
+// unknownFunc takes any arguments and returns an unknown value.
+var unknownFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
+	Type:     func([]cty.Value) (cty.Type, error) { return cty.DynamicPseudoType, nil },
+	Impl:     func([]cty.Value, cty.Type) (cty.Value, error) { return cty.DynamicVal, nil },
+})
 
 // functionTable is read-only after init.
 var functionTable = functions()
@@ -421,6 +462,36 @@ func declare(s *scope, blocks []*hclsyntax.Block) map[string]cty.Value {
 	return out
 }
 
+// referenced lists every attribute name that a traversal in the module
+// reads, so that each resource stands as an object with those attributes:
+// id and name as declare knows them, the others unknown. (An object
+// without an attribute an expression reads would make the whole
+// expression fail, not just that part of it.)
+func (s *scope) referenced() map[string]bool {
+	if s.attributes != nil {
+		return s.attributes
+	}
+	s.attributes = map[string]bool{}
+	for _, body := range s.files.bodies {
+		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			var t hcl.Traversal
+			switch e := n.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				t = e.Traversal
+			case *hclsyntax.RelativeTraversalExpr:
+				t = e.Traversal
+			}
+			for _, step := range t {
+				if a, ok := step.(hcl.TraverseAttr); ok {
+					s.attributes[a.Name] = true
+				}
+			}
+			return nil
+		})
+	}
+	return s.attributes
+}
+
 // identity is one resource instance's id and name.
 func (s *scope) identity(b *hclsyntax.Block, ctx map[string]cty.Value) cty.Value {
 	name := cty.UnknownVal(cty.String)
@@ -439,5 +510,11 @@ func (s *scope) identity(b *hclsyntax.Block, ctx map[string]cty.Value) cty.Value
 		}
 		id = cty.StringVal("/subscriptions/" + afterApply + "/resourceGroups/" + group + "/providers/" + provider + "/" + name.AsString())
 	}
-	return cty.ObjectVal(map[string]cty.Value{"id": id, "name": name})
+	attrs := map[string]cty.Value{"id": id, "name": name}
+	for a := range s.referenced() {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.DynamicVal
+		}
+	}
+	return cty.ObjectVal(attrs)
 }

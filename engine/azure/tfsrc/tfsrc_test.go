@@ -243,3 +243,32 @@ func TestBadSourceIsAnErrorWithItsLine(t *testing.T) {
 	_, err = Load(loop, Options{})
 	assert.ErrorContains(t, err, "modules nested more than 16 deep")
 }
+
+func TestOnlyWhatCannotBeKnownIsUnresolved(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf": `
+resource "random_id" "suffix" {
+  byte_length = 4
+}
+
+resource "azurerm_container_registry" "r" {
+  name = "acr"
+  tags = {
+    owner  = "platform"
+    suffix = random_id.suffix.hex
+    cidr   = cidrsubnet("10.0.0.0/16", 8, 1)
+  }
+  sku = coalesce(null, "Premium")
+}
+`,
+	})
+	c, err := Load(dir, Options{})
+	require.NoError(t, err)
+	r := resources(root(c), nil)["azurerm_container_registry.r"]
+	assert.Equal(t, map[string]any{
+		"owner":  "platform",
+		"suffix": armexpr.Unresolved{Expr: "{\n    owner  = \"platform\"\n    suffix = random_id.suffix.hex\n    cidr   = cidrsubnet(\"10.0.0.0/16\", 8, 1)\n  }"},
+		"cidr":   armexpr.Unresolved{Expr: "{\n    owner  = \"platform\"\n    suffix = random_id.suffix.hex\n    cidr   = cidrsubnet(\"10.0.0.0/16\", 8, 1)\n  }"},
+	}, r["tags"], "another resource's attribute and a function not evaluated leave the rest known")
+	assert.Equal(t, "Premium", r["sku"])
+}
