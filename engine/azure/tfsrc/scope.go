@@ -20,12 +20,12 @@ import (
 // terraform; every other root (a resource, data, module outputs, self) is
 // known only after apply.
 type scope struct {
-	dir, root     string
-	files         *moduleFiles
-	vars          map[string]cty.Value
-	locals        map[string]*hclsyntax.Attribute
-	localValues   map[string]cty.Value
-	evaluating    map[string]bool
+	dir, root   string
+	files       *moduleFiles
+	vars        map[string]cty.Value
+	locals      map[string]*hclsyntax.Attribute
+	localValues map[string]cty.Value
+	evaluating  map[string]bool
 	// resources and data are what an expression may read of the
 	// module's resources and data sources before apply: each one's id
 	// and name (by type, then name; a list or map of them when count or

@@ -235,7 +235,7 @@ func (l *loader) module(dir string, inputs map[string]input, address string, at 
 	if err != nil {
 		return nil, err
 	}
-	s := &scope{dir: dir, root: l.root, files: files, vars: map[string]cty.Value{}, locals: map[string]*hclsyntax.Attribute{}, localValues: map[string]cty.Value{}, }
+	s := &scope{dir: dir, root: l.root, files: files, vars: map[string]cty.Value{}, locals: map[string]*hclsyntax.Attribute{}, localValues: map[string]cty.Value{}}
 	var resources, data, modules []*hclsyntax.Block
 	for _, body := range files.bodies {
 		for _, b := range body.Blocks {
