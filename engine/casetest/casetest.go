@@ -523,6 +523,11 @@ func caseObjects(c *policy.Control, name string, object any, file string) ([]*in
 	switch v := object.(type) {
 	case nil:
 		display = path.Join(path.Dir(c.File), file)
+		if dir := path.Join(c.Dir(), file); input.IsTerraformModuleFS(c.FS(), dir) {
+			// A folder of .tf files: a Terraform module read from
+			// source, as a scan reads it.
+			return fileObjects(input.ReadTerraformFS(c.FS(), dir))
+		}
 		b, err := fs.ReadFile(c.FS(), path.Join(c.Dir(), file))
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", display, err)
@@ -537,7 +542,12 @@ func caseObjects(c *policy.Control, name string, object any, file string) ([]*in
 		}
 		display, data = "case "+name, b
 	}
-	f := input.ParseBytes(display, data)
+	return fileObjects(input.ParseBytes(display, data))
+}
+
+// fileObjects are a read file's objects; a file that holds none, or that
+// could not be read, is an error.
+func fileObjects(f *input.File) ([]*input.Object, error) {
 	if len(f.Errors) > 0 {
 		return nil, errors.Join(f.Errors...)
 	}

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,17 +16,34 @@ import (
 // evaluate it and judges its AKS and ACR resources, each on the .tf line
 // that writes it.
 func readTerraform(dir string, opts Options) *File {
-	f := &File{Name: dir}
 	cfg, err := tfsrc.Load(dir, tfsrc.Options{VarFiles: opts.TerraformVarFiles, MaxFileSize: opts.maxFileSize()})
+	f := terraformObjects(dir, cfg, err)
+	for _, p := range otherVarFiles(dir, opts.TerraformVarFiles) {
+		f.Ignored = append(f.Ignored, Ignored{Path: p, Reason: "a variables file Terraform reads only when named: pass --tf-var-file " + p + " to judge the module with it"})
+	}
+	return f
+}
+
+// ReadTerraformFS reads the Terraform module in dir of fsys (a case
+// fixture of the embedded library) as readTerraform reads one on disk.
+func ReadTerraformFS(fsys fs.FS, dir string) *File {
+	cfg, err := tfsrc.LoadFS(fsys, dir, tfsrc.Options{})
+	return terraformObjects(dir, cfg, err)
+}
+
+// IsTerraformModuleFS reports whether dir of fsys holds .tf files.
+func IsTerraformModuleFS(fsys fs.FS, dir string) bool { return tfsrc.IsModuleFS(fsys, dir) }
+
+// terraformObjects are the AKS and ACR objects of a module read from
+// source, each field on its file and line.
+func terraformObjects(dir string, cfg *tfsrc.Config, err error) *File {
+	f := &File{Name: dir}
 	if err != nil {
 		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
 		return f
 	}
 	for _, s := range cfg.NotRead {
 		f.Ignored = append(f.Ignored, Ignored{Path: s.Path, Reason: s.Reason})
-	}
-	for _, p := range otherVarFiles(dir, opts.TerraformVarFiles) {
-		f.Ignored = append(f.Ignored, Ignored{Path: p, Reason: "a variables file Terraform reads only when named: pass --tf-var-file " + p + " to judge the module with it"})
 	}
 	for i, r := range azure.Normalize(cfg.Plan) {
 		locate := r.Locate

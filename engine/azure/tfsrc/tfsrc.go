@@ -15,9 +15,8 @@ package tfsrc
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,17 +78,30 @@ func (c *Config) Place(path []any) (Place, bool) {
 }
 
 // IsModule reports whether dir holds Terraform source (.tf files).
-func IsModule(dir string) bool {
-	matches, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+func IsModule(dir string) bool { return isModule(disk{}, dir) }
+
+// IsModuleFS is IsModule in fsys.
+func IsModuleFS(fsys fs.FS, dir string) bool { return isModule(fsFiles{fsys}, dir) }
+
+func isModule(src files, dir string) bool {
+	matches, _ := src.Glob(src.Join(dir, "*.tf"))
 	return len(matches) > 0
 }
 
 // Load reads the module in dir and the modules it calls.
-func Load(dir string, opts Options) (*Config, error) {
+func Load(dir string, opts Options) (*Config, error) { return load(disk{}, dir, opts) }
+
+// LoadFS reads the module in dir of fsys (slash-separated names, as in
+// an embedded library) and the modules it calls.
+func LoadFS(fsys fs.FS, dir string, opts Options) (*Config, error) {
+	return load(fsFiles{fsys}, dir, opts)
+}
+
+func load(src files, dir string, opts Options) (*Config, error) {
 	if opts.MaxModuleDepth == 0 {
 		opts.MaxModuleDepth = 16
 	}
-	l := &loader{parser: hclparse.NewParser(), config: &Config{places: map[string]Place{}}, opts: opts, root: dir}
+	l := &loader{src: src, parser: hclparse.NewParser(), config: &Config{places: map[string]Place{}}, opts: opts, root: dir}
 	vars, err := l.rootVariables(dir)
 	if err != nil {
 		return nil, err
@@ -108,6 +120,7 @@ func Load(dir string, opts Options) (*Config, error) {
 }
 
 type loader struct {
+	src    files
 	parser *hclparse.Parser
 	config *Config
 	opts   Options
@@ -126,21 +139,18 @@ type input struct {
 // and the var files given, later files overriding earlier ones.
 func (l *loader) rootVariables(dir string) (map[string]input, error) {
 	var files []string
-	if _, err := os.Stat(filepath.Join(dir, "terraform.tfvars")); err == nil {
-		files = append(files, filepath.Join(dir, "terraform.tfvars"))
+	if _, err := l.src.Stat(l.src.Join(dir, "terraform.tfvars")); err == nil {
+		files = append(files, l.src.Join(dir, "terraform.tfvars"))
 	}
-	auto, _ := filepath.Glob(filepath.Join(dir, "*.auto.tfvars"))
+	auto, _ := l.src.Glob(l.src.Join(dir, "*.auto.tfvars"))
 	sort.Strings(auto)
 	files = append(files, auto...)
 	files = append(files, l.opts.VarFiles...)
 	vars := map[string]input{}
 	for _, name := range files {
-		if err := l.checkSize(name); err != nil {
+		f, err := l.parseFile(name)
+		if err != nil {
 			return nil, err
-		}
-		f, diags := l.parser.ParseHCLFile(name)
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("%s: %w", name, diags)
 		}
 		l.config.Files = append(l.config.Files, name)
 		attrs, diags := f.Body.JustAttributes()
@@ -158,16 +168,25 @@ func (l *loader) rootVariables(dir string) (map[string]input, error) {
 	return vars, nil
 }
 
-// checkSize refuses a file over the size bound before it is parsed.
-func (l *loader) checkSize(name string) error {
-	info, err := os.Stat(name)
+// parseFile parses one file, refusing it before reading when it is over
+// the size bound.
+func (l *loader) parseFile(name string) (*hcl.File, error) {
+	info, err := l.src.Stat(name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if l.opts.MaxFileSize > 0 && info.Size() > l.opts.MaxFileSize {
-		return fmt.Errorf("%s: %d bytes, over the limit of %d (--max-file-size)", name, info.Size(), l.opts.MaxFileSize)
+		return nil, fmt.Errorf("%s: %d bytes, over the limit of %d (--max-file-size)", name, info.Size(), l.opts.MaxFileSize)
 	}
-	return nil
+	data, err := l.src.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	f, diags := l.parser.ParseHCL(data, name)
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	return f, nil
 }
 
 // moduleFiles are the parsed .tf files of one directory.
@@ -177,19 +196,16 @@ type moduleFiles struct {
 }
 
 func (l *loader) parse(dir string) (*moduleFiles, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	names, err := l.src.Glob(l.src.Join(dir, "*.tf"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	m := &moduleFiles{bytes: map[string][]byte{}}
 	for _, name := range names {
-		if err := l.checkSize(name); err != nil {
+		f, err := l.parseFile(name)
+		if err != nil {
 			return nil, err
-		}
-		f, diags := l.parser.ParseHCLFile(name)
-		if diags.HasErrors() {
-			return nil, diagError(diags)
 		}
 		body, ok := f.Body.(*hclsyntax.Body)
 		if !ok {
@@ -199,7 +215,7 @@ func (l *loader) parse(dir string) (*moduleFiles, error) {
 		m.bodies = append(m.bodies, body)
 		m.bytes[name] = f.Bytes
 	}
-	jsons, _ := filepath.Glob(filepath.Join(dir, "*.tf.json"))
+	jsons, _ := l.src.Glob(l.src.Join(dir, "*.tf.json"))
 	for _, name := range jsons {
 		l.config.NotRead = append(l.config.NotRead, Skipped{Path: name, Reason: "Terraform JSON syntax is not read from source; judge the plan (terraform show -json)"})
 	}
@@ -346,13 +362,13 @@ func (l *loader) call(s *scope, b *hclsyntax.Block, address string, at []any, fi
 // terraform init recorded in .terraform/modules/modules.json.
 func (l *loader) moduleDir(from, key, source string) (string, string) {
 	if strings.HasPrefix(source, "./") || strings.HasPrefix(source, "../") {
-		dir := filepath.Join(from, source)
-		if !IsModule(dir) {
+		dir := l.src.Join(from, source)
+		if !isModule(l.src, dir) {
 			return "", "no .tf files in " + dir
 		}
 		return dir, ""
 	}
-	dir, err := vendored(l.root, strings.TrimPrefix(key, "module."))
+	dir, err := vendored(l.src, l.root, strings.TrimPrefix(key, "module."))
 	if err != nil {
 		return "", "a remote module that is not vendored (run terraform init, which fills .terraform/modules, then scan again): " + err.Error()
 	}

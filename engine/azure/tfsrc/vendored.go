@@ -3,8 +3,6 @@ package tfsrc
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 )
 
@@ -27,8 +25,8 @@ var (
 
 // vendored finds the directory terraform init gave the module at address
 // (aks, or aks.module.network for a module a module calls).
-func vendored(root, address string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, ".terraform", "modules", "modules.json"))
+func vendored(src files, root, address string) (string, error) {
+	data, err := src.ReadFile(src.Join(root, ".terraform", "modules", "modules.json"))
 	if err != nil {
 		return "", fmt.Errorf("no .terraform/modules/modules.json")
 	}
@@ -39,8 +37,8 @@ func vendored(root, address string) (string, error) {
 	want := instanceKey.ReplaceAllString(modulePrefix.ReplaceAllString(address, "$1"), "")
 	for _, e := range m.Modules {
 		if e.Key == want {
-			dir := filepath.Join(root, e.Dir)
-			if !IsModule(dir) {
+			dir := src.Join(root, e.Dir)
+			if !isModule(src, dir) {
 				return "", fmt.Errorf("%s has no .tf files", e.Dir)
 			}
 			return dir, nil

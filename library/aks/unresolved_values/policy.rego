@@ -37,7 +37,7 @@ import data.lib.k8s
 violation contains {"msg": msg, "details": {"field": entry.path}} if {
 	some entry in azure.setting(["unresolved"], [])
 	entry.path != ["condition"]
-	msg := sprintf("%s: %s is %s, which cannot be evaluated before deployment, so it could not be judged; give it a literal, a parameter default or a parameters file value", [azure.label, setting_name(entry.path), entry.expression])
+	msg := sprintf("%s: %s is %s, which cannot be evaluated before deployment, so it could not be judged; %s", [azure.label, setting_name(entry.path), entry.expression, advice])
 }
 
 violation contains {"msg": msg, "details": {"field": ["condition"]}} if {
@@ -45,6 +45,12 @@ violation contains {"msg": msg, "details": {"field": ["condition"]}} if {
 	entry.path == ["condition"]
 	msg := sprintf("%s is deployed only when %s holds, which cannot be decided before deployment; it was judged as deployed, so set the parameter in a parameters file to judge the deployment you make", [azure.label, entry.expression])
 }
+
+# advice says how to give a setting a value the scan can read: Terraform's
+# variables and .tfvars files, or ARM's parameters.
+advice := "give it a literal, a variable default or a value in a .tfvars file (a value Azure assigns at apply cannot be judged before it)" if {
+	k8s.resource.format == "terraform"
+} else := "give it a literal, a parameter default or a parameters file value"
 
 # setting_name names a setting without the spec. prefix ("properties" for
 # the whole properties object).
