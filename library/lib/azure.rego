@@ -79,7 +79,8 @@ type_fragment := "registries" if is_registry
 # resource by type and name. A reference the scan cannot resolve (a
 # template parameter, or a Terraform value known only after apply) counts
 # when the scan holds a single resource of the reviewed kind; a resource ID
-# that names another resource of the type never does, even when that
+# that names another resource, of the type or of another (a cluster's
+# diagnostic setting seen from a registry), never does, even when that
 # resource is not in the scan.
 refers_to_me(ref) if {
 	contains(ref, type_fragment)
@@ -88,14 +89,15 @@ refers_to_me(ref) if {
 
 refers_to_me(ref) if {
 	not names_any_resource(ref)
-	not names_a_resource_of_my_type(ref)
+	not names_a_resource(ref)
 	count(related(k8s.resource.kind)) <= 1
 }
 
-# names_a_resource_of_my_type is true when the reference is a resource ID
-# or scope with a literal name after the type (managedclusters/aks-other),
-# not an expression or a value known only after apply.
-names_a_resource_of_my_type(ref) if regex.match(sprintf(`%s/[a-z0-9][a-z0-9_.-]*($|/)`, [type_fragment]), ref)
+# names_a_resource is true when the reference is a resource ID or scope
+# with a literal name after the resource type
+# (microsoft.containerservice/managedclusters/aks-other), not an expression
+# or a value known only after apply.
+names_a_resource(ref) if regex.match(`microsoft\.[a-z0-9]+/[a-z0-9]+/[a-z0-9][a-z0-9_.-]*($|/)`, ref)
 
 names_any_resource(ref) if {
 	some other in related(k8s.resource.kind)

@@ -164,8 +164,18 @@ literal(value) if {
 	not switch(value)
 }
 
+# An unquoted number (REDIS_PASSWORD: 123456) is a literal too: the API
+# server refuses it where a string belongs, but the manifest still holds
+# the credential.
+literal(value) if {
+	is_number(value)
+	not switch(value)
+}
+
 # switch is true for values that turn a feature on or off.
 switch(value) if lower(value) in {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "0", "1"}
+
+switch(value) if value in {0, 1}
 
 # finding explains why a named value looks like a literal secret ("" when
 # it does not).
