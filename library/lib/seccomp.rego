@@ -14,7 +14,8 @@ import data.lib.pods
 valid_types := {"RuntimeDefault", "Localhost"}
 
 # settings holds each seccompProfile that is set: {owner, field, name, type},
-# where name is the field as the owner's message should say it.
+# where name is the field as the owner's message should say it. The controls
+# judge the type against valid_types themselves.
 settings contains setting if {
 	profile := pods.security_context.seccompProfile
 	profile != null
@@ -37,12 +38,6 @@ settings contains setting if {
 		"name": "securityContext.seccompProfile.type",
 		"type": k8s.get(profile, "type", ""),
 	}
-}
-
-# invalid_settings are the settings whose type is neither RuntimeDefault nor Localhost.
-invalid_settings contains setting if {
-	some setting in settings
-	not setting.type in valid_types
 }
 
 # pod_profile_valid is true when the pod-level profile is set to a valid type,

@@ -26,10 +26,10 @@ import rego.v1
 
 import data.lib.azure
 
-# minor turns "1.30.4" or "1.30" into [1, 30].
+# minor turns "1.30.4", "1.30" or "v1.30" into [1, 30]; it is undefined for
+# a version without a minor (parts[1]) or with a part that is not a number.
 minor(v) := [to_number(parts[0]), to_number(parts[1])] if {
 	parts := split(trim_prefix(v, "v"), ".")
-	count(parts) >= 2
 }
 
 version := azure.setting(["kubernetesversion"], "")

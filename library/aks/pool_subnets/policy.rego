@@ -35,5 +35,5 @@ violation contains {"msg": msg, "details": {"field": azure.pool_field(b, ["vnets
 	environment(b) != ""
 	environment(a) != environment(b)
 	subnet(a) == subnet(b)
-	msg := sprintf("%s (%s) shares its subnet with node pool %q (%s); give each environment its own subnet", [azure.pool_label(b), environment(b), object.get(a.value, "name", ""), environment(a)])
+	msg := sprintf("%s (%s) shares its subnet with node pool %q (%s); give each environment its own subnet", [azure.pool_label(b), environment(b), object.get(a.value, "name", sprintf("#%d", [a.index])), environment(a)])
 }

@@ -39,7 +39,9 @@ violation contains {"msg": msg, "details": {"field": field}} if {
 
 is_config if k8s.has_kind("apiserver.config.k8s.io", "EncryptionConfiguration")
 
-entries := [e | some e in k8s.get(k8s.resource, "resources", []); is_object(e)]
+# entries are the configuration's resource entries, indexed as in the file
+# (an entry that is not an object covers nothing: k8s.get reads no resources).
+entries := k8s.get(k8s.resource, "resources", [])
 
 # covers_secrets is true when an entry's resources include Secrets, by name
 # or by a wildcard for the core group or every group.
@@ -62,7 +64,7 @@ violation contains {"msg": msg, "details": {"field": ["resources", i, "providers
 	providers := k8s.get(entries[i], "providers", [])
 	first := provider_name(providers)
 	first != "kms"
-	msg := sprintf("%s encrypts secrets with %s first (resources[%d]); %s", [k8s.label, first, i, advice[first]])
+	msg := sprintf("%s encrypts secrets with %s first (resources[%d]); %s", [k8s.label, first, i, object.get(advice, first, "list a kms provider first")])
 }
 
 # provider_name names an entry's provider; an entry names one (the API
@@ -73,11 +75,12 @@ provider_name(providers) := name if {
 	count(object.keys(providers[0])) > 0
 } else := "no provider"
 
+# advice says why a first provider is not enough; any other name (no
+# provider, or one the API server does not know) gets the bare fix.
 advice := {
 	"identity": "identity stores them in plaintext; list a kms provider first",
 	"aescbc": "its key sits on the control-plane node beside the data; list a kms provider first",
 	"aesgcm": "its key sits on the control-plane node beside the data; list a kms provider first",
 	"secretbox": "its key sits on the control-plane node beside the data; list a kms provider first",
-	"no provider": "list a kms provider first",
 	"several providers in one entry": "the API server refuses an entry that names more than one provider; give each its own entry, a kms provider first",
 }

@@ -37,8 +37,9 @@ pulled contains s if {
 
 violation contains {"msg": msg, "details": {"field": ["stages", s.index, "from"]}} if {
 	some s in dockerfiles.stages
-	count(object.get(s, "unresolvedArgs", [])) > 0
-	msg := sprintf("%s %s builds FROM %q, which depends on build argument %s with no default; give it a default so the base image can be verified", [dockerfiles.label, dockerfiles.stage_label(s), s.fromRaw, concat(", ", s.unresolvedArgs)])
+	args := object.get(s, "unresolvedArgs", [])
+	count(args) > 0
+	msg := sprintf("%s %s builds FROM %q, which depends on build argument %s with no default; give it a default so the base image can be verified", [dockerfiles.label, dockerfiles.stage_label(s), s.fromRaw, concat(", ", args)])
 }
 
 violation contains {"msg": msg, "details": {"field": ["stages", s.index, "from"]}} if {

@@ -23,7 +23,8 @@ import rego.v1
 import data.lib.seccomp
 
 violation contains {"msg": msg, "details": {"field": field}} if {
-	some setting in seccomp.invalid_settings
+	some setting in seccomp.settings
+	not setting.type in seccomp.valid_types
 	field := setting.field
 	msg := sprintf("%s sets %s to %v; use RuntimeDefault or Localhost", [setting.owner, setting.name, setting.type])
 }

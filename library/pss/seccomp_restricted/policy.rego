@@ -26,7 +26,8 @@ import data.lib.seccomp
 
 violation contains {"msg": msg, "details": {"field": field}} if {
 	not pods.is_windows
-	some setting in seccomp.invalid_settings
+	some setting in seccomp.settings
+	not setting.type in seccomp.valid_types
 	field := setting.field
 	msg := sprintf("%s sets %s to %v; use RuntimeDefault or Localhost", [setting.owner, setting.name, setting.type])
 }
