@@ -125,8 +125,10 @@ parsed(c) := [f |
 ]
 
 # resolve reads one flag: --name=value, a boolean --name, --name value
-# (the next word, whatever it is: the flag parser takes "--a --b=c" as a
-# set to "--b=c"), or --name at the end with no value.
+# (the next word, unless it is another flag), or --name with no value. The
+# flag parser would take "--a --b=c" as a set to "--b=c"; a component so
+# configured does not start, and reading --b=c as the flag it looks like
+# keeps every flag judged.
 resolve(ws, i, body, field) := {"name": name, "value": value, "field": field} if {
 	contains(body, "=")
 	name := split(body, "=")[0]
@@ -135,6 +137,7 @@ resolve(ws, i, body, field) := {"name": name, "value": value, "field": field} if
 	body in boolean_flags
 } else := {"name": body, "value": ws[i + 1].text, "field": field} if {
 	i + 1 < count(ws)
+	not startswith(ws[i + 1].text, "-")
 } else := {"name": body, "value": "", "field": field}
 
 # flag_field is where to point for a flag: the argument that set it last,

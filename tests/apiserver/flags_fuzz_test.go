@@ -1,10 +1,10 @@
 // Package apiserver fuzzes the library's kube-apiserver flag parser
 // (library/lib/apiserver.rego) against a Go model of the rules it states:
-// each element of command and args is one argument unless the container
-// runs a shell script (a shell as the command, or a -c argument), whose
-// words are split at whitespace; `--name=value`, boolean flags without a
-// value, `--name value` unless the next word is a flag, and the last
-// occurrence wins.
+// each element of command and args is one argument (an empty one too)
+// unless the container runs a shell script (a -c argument, alone or among
+// other options: -ec, -ce), whose words are split at whitespace;
+// `--name=value`, boolean flags without a value, `--name value` unless the
+// next word is a flag, and the last occurrence wins.
 package apiserver
 
 import (
@@ -26,15 +26,14 @@ type flag struct{ name, value string }
 
 var (
 	whitespace = regexp.MustCompile(`\s+`)
-	shellC     = regexp.MustCompile(`^-[a-z]*c$`)
-	shells     = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "busybox": true}
+	shellC     = regexp.MustCompile(`^-[a-zA-Z]*c[a-zA-Z]*$`)
 )
 
 // model parses a container's command and args the way lib.apiserver
 // documents it.
 func model(command, args []string, booleans map[string]bool) []flag {
 	all := append(append([]string{}, command...), args...)
-	shell := len(command) > 0 && shells[command[0][strings.LastIndex(command[0], "/")+1:]]
+	shell := false
 	for _, a := range all {
 		shell = shell || shellC.MatchString(a)
 	}
@@ -44,11 +43,7 @@ func model(command, args []string, booleans map[string]bool) []flag {
 		if shell {
 			pieces = whitespace.Split(strings.TrimSpace(a), -1)
 		}
-		for _, w := range pieces {
-			if w != "" {
-				words = append(words, w)
-			}
-		}
+		words = append(words, pieces...)
 	}
 	var flags []flag
 	for i, w := range words {
