@@ -208,6 +208,16 @@ func TestClusterChecks(t *testing.T) {
 	assert.Equal(t, 1, r.Summary.Objects, "the synthetic Cluster is not counted as a scanned object")
 
 	assert.Empty(t, r.NotEvaluated)
+	assert.True(t, r.Summary.ClusterChecked)
+
+	// An update-only control in the profile is listed as not evaluated by
+	// the same part that judges the cluster: the cluster is still checked.
+	r, err = Run(context.Background(), lib, append(bindings(lib, "SS-IAM-022"), bs...), Options{Paths: []string{dir}, ClusterChecks: ClusterAlways})
+	require.NoError(t, err)
+	assert.True(t, r.Summary.ClusterChecked)
+	require.Len(t, r.All(), 1)
+	require.Len(t, r.NotEvaluated, 1)
+	assert.Equal(t, "SS-IAM-022", r.NotEvaluated[0].Control)
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ns.yaml"), []byte(ns), 0o644))
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
