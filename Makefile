@@ -13,7 +13,7 @@ GENERATED := bundles/generated
 GATOR     := $(GO) tool -modfile=tests/tools/gator.mod gator
 FUZZTIME  ?= 60s
 
-.PHONY: all build plan release image run test test-mutate lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
+.PHONY: all build plan release image run test test-evaluators test-mutate lint generate bench bench-cost bench-peers bench-guard fuzz report-demo clean
 
 all: lint test
 
@@ -46,6 +46,10 @@ test: lint plan
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/engine/')
 	$(GO) run ./cmd/shipshape test --mutate --min-control-kill-rate 0.85 --min-kill-rate 0.9 > /dev/null
 	$(GATOR) verify $(GENERATED)/gatekeeper/controls/...
+
+## test-evaluators: the determinism test on its whole corpus: 50,000 generated objects of every kind the library judges, scanned again and again with both evaluators, several worker counts, path and directory orders, at both scopes; every JSON and SARIF report the same bytes (make test runs a sample)
+test-evaluators:
+	SHIPSHAPE_DETERMINISM=full $(GO) test -count=1 -timeout 60m -v -run TestScansAreByteIdentical ./tests/determinism/
 
 ## test-mutate: measure the library's cases with mutants of each control's Rego and of the helpers in library/lib, each helper mutant against the cases of every control that reads it (at least 85% killed per control and helper file, 90% per family; the survivors are listed)
 test-mutate: build

@@ -558,12 +558,13 @@ func (b *Builder) Add(p *Part) error {
 		return err
 	}
 	p.results = nil
-	if len(p.notEvaluated) > 0 {
-		r.NotEvaluated = append(r.NotEvaluated, p.notEvaluated...)
-		return nil
-	}
 	if p.cluster {
-		r.Summary.ClusterChecked = true
+		// The cluster part may both judge the synthetic object and list
+		// the controls no scan runs (update-only ones).
+		r.NotEvaluated = append(r.NotEvaluated, p.notEvaluated...)
+		if len(p.objects) > 0 {
+			r.Summary.ClusterChecked = true
+		}
 		return nil
 	}
 	if !b.files[p.file] {

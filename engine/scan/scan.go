@@ -34,7 +34,9 @@ import (
 
 // Options says what to scan and how.
 type Options struct {
-	// Paths are files, directories or "-" for standard input.
+	// Paths are files, directories or "-" for standard input. Their order
+	// does not matter: the files found are judged and reported in path
+	// order, each once (see inPathOrder).
 	Paths []string
 	// Stdin replaces os.Stdin for "-".
 	Stdin io.Reader
@@ -199,6 +201,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		}
 		files = append(files, found...)
 	}
+	files = inPathOrder(files)
 	builder.SetClusterFile(clusterFile(files))
 	if len(opts.Context) > 0 {
 		found, errs := input.Discover(ctx, opts.Context)
@@ -213,7 +216,7 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		for _, f := range files {
 			judged[filepath.Clean(f)] = true
 		}
-		for _, f := range found {
+		for _, f := range inPathOrder(found) {
 			if !judged[filepath.Clean(f)] {
 				opts.contextFiles = append(opts.contextFiles, f)
 			}
@@ -269,6 +272,39 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 		builder.AddError(err)
 	}
 	return builder.Finish(), nil
+}
+
+// inPathOrder sorts the files a scan found, and drops a file found
+// twice, so that the report does not depend on the order the paths were
+// given in (a shell's glob, git's list of changed files, a CI matrix): the
+// order of the results, which object of an identity the inventory keeps
+// when several files hold one (the last, as a later apply would), and
+// which object a namespace-level finding is placed at all follow it. Paths
+// compare cleaned, one element at a time, which is the order a directory
+// walk visits them in (deploy/app/x.yaml before deploy/app-v2/y.yaml); a
+// file named twice, or in two spellings, is read once, under the spelling
+// that sorts first.
+func inPathOrder(files []string) []string {
+	type entry struct {
+		file, clean string
+		elems       []string
+	}
+	entries := make([]entry, len(files))
+	for i, f := range files {
+		clean := filepath.Clean(f)
+		entries[i] = entry{file: f, clean: clean, elems: strings.Split(clean, string(filepath.Separator))}
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		return cmp.Or(slices.Compare(a.elems, b.elems), strings.Compare(a.file, b.file))
+	})
+	out := make([]string, 0, len(entries))
+	for i, e := range entries {
+		if i > 0 && e.clean == entries[i-1].clean {
+			continue
+		}
+		out = append(out, e.file)
+	}
+	return out
 }
 
 // ErrNothingToJudge is the error of a scan that found no object to judge.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -89,6 +90,59 @@ func TestRunIsDeterministicAcrossWorkers(t *testing.T) {
 	assert.Equal(t, 24, one.Summary.Objects)
 	assert.Equal(t, 12, one.Summary.Files)
 	assert.Equal(t, 16+12, one.Summary.Violations, "16 pods share hostPID, 12 pods (in even files) are privileged")
+}
+
+// TestReportDoesNotDependOnPathOrder scans the same files named in several
+// orders, twice, and through their directories: the same report, byte for
+// byte. The files hold two ClusterRoles of one name (the inventory keeps
+// the one in the file that sorts last, whichever order the paths came in),
+// and workloads in a namespace without a default-deny policy, a
+// namespace-level finding placed at the first of them in path order.
+func TestReportDoesNotDependOnPathOrder(t *testing.T) {
+	lib, _ := setup(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		// "app/" sorts before "app-v2/" element by element, after it as a
+		// string ('-' < '/').
+		"app/roles.yaml":    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n",
+		"app-v2/roles.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]\n",
+		"app/binding.yaml":  "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: readers}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\nsubjects: [{kind: ServiceAccount, name: api, namespace: shop}]\n",
+		"app/web.yaml":      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {template: {spec: {serviceAccountName: api, containers: [{name: a, image: x}]}}}\n",
+		"app-v2/api.yaml":   "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec: {template: {spec: {serviceAccountName: api, containers: [{name: a, image: x}]}}}\n",
+		"b.yaml":            "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {serviceAccountName: api, containers: [{name: a, image: x}]}\n",
+	}
+	var names []string
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	reversed := append([]string{}, names...)
+	slices.Reverse(reversed)
+	bs := bindings(lib, "SS-IAM-021", "SS-NET-001")
+	scan := func(paths ...string) string {
+		r, err := Run(context.Background(), lib, bs, Options{Paths: paths, Workers: 3})
+		require.NoError(t, err)
+		var b bytes.Buffer
+		require.NoError(t, report.Write(&b, r, "json", report.Options{}))
+		return b.String()
+	}
+	want := scan(dir)
+	assert.Contains(t, want, `ClusterRole \"reader\" (every verb on every resource)`, "the role in app-v2/, which sorts last, is the one kept")
+	assert.Contains(t, want, `"file": "`+filepath.Join(dir, "app", "web.yaml")+`"`, "the namespace-level finding is placed at the first workload in path order")
+	for name, paths := range map[string][]string{
+		"files as a string sort orders them": names,
+		"files reversed":                     reversed,
+		"directories reversed":               {filepath.Join(dir, "b.yaml"), filepath.Join(dir, "app-v2"), filepath.Join(dir, "app")},
+		"files named twice":                  append(append([]string{}, reversed...), names...),
+		"a file and its directory":           {filepath.Join(dir, "app", "web.yaml"), dir, filepath.Join(dir, "app", ".", "web.yaml")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, want, scan(paths...))
+		})
+	}
 }
 
 func TestInventoryPathMatchesStreamingPath(t *testing.T) {
@@ -204,6 +258,16 @@ func TestClusterChecks(t *testing.T) {
 	assert.Equal(t, 1, r.Summary.Objects, "the synthetic Cluster is not counted as a scanned object")
 
 	assert.Empty(t, r.NotEvaluated)
+	assert.True(t, r.Summary.ClusterChecked)
+
+	// An update-only control in the profile is listed as not evaluated by
+	// the same part that judges the cluster: the cluster is still checked.
+	r, err = Run(context.Background(), lib, append(bindings(lib, "SS-IAM-022"), bs...), Options{Paths: []string{dir}, ClusterChecks: ClusterAlways})
+	require.NoError(t, err)
+	assert.True(t, r.Summary.ClusterChecked)
+	require.Len(t, r.All(), 1)
+	require.Len(t, r.NotEvaluated, 1)
+	assert.Equal(t, "SS-IAM-022", r.NotEvaluated[0].Control)
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ns.yaml"), []byte(ns), 0o644))
 	r, err = Run(context.Background(), lib, bs, Options{Paths: []string{dir}})
