@@ -372,11 +372,12 @@ func TestEvidenceOfImageTarballs(t *testing.T) {
 }
 
 // TestInfrastructureSourcesAreNamed: main.tf and *.bicep failed with "YAML
-// syntax error", and a folder of .tf files with "no .yaml files found".
+// syntax error", and a folder of .tf files with "no .yaml files found". A
+// .tf file named on its own names its module's folder, which is read as a
+// Terraform module; Bicep names the compiler.
 func TestInfrastructureSourcesAreNamed(t *testing.T) {
 	for _, tt := range []struct{ path, want string }{
-		{testdata + "terraform/main.tf", "a Terraform configuration, which shipshape does not read: judge the plan instead (terraform plan -out plan.bin && terraform show -json plan.bin > plan.json"},
-		{testdata + "terraform", "main.tf is a Terraform configuration"},
+		{testdata + "terraform/main.tf", "a Terraform file: scan its module's folder (shipshape scan " + testdata + "terraform)"},
 		{testdata + "bicep/main.bicep", "a Bicep file, which shipshape does not read: compile it to an ARM template first (az bicep build --file main.bicep"},
 	} {
 		_, stderr, code := run(t, "", "scan", tt.path)
@@ -384,6 +385,9 @@ func TestInfrastructureSourcesAreNamed(t *testing.T) {
 		assert.Contains(t, stderr, tt.want, tt.path)
 		assert.NotContains(t, stderr, "YAML syntax error", tt.path)
 	}
+	out, stderr, code := run(t, "", "scan", "-o", "json", testdata+"terraform")
+	assert.NotEqual(t, 2, code, "the module is read: %s", stderr)
+	assert.NotContains(t, out, "YAML syntax error")
 }
 
 // TestARMParametersFileBesideTheTemplate: the quickstart's diagnostic
