@@ -22,8 +22,9 @@ func TestRunPlans(t *testing.T) {
 		shards int
 	}{
 		{"sample", sampleMode(), 4, 8},
-		{"full", full, 2 * fullRuns, 167},
-		{"full, topdown twice", fullMode(fullObjects, map[string]int{planned: fullRuns, topdown: 2}), fullRuns + 2, 167},
+		{"full, 20 runs each", full, 2 * fullRuns, 167},
+		{"full, the defaults", fullMode(fullObjects, map[string]int{planned: fullRuns, topdown: fullTopdownRuns}), fullRuns + fullTopdownRuns, 167},
+		{"full, OPA's twice", fullMode(fullObjects, map[string]int{planned: fullRuns, topdown: 2}), fullRuns + 2, 167},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,9 +42,12 @@ func TestRunPlans(t *testing.T) {
 				wholeDirectory.String(), reversed.String(), shuffled.String(), "tree 0", "tree 1"} {
 				assert.True(t, seen[want], "no run with %s", want)
 			}
-			if tt.name != "sample" {
-				assert.True(t, seen["topdown manifests"])
+			if strings.HasPrefix(tt.name, "full") {
 				assert.True(t, seen[forward.String()])
+				assert.Equal(t, []string{manifests, cluster}, []string{tt.m.runs[0].scope, tt.m.runs[1].scope}, "the planned evaluator's first two runs make both references")
+			}
+			if tt.name == "full, OPA's twice" {
+				assert.True(t, seen["topdown manifests"])
 			}
 		})
 	}
@@ -58,8 +62,8 @@ func TestChooseMode(t *testing.T) {
 		err     string
 	}{
 		{env: map[string]string{}, name: "sample", runs: 4},
-		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full"}, name: "full", runs: 2 * fullRuns, objects: fullObjects},
-		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full", "SHIPSHAPE_DETERMINISM_RUNS": "topdown=3", "SHIPSHAPE_DETERMINISM_OBJECTS": "5000"}, name: "full", runs: fullRuns + 3, objects: 5000},
+		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full"}, name: "full", runs: fullRuns + fullTopdownRuns, objects: fullObjects},
+		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full", "SHIPSHAPE_DETERMINISM_RUNS": "topdown=20", "SHIPSHAPE_DETERMINISM_OBJECTS": "5000"}, name: "full", runs: 2 * fullRuns, objects: 5000},
 		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full", "SHIPSHAPE_DETERMINISM_RUNS": "planned=1,topdown=0"}, name: "full", runs: 1, objects: fullObjects},
 		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "all"}, err: `SHIPSHAPE_DETERMINISM="all"`},
 		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full", "SHIPSHAPE_DETERMINISM_RUNS": "opa=3"}, err: "want planned=N,topdown=N"},

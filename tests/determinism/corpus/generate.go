@@ -16,6 +16,7 @@ package corpus
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path"
@@ -83,11 +84,11 @@ type Shard struct {
 	Objects int
 }
 
-// Generate writes the seeds, and variants of them, until the corpus holds
-// opts.Objects objects.
+// Generate makes a corpus of every seed, then of variants of them, until
+// it holds opts.Objects objects. It writes nothing: see Corpus.Write.
 func Generate(seeds []Seed, opts Options) (*Corpus, error) {
 	if len(seeds) == 0 {
-		return nil, fmt.Errorf("no seeds")
+		return nil, errors.New("corpus: no seeds")
 	}
 	shards := max(opts.Shards, 1)
 	g := &generator{seeds: seeds, pool: valuePool(seeds), seed: opts.Seed, shards: shards}

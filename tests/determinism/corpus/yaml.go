@@ -77,13 +77,13 @@ func (s *style) mapping(b *strings.Builder, m map[string]any, indent int) {
 		}
 		b.WriteString(s.key(k))
 		b.WriteString(":")
-		s.value(b, m[k], indent, true)
+		s.value(b, m[k], indent)
 	}
 }
 
 // value writes v after "key:" or "-": scalars and flow collections on the
 // same line, block collections below.
-func (s *style) value(b *strings.Builder, v any, indent int, inMapping bool) {
+func (s *style) value(b *strings.Builder, v any, indent int) {
 	switch v := v.(type) {
 	case map[string]any:
 		if len(v) == 0 {
@@ -91,9 +91,7 @@ func (s *style) value(b *strings.Builder, v any, indent int, inMapping bool) {
 			return
 		}
 		if flat(v) && s.chance(s.flow) {
-			b.WriteString(" ")
-			s.flowValue(b, v)
-			b.WriteString("\n")
+			s.flowLine(b, v)
 			return
 		}
 		b.WriteString("\n")
@@ -104,13 +102,11 @@ func (s *style) value(b *strings.Builder, v any, indent int, inMapping bool) {
 			return
 		}
 		if flat(v) && s.chance(s.flow) {
-			b.WriteString(" ")
-			s.flowValue(b, v)
-			b.WriteString("\n")
+			s.flowLine(b, v)
 			return
 		}
 		inner := indent
-		if s.indentLists || !inMapping {
+		if s.indentLists {
 			inner = indent + 2
 		}
 		b.WriteString("\n")
@@ -136,20 +132,20 @@ func (s *style) sequence(b *strings.Builder, l []any, indent int) {
 		switch item := item.(type) {
 		case map[string]any:
 			if len(item) == 0 || flat(item) && s.chance(s.flow) {
-				s.value(b, item, indent, false)
+				s.flowLine(b, item)
 				continue
 			}
 			b.WriteString(" ")
 			s.mapping(b, item, indent+2)
 		case []any:
 			if len(item) == 0 || flat(item) && s.chance(s.flow) {
-				s.value(b, item, indent, false)
+				s.flowLine(b, item)
 				continue
 			}
 			b.WriteString("\n")
 			s.sequence(b, item, indent+2)
 		default:
-			s.value(b, item, indent, false)
+			s.value(b, item, indent)
 		}
 	}
 }
@@ -192,6 +188,14 @@ func flat(v any) bool {
 }
 
 var flowSafe = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+
+// flowLine writes a collection in flow style after "key:" or "-", and
+// ends the line.
+func (s *style) flowLine(b *strings.Builder, v any) {
+	b.WriteString(" ")
+	s.flowValue(b, v)
+	b.WriteString("\n")
+}
 
 func (s *style) flowValue(b *strings.Builder, v any) {
 	switch v := v.(type) {
