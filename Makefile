@@ -46,7 +46,7 @@ test: lint plan
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v '/engine/')
 	$(GATOR) verify $(GENERATED)/gatekeeper/controls/...
 
-## test-evaluators: the determinism test on its whole corpus: 50,000 generated objects of every kind the library judges, scanned 20 times with each evaluator, several worker counts, path and directory orders, at both scopes; every JSON and SARIF report the same bytes (make test runs a sample; about 80 minutes on 2 cores; DETERMINISM_RUNS=planned=N,topdown=N runs fewer)
+## test-evaluators: the determinism test on its whole corpus: 50,000 generated objects of every kind the library judges, scanned 20 times with each evaluator, several worker counts, path and directory orders, at both scopes; every JSON and SARIF report the same bytes (make test runs a sample; about 90 minutes on 2 cores; DETERMINISM_RUNS=planned=N,topdown=N runs fewer)
 DETERMINISM_RUNS ?=
 test-evaluators:
 	SHIPSHAPE_DETERMINISM=full SHIPSHAPE_DETERMINISM_RUNS=$(DETERMINISM_RUNS) $(GO) test -count=1 -timeout 180m -v -run TestScansAreByteIdentical ./tests/determinism/

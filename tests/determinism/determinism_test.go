@@ -128,7 +128,7 @@ func fullMode(objects int, perEvaluator map[string]int) mode {
 // Full mode's defaults: the acceptance item's 50,000 objects and 20 runs
 // of each evaluator. On 2 cores a run of the 50,000 objects takes about a
 // minute with the planned evaluator and about three with OPA's: the whole
-// takes about 80 minutes, more than CI's budget beside make test, so
+// takes about 90 minutes, more than CI's budget beside make test, so
 // .ci/run asks for fewer of OPA's runs (SHIPSHAPE_DETERMINISM_RUNS).
 const (
 	fullObjects     = 50_000
