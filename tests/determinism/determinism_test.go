@@ -131,9 +131,8 @@ func fullMode(objects int, perEvaluator map[string]int) mode {
 // takes about 90 minutes, more than CI's budget beside make test, so
 // .ci/run asks for fewer of OPA's runs (SHIPSHAPE_DETERMINISM_RUNS).
 const (
-	fullObjects     = 50_000
-	fullRuns        = 20
-	fullTopdownRuns = 20
+	fullObjects = 50_000
+	fullRuns    = 20
 )
 
 // chooseMode reads SHIPSHAPE_DETERMINISM (full, or sample when unset),
@@ -156,7 +155,7 @@ func chooseMode() (mode, error) {
 		}
 		objects = n
 	}
-	runs := map[string]int{planned: fullRuns, topdown: fullTopdownRuns}
+	runs := map[string]int{planned: fullRuns, topdown: fullRuns}
 	if v := os.Getenv("SHIPSHAPE_DETERMINISM_RUNS"); v != "" {
 		for _, part := range strings.Split(v, ",") {
 			ev, n, ok := strings.Cut(part, "=")

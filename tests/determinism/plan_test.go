@@ -23,7 +23,7 @@ func TestRunPlans(t *testing.T) {
 	}{
 		{"sample", sampleMode(), 4, 8},
 		{"full, 20 runs each", full, 2 * fullRuns, 167},
-		{"full, the defaults", fullMode(fullObjects, map[string]int{planned: fullRuns, topdown: fullTopdownRuns}), fullRuns + fullTopdownRuns, 167},
+		{"full, the defaults", fullMode(fullObjects, map[string]int{planned: fullRuns, topdown: fullRuns}), 2 * fullRuns, 167},
 		{"full, OPA's twice", fullMode(fullObjects, map[string]int{planned: fullRuns, topdown: 2}), fullRuns + 2, 167},
 	}
 	for _, tt := range tests {
@@ -62,7 +62,7 @@ func TestChooseMode(t *testing.T) {
 		err     string
 	}{
 		{env: map[string]string{}, name: "sample", runs: 4},
-		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full"}, name: "full", runs: fullRuns + fullTopdownRuns, objects: fullObjects},
+		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full"}, name: "full", runs: 2 * fullRuns, objects: fullObjects},
 		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full", "SHIPSHAPE_DETERMINISM_RUNS": "topdown=20", "SHIPSHAPE_DETERMINISM_OBJECTS": "5000"}, name: "full", runs: 2 * fullRuns, objects: 5000},
 		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "full", "SHIPSHAPE_DETERMINISM_RUNS": "planned=1,topdown=0"}, name: "full", runs: 1, objects: fullObjects},
 		{env: map[string]string{"SHIPSHAPE_DETERMINISM": "all"}, err: `SHIPSHAPE_DETERMINISM="all"`},
