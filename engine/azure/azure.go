@@ -12,6 +12,7 @@
 package azure
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -265,6 +266,12 @@ func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 			if len(choices) > 0 {
 				r.Value[ParameterizedKey] = choices
 			}
+			if d := deploymentOf(path); d != "" {
+				r.Value[DeploymentKey] = d
+			}
+			if name, _ := raw["name"].(string); armexpr.IsExpression(name) {
+				r.Value[NameExpressionKey] = name
+			}
 			*out = append(*out, r)
 		}
 		if strings.EqualFold(typ, replicationType) || strings.EqualFold(typ, "replications") {
@@ -288,6 +295,41 @@ func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 			armResources(children, append(append([]any{}, path...), "resources"), ctx, out)
 		}
 	}
+}
+
+// DeploymentKey names the deployment a template's resource belongs to,
+// beside spec: the path of its nested deployment in the template ("" at
+// the top, so absent); the reader adds the file. A reference that cannot
+// be resolved (parameters('aksName') with no value) resolves inside its own
+// deployment only.
+const DeploymentKey = "deployment"
+
+// NameExpressionKey keeps, beside spec, the expression a resource's name
+// was written as ("[parameters('aksName')]"), so a reference elsewhere in
+// the deployment that repeats the expression is known to name it.
+const NameExpressionKey = "nameexpression"
+
+// deploymentOf renders the path of the nested deployment whose template
+// holds the resource at path: up to its last "template" segment.
+func deploymentOf(path []any) string {
+	end := -1
+	for i, seg := range path {
+		if seg == "template" {
+			end = i
+		}
+	}
+	if end < 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, seg := range path[:end+1] {
+		if s, ok := seg.(string); ok {
+			b.WriteString("." + s)
+		} else {
+			fmt.Fprintf(&b, "[%v]", seg)
+		}
+	}
+	return strings.TrimPrefix(b.String(), ".")
 }
 
 // ParameterizedKey names the list, beside spec, of the settings that are a
@@ -718,42 +760,58 @@ const poolUnresolvedKey = "\x00unresolved"
 // agentPoolProfiles of the cluster they name (or the cluster they are
 // declared under), so node-pool controls judge them.
 func attachAgentPools(out []Resource) []Resource {
-	var clusters []map[string]any
+	var clusters []int // indexes in kept
 	kept := out[:0]
-	var pools []map[string]any
+	var pools []Resource
 	for _, r := range out {
 		switch r.Value["kind"] {
 		case KindManagedCluster:
-			clusters = append(clusters, r.Value)
+			clusters = append(clusters, len(kept))
 		case agentPoolKind:
-			pools = append(pools, r.Value["spec"].(map[string]any))
+			pools = append(pools, r)
 			continue
 		}
 		kept = append(kept, r)
 	}
-	for _, pool := range pools {
+	for _, pr := range pools {
+		pool := pr.Value["spec"].(map[string]any)
 		cluster := str(pool["cluster"])
 		pending, _ := pool[poolUnresolvedKey].([]any)
 		delete(pool, "cluster")
 		delete(pool, poolUnresolvedKey)
 		for i := len(clusters) - 1; i >= 0; i-- {
-			meta, _ := clusters[i]["metadata"].(map[string]any)
+			c := &kept[clusters[i]]
+			meta, _ := c.Value["metadata"].(map[string]any)
 			if cluster != "" && !strings.EqualFold(str(meta["name"]), cluster) {
 				continue
 			}
-			spec := clusters[i]["spec"].(map[string]any)
+			spec := c.Value["spec"].(map[string]any)
 			list, _ := spec["agentpoolprofiles"].([]any)
-			at := []any{"spec", "agentpoolprofiles", len(list)}
+			at := [3]any{"spec", "agentpoolprofiles", len(list)}
 			spec["agentpoolprofiles"] = append(list, pool)
 			for _, e := range pending {
 				entry := e.(map[string]any)
 				rel, _ := entry["path"].([]any)
-				entry["path"] = append(append([]any{}, at...), rel...)
+				entry["path"] = append(append([]any{}, at[:]...), rel...)
 				existing, _ := spec["unresolved"].([]any)
 				spec["unresolved"] = append(existing, entry)
 			}
+			c.Locate = poolLocator(c.Locate, at, pr.Locate)
 			break
 		}
 	}
 	return kept
+}
+
+// poolLocator points the fields of a pool merged into its cluster at
+// (spec.agentpoolprofiles[i]) at the pool resource's own lines.
+func poolLocator(cluster func([]any) []any, at [3]any, pool func([]any) []any) func([]any) []any {
+	return func(path []any) []any {
+		if len(path) >= len(at) && path[0] == at[0] && path[1] == at[1] {
+			if i, ok := index(path[2]); ok && i == at[2] {
+				return pool(append([]any{"spec"}, path[len(at):]...))
+			}
+		}
+		return cluster(path)
+	}
 }

@@ -159,6 +159,7 @@ var clusterFields = []field{
 	{from: []any{"default_node_pool", 0, "node_labels"}, to: "agentpoolprofiles.0.nodelabels"},
 	{from: []any{"default_node_pool", 0, "enable_host_encryption"}, to: "agentpoolprofiles.0.enableencryptionathost"},
 	{from: []any{"default_node_pool", 0, "host_encryption_enabled"}, to: "agentpoolprofiles.0.enableencryptionathost"},
+	{from: []any{"default_node_pool", 0, "orchestrator_version"}, to: "agentpoolprofiles.0.orchestratorversion"},
 	{from: []any{"disk_encryption_set_id"}, to: "diskencryptionsetid"},
 	{from: []any{"sku_tier"}, to: "sku.tier"},
 	{from: []any{"identity", 0, "type"}, to: "identity.type"},
@@ -195,6 +196,7 @@ var poolFields = []field{
 	{from: []any{"node_taints"}, to: "nodetaints"},
 	{from: []any{"enable_host_encryption"}, to: "enableencryptionathost"},
 	{from: []any{"host_encryption_enabled"}, to: "enableencryptionathost"},
+	{from: []any{"orchestrator_version"}, to: "orchestratorversion"},
 }
 
 // registryFields translate azurerm_container_registry into the ARM shape.

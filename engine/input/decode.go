@@ -258,6 +258,7 @@ func (f *File) addValue(value any, src Source, doc *document, prefix []any, dept
 func (f *File) addAzure(value any, src Source, doc *document) bool {
 	resources := azure.NormalizeWith(value, armParameters(f.Name))
 	for i, r := range resources {
+		inDeployment(r.Value, f.Name)
 		locate := r.Locate
 		o := &Object{Source: src, Value: r.Value}
 		o.Item = []int{i}
@@ -268,6 +269,15 @@ func (f *File) addAzure(value any, src Source, doc *document) bool {
 		f.Objects = append(f.Objects, o)
 	}
 	return len(resources) > 0
+}
+
+// inDeployment names the deployment an Azure resource belongs to: the file
+// (a template, a plan, a module), with the nested deployment inside it.
+func inDeployment(value map[string]any, file string) {
+	if nested, _ := value[azure.DeploymentKey].(string); nested != "" {
+		file += "#" + nested
+	}
+	value[azure.DeploymentKey] = file
 }
 
 // relocate turns a yaml error's document-relative "line N: " into a file

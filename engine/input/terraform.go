@@ -46,6 +46,7 @@ func terraformObjects(dir string, cfg *tfsrc.Config, err error) *File {
 		f.Ignored = append(f.Ignored, Ignored{Path: s.Path, Reason: s.Reason})
 	}
 	for i, r := range azure.Normalize(cfg.Plan) {
+		inDeployment(r.Value, dir)
 		locate := r.Locate
 		at, _ := cfg.Place(locate(nil))
 		o := &Object{Source: Source{File: at.File, Line: at.Line, Item: []int{i}}, Value: r.Value}

@@ -44,6 +44,81 @@ shown(path) := json.marshal(v) if {
 	v != null
 } else := "unset"
 
+# undecided is the expression that stands for the setting at path, or for
+# an object that holds it, when it could not be evaluated before deployment
+# (spec.unresolved lists it); undefined when the setting was read.
+undecided(path) := min(exprs) if {
+	exprs := {e.expression |
+		some e in object.get(spec, "unresolved", [])
+		holds(e.path, field(path))
+	}
+	count(exprs) > 0
+}
+
+# read is setting, except that a setting an expression stands for reads as
+# the expression's text, never as the fallback (properties hidden behind
+# one expression do not read as absent, so as Azure's default).
+read(path, fallback) := undecided(path) if {
+	undecided(path)
+} else := setting(path, fallback)
+
+# holds is true when the value at path outer is, or contains, the value at
+# path inner.
+holds(outer, inner) if array.slice(inner, 0, count(outer)) == outer
+
+# verdict is a control's message on the setting at path: its finding as a
+# fact when the setting was read, or, when an expression stands for it,
+# that whether the resource does what the control checks (doing) could not
+# be decided, with the expression (the finding is on its line).
+verdict(path, name, doing, fact) := verdict_of(label, path, name, doing, fact)
+
+# verdict_of is verdict for a part of the resource (who: a node pool).
+verdict_of(who, path, name, doing, fact) := sprintf("%s: %s could not be decided before deployment (it is %s), so whether it %s cannot be judged; %s", [who, name, undecided(path), doing, advice]) if {
+	undecided(path)
+} else := fact
+
+# advice says how to give a setting a value the scan can read: Terraform's
+# variables and .tfvars files, or ARM's parameters.
+advice := "give it a literal, a variable default or a value in a .tfvars file (a value Azure assigns at apply cannot be judged before it)" if {
+	k8s.resource.format == "terraform"
+} else := "give it a literal, a parameter default or a parameters file value"
+
+# judged are the settings whose controls say themselves, with verdict,
+# that an expression left them undecided: SS-AKS-023 does not repeat them.
+judged := [
+	["identity", "type"],
+	["networkprofile", "networkpolicy"],
+	["aadprofile", "managed"],
+	["aadprofile", "enableazurerbac"],
+	["enablerbac"],
+	["disablelocalaccounts"],
+	["kubernetesversion"],
+	["oidcissuerprofile", "enabled"],
+	["securityprofile", "workloadidentity", "enabled"],
+	["diskencryptionsetid"],
+	["autoupgradeprofile", "upgradechannel"],
+	["autoupgradeprofile", "nodeosupgradechannel"],
+	["addonprofiles", "azurekeyvaultsecretsprovider", "enabled"],
+	["addonprofiles", "azurekeyvaultsecretsprovider", "config", "enablesecretrotation"],
+] if is_cluster
+
+judged := [
+	["sku", "name"],
+	["policies", "retentionpolicy", "status"],
+	["publicnetworkaccess"],
+	["networkruleset", "defaultaction"],
+	["policies", "exportpolicy", "status"],
+	["adminuserenabled"],
+	["anonymouspullenabled"],
+] if is_registry
+
+# reported_by_control is true when an unresolved entry is a setting a
+# control judges, or an object holding one (a control names it then).
+reported_by_control(entry_path) if {
+	some path in judged
+	holds(entry_path, field(path))
+}
+
 # pools are the cluster's agent pools with their indexes.
 pools contains {"index": i, "value": p} if {
 	is_cluster
@@ -74,24 +149,82 @@ type_fragment := "managedclusters" if is_cluster
 
 type_fragment := "registries" if is_registry
 
-# refers_to_me is true when a reference (a resource ID, an ARM scope or a
-# resourceId()/format() expression, lower-cased) names the reviewed
-# resource by type and name. A reference the scan cannot resolve (a
-# template parameter, or a Terraform value known only after apply) counts
-# when the scan holds a single resource of the reviewed kind; a resource ID
-# that names another resource, of the type or of another (a cluster's
-# diagnostic setting seen from a registry), never does, even when that
-# resource is not in the scan.
-refers_to_me(ref) if {
+# refers_to_me is true when a reference held by another object (holder: a
+# role assignment's principal, a diagnostic setting's target; a resource
+# ID, an ARM scope or a resourceId()/format() expression, lower-cased)
+# names the reviewed resource: by type and literal name, or, inside the
+# holder's own deployment (template, nested deployment, plan or module), by
+# the expression the resource's name was written as or by its Terraform
+# address. A reference that names no resource (a template parameter, a
+# value known only after apply) counts only when the holder's deployment
+# holds no other resource of the reviewed kind, or, for a holder from no
+# template (az output), when the scan holds none. A resource ID that names
+# another resource, of the type or of another (a cluster's diagnostic
+# setting seen from a registry), never does, even when that resource is not
+# in the scan.
+refers_to_me(_, ref) if {
 	contains(ref, type_fragment)
 	regex.match(sprintf(`(^|[/'])%s($|[/'"),])`, [lower(k8s.name)]), ref)
 }
 
-refers_to_me(ref) if {
+refers_to_me(holder, ref) if {
+	same_deployment(holder)
+	contains(ref, type_fragment)
+	contains(ref, lower(trim(k8s.resource.nameexpression, "[]")))
+}
+
+refers_to_me(holder, ref) if {
+	same_deployment(holder)
+	startswith(concat("", [module_of(holder), ref]), concat("", [lower(k8s.resource.address), "."]))
+}
+
+# A Terraform module's output (module.shop.kubelet_object_id) means the
+# reviewed resource when its module holds no other resource of its kind.
+refers_to_me(holder, ref) if {
+	same_deployment(holder)
+	mine := module_of(k8s.resource)
+	mine != ""
+	output := trim_prefix(concat("", [module_of(holder), ref]), mine)
+	output != concat("", [module_of(holder), ref])
+	regex.match(`^[a-z0-9_-]+$`, output)
+	count([o | some o in related(k8s.resource.kind); same_deployment(o); module_of(o) == mine]) <= 1
+}
+
+# module_of is the module prefix of a Terraform object's address
+# ("module.shop." for module.shop.azurerm_kubernetes_cluster.this, "" at
+# the root), lower-cased: a reference inside the module is relative to it.
+module_of(obj) := regex.replace(lower(object.get(obj, "address", obj.metadata.name)), `[^.]+\.[^.]+$`, "")
+
+refers_to_me(holder, ref) if {
 	not names_any_resource(ref)
 	not names_a_resource(ref)
+	sole_of_kind(holder, ref)
+}
+
+# same_deployment is true when another object comes from the reviewed
+# resource's deployment.
+same_deployment(other) if object.get(other, "deployment", "") == object.get(k8s.resource, "deployment", "")
+
+# sole_of_kind is true when nothing but the reviewed resource can be what an
+# unnamed reference means: it is alone of its kind in the holder's
+# deployment, or, for a reference written in no template language, alone
+# of its kind in the scan.
+sole_of_kind(holder, _) if {
+	same_deployment(holder)
+	count([o | some o in related(k8s.resource.kind); same_deployment(o)]) <= 1
+}
+
+sole_of_kind(_, ref) if {
+	not template_reference(ref)
 	count(related(k8s.resource.kind)) <= 1
 }
+
+# template_reference is true when a reference is an ARM expression or a
+# Terraform one (var.x, azurerm_kubernetes_cluster.x.kubelet_identity...),
+# which resolves inside its own deployment only.
+template_reference(ref) if startswith(ref, "[")
+
+template_reference(ref) if regex.match(`^(var|local|module|data|azurerm_[a-z_]+)\.`, ref)
 
 # names_a_resource is true when the reference is a resource ID or scope
 # with a literal name after the resource type
@@ -107,7 +240,7 @@ names_any_resource(ref) if {
 # diagnostics are the diagnostic settings that apply to the reviewed resource.
 diagnostics contains d if {
 	some d in related("DiagnosticSetting")
-	refers_to_me(lower(object.get(d.spec, "target", "")))
+	refers_to_me(d, lower(object.get(d.spec, "target", "")))
 }
 
 # logs_enabled are the enabled log categories and category groups of a

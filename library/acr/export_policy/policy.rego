@@ -28,7 +28,7 @@ status := ["policies", "exportpolicy", "status"]
 violation contains {"msg": msg, "details": {"field": azure.field(status)}} if {
 	azure.is_registry
 	not disabled
-	msg := sprintf("%s allows exports (exportPolicy.status is %s), so its images can be copied out with az acr import or transfer pipelines; disable exports (Premium, with public network access disabled)", [azure.label, azure.shown(status)])
+	msg := azure.verdict(status, "exportPolicy.status", "allows exports", sprintf("%s allows exports (exportPolicy.status is %s), so its images can be copied out with az acr import or transfer pipelines; disable exports (Premium, with public network access disabled)", [azure.label, azure.shown(status)]))
 }
 
 disabled if lower(azure.setting(status, "")) == "disabled"

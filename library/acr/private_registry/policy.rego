@@ -25,13 +25,13 @@ import data.lib.azure
 violation contains {"msg": msg, "details": {"field": azure.field(["publicnetworkaccess"])}} if {
 	azure.is_registry
 	lower(azure.setting(["publicnetworkaccess"], "Enabled")) != "disabled"
-	msg := sprintf("%s allows public network access (publicNetworkAccess is %s); set it to Disabled", [azure.label, azure.shown(["publicnetworkaccess"])])
+	msg := azure.verdict(["publicnetworkaccess"], "publicNetworkAccess", "allows public network access", sprintf("%s allows public network access (publicNetworkAccess is %s); set it to Disabled", [azure.label, azure.shown(["publicnetworkaccess"])]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["networkruleset", "defaultaction"])}} if {
 	azure.is_registry
 	lower(azure.setting(["networkruleset", "defaultaction"], "Allow")) != "deny"
-	msg := sprintf("%s network rules allow by default (defaultAction is %s); set it to Deny", [azure.label, azure.shown(["networkruleset", "defaultaction"])])
+	msg := azure.verdict(["networkruleset", "defaultaction"], "networkRuleSet.defaultAction", "allows network access by default", sprintf("%s network rules allow by default (defaultAction is %s); set it to Deny", [azure.label, azure.shown(["networkruleset", "defaultaction"])]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["privateendpointconnections"])}} if {
@@ -45,5 +45,5 @@ endpoint_in_scan if {
 	some pe in azure.related("PrivateEndpoint")
 	some conn in object.get(pe.spec, "privatelinkserviceconnections", [])
 	"registry" in object.get(conn, ["properties", "groupids"], [])
-	azure.refers_to_me(lower(object.get(conn, ["properties", "privatelinkserviceid"], "")))
+	azure.refers_to_me(pe, lower(object.get(conn, ["properties", "privatelinkserviceid"], "")))
 }

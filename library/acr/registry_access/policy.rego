@@ -22,12 +22,12 @@ import data.lib.azure
 
 violation contains {"msg": msg, "details": {"field": azure.field(["adminuserenabled"])}} if {
 	azure.is_registry
-	azure.setting(["adminuserenabled"], false) != false
-	msg := sprintf("%s enables the admin user (adminUserEnabled is %s), a shared push credential; disable it", [azure.label, azure.shown(["adminuserenabled"])])
+	azure.read(["adminuserenabled"], false) != false
+	msg := azure.verdict(["adminuserenabled"], "adminUserEnabled", "enables the admin user", sprintf("%s enables the admin user (adminUserEnabled is %s), a shared push credential; disable it", [azure.label, azure.shown(["adminuserenabled"])]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["anonymouspullenabled"])}} if {
 	azure.is_registry
-	azure.setting(["anonymouspullenabled"], false) != false
-	msg := sprintf("%s allows anonymous pull (anonymousPullEnabled is %s); disable it", [azure.label, azure.shown(["anonymouspullenabled"])])
+	azure.read(["anonymouspullenabled"], false) != false
+	msg := azure.verdict(["anonymouspullenabled"], "anonymousPullEnabled", "allows anonymous pull", sprintf("%s allows anonymous pull (anonymousPullEnabled is %s); disable it", [azure.label, azure.shown(["anonymouspullenabled"])]))
 }

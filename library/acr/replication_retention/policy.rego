@@ -23,7 +23,7 @@ import data.lib.azure
 violation contains {"msg": msg, "details": {"field": azure.field(["sku", "name"])}} if {
 	azure.is_registry
 	lower(azure.setting(["sku", "name"], "")) != "premium"
-	msg := sprintf("%s uses the %s SKU, which cannot geo-replicate; use Premium", [azure.label, azure.setting(["sku", "name"], "unknown")])
+	msg := azure.verdict(["sku", "name"], "sku.name", "can geo-replicate", sprintf("%s uses the %s SKU, which cannot geo-replicate; use Premium", [azure.label, azure.setting(["sku", "name"], "unknown")]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["replications"])}} if {
@@ -36,5 +36,5 @@ violation contains {"msg": msg, "details": {"field": azure.field(["replications"
 violation contains {"msg": msg, "details": {"field": azure.field(["policies", "retentionpolicy"])}} if {
 	azure.is_registry
 	lower(azure.setting(["policies", "retentionpolicy", "status"], "disabled")) != "enabled"
-	msg := sprintf("%s keeps untagged manifests forever (retentionPolicy.status is %s); enable the retention policy", [azure.label, azure.shown(["policies", "retentionpolicy", "status"])])
+	msg := azure.verdict(["policies", "retentionpolicy", "status"], "retentionPolicy.status", "deletes untagged manifests", sprintf("%s keeps untagged manifests forever (retentionPolicy.status is %s); enable the retention policy", [azure.label, azure.shown(["policies", "retentionpolicy", "status"])]))
 }

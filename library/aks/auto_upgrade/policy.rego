@@ -28,13 +28,19 @@ node_path := ["autoupgradeprofile", "nodeosupgradechannel"]
 
 violation contains {"msg": msg, "details": {"field": azure.field(channel_path)}} if {
 	azure.is_cluster
-	channel := azure.setting(channel_path, "none")
-	lower(channel) == "none"
-	msg := sprintf("%s has no automatic upgrade channel (upgradeChannel is %s); set patch or stable", [azure.label, azure.shown(channel_path)])
+	not upgrades
+	msg := azure.verdict(channel_path, "upgradeChannel", "upgrades automatically", sprintf("%s has no automatic upgrade channel (upgradeChannel is %s); set patch or stable", [azure.label, azure.shown(channel_path)]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(node_path)}} if {
 	azure.is_cluster
 	not lower(azure.setting(node_path, "")) in {"nodeimage", "securitypatch"}
-	msg := sprintf("%s does not patch node images automatically (nodeOSUpgradeChannel is %s); set NodeImage or SecurityPatch", [azure.label, azure.shown(node_path)])
+	msg := azure.verdict(node_path, "nodeOSUpgradeChannel", "patches node images automatically", sprintf("%s does not patch node images automatically (nodeOSUpgradeChannel is %s); set NodeImage or SecurityPatch", [azure.label, azure.shown(node_path)]))
+}
+
+# upgrades is true when the cluster names an upgrade channel other than
+# none (an expression in its place decides nothing).
+upgrades if {
+	lower(azure.setting(channel_path, "none")) != "none"
+	not azure.undecided(channel_path)
 }

@@ -24,13 +24,13 @@ import data.lib.azure
 violation contains {"msg": msg, "details": {"field": azure.field(["aadprofile", "enableazurerbac"])}} if {
 	azure.is_cluster
 	not azure.enabled(["aadprofile", "enableazurerbac"])
-	msg := sprintf("%s does not enable Azure RBAC for Kubernetes (aadProfile.enableAzureRBAC is %s); enable it", [azure.label, azure.shown(["aadprofile", "enableazurerbac"])])
+	msg := azure.verdict(["aadprofile", "enableazurerbac"], "aadProfile.enableAzureRBAC", "enables Azure RBAC for Kubernetes", sprintf("%s does not enable Azure RBAC for Kubernetes (aadProfile.enableAzureRBAC is %s); enable it", [azure.label, azure.shown(["aadprofile", "enableazurerbac"])]))
 }
 
 # With Kubernetes RBAC off every authenticated user is cluster admin: the
 # finding is critical, whatever the control's severity for Azure RBAC.
 violation contains {"msg": msg, "details": {"field": azure.field(["enablerbac"]), "severity": "critical"}} if {
 	azure.is_cluster
-	azure.setting(["enablerbac"], true) != true
-	msg := sprintf("%s turns Kubernetes RBAC off (enableRBAC is %s); every authenticated user would be cluster admin", [azure.label, azure.shown(["enablerbac"])])
+	azure.read(["enablerbac"], true) != true
+	msg := azure.verdict(["enablerbac"], "enableRBAC", "turns Kubernetes RBAC off", sprintf("%s turns Kubernetes RBAC off (enableRBAC is %s); every authenticated user would be cluster admin", [azure.label, azure.shown(["enablerbac"])]))
 }

@@ -25,7 +25,7 @@ import data.lib.inventory
 backup_extension if {
 	some e in azure.related("ClusterExtension")
 	lower(object.get(e.spec, "extensiontype", "")) == "microsoft.dataprotection.kubernetes"
-	azure.refers_to_me(lower(object.get(e.spec, "target", "")))
+	azure.refers_to_me(e, lower(object.get(e.spec, "target", "")))
 }
 
 velero if count(inventory.all("velero.io", "Schedule")) > 0

@@ -39,11 +39,11 @@ violation contains {"msg": msg, "details": {"field": azure.pool_field(p, ["enabl
 	not customer_key
 	some p in azure.pools
 	not azure.is_true(object.get(p.value, "enableencryptionathost", false))
-	msg := sprintf("%s keeps its disks under platform-managed keys only and its temporary disk unencrypted (diskEncryptionSetID is %s, enableEncryptionAtHost is %s); set a disk encryption set ID or enableEncryptionAtHost to true", [azure.pool_label(p), azure.shown(["diskencryptionsetid"]), pool_setting(p)])
+	msg := azure.verdict_of(azure.pool_label(p), ["diskencryptionsetid"], "diskEncryptionSetID", "encrypts its disks with a customer-managed key", sprintf("%s keeps its disks under platform-managed keys only and its temporary disk unencrypted (diskEncryptionSetID is %s, enableEncryptionAtHost is %s); set a disk encryption set ID or enableEncryptionAtHost to true", [azure.pool_label(p), azure.shown(["diskencryptionsetid"]), pool_setting(p)]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["diskencryptionsetid"])}} if {
 	not customer_key
 	count(azure.pools) == 0
-	msg := sprintf("%s names no disk encryption set (diskEncryptionSetID is %s) and no node pool that encrypts at host; set diskEncryptionSetID, or enableEncryptionAtHost on each pool", [azure.label, azure.shown(["diskencryptionsetid"])])
+	msg := azure.verdict(["diskencryptionsetid"], "diskEncryptionSetID", "encrypts its disks with a customer-managed key", sprintf("%s names no disk encryption set (diskEncryptionSetID is %s) and no node pool that encrypts at host; set diskEncryptionSetID, or enableEncryptionAtHost on each pool", [azure.label, azure.shown(["diskencryptionsetid"])]))
 }

@@ -25,5 +25,5 @@ import data.lib.azure
 violation contains {"msg": msg, "details": {"field": azure.field(["aadprofile"])}} if {
 	azure.is_cluster
 	not azure.enabled(["aadprofile", "managed"])
-	msg := sprintf("%s does not use AKS-managed Entra ID integration (aadProfile.managed is %s); enable it so users authenticate with Entra ID", [azure.label, azure.shown(["aadprofile", "managed"])])
+	msg := azure.verdict(["aadprofile", "managed"], "aadProfile.managed", "uses AKS-managed Entra ID integration", sprintf("%s does not use AKS-managed Entra ID integration (aadProfile.managed is %s); enable it so users authenticate with Entra ID", [azure.label, azure.shown(["aadprofile", "managed"])]))
 }

@@ -24,7 +24,7 @@ import data.lib.inventory
 flux_extension if {
 	some e in azure.related("ClusterExtension")
 	flux(e)
-	azure.refers_to_me(lower(object.get(e.spec, "target", "")))
+	azure.refers_to_me(e, lower(object.get(e.spec, "target", "")))
 }
 
 flux(e) if lower(object.get(e.spec, "extensiontype", "")) == "microsoft.flux"

@@ -4,8 +4,9 @@
 #   AKS supports the three newest minor versions; older clusters get no
 #   security fixes. kubernetesVersion must be at least minimumVersion
 #   (major.minor; set it as AKS retires versions). A cluster whose version
-#   is not stated is reported, as it cannot be shown to be supported. AKS
-#   runs containerd on every supported version.
+#   is not stated is reported, as it cannot be shown to be supported. Each
+#   node pool's orchestratorVersion, which may lag the control plane's, is
+#   held to the same minimum. AKS runs containerd on every supported version.
 # custom:
 #   id: SS-AKS-017
 #   severity: medium
@@ -37,11 +38,20 @@ version := azure.setting(["kubernetesversion"], "")
 violation contains {"msg": msg, "details": {"field": azure.field(["kubernetesversion"])}} if {
 	azure.is_cluster
 	not minor(version)
-	msg := sprintf("%s does not state a Kubernetes version (kubernetesVersion is %s); pin a supported one", [azure.label, azure.shown(["kubernetesversion"])])
+	msg := azure.verdict(["kubernetesversion"], "kubernetesVersion", "runs a supported Kubernetes version", sprintf("%s does not state a Kubernetes version (kubernetesVersion is %s); pin a supported one", [azure.label, azure.shown(["kubernetesversion"])]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["kubernetesversion"])}} if {
 	azure.is_cluster
 	minor(version) < minor(input.parameters.minimumVersion)
 	msg := sprintf("%s runs Kubernetes %s, older than the oldest supported %s; upgrade", [azure.label, version, input.parameters.minimumVersion])
+}
+
+# A node pool may run an older version than the control plane (pools are
+# upgraded on their own), and its kubelet then gets no security fixes.
+violation contains {"msg": msg, "details": {"field": azure.pool_field(p, ["orchestratorversion"])}} if {
+	some p in azure.pools
+	pool_version := object.get(p.value, "orchestratorversion", "")
+	minor(pool_version) < minor(input.parameters.minimumVersion)
+	msg := sprintf("%s runs Kubernetes %s, older than the oldest supported %s; upgrade the pool (az aks nodepool upgrade)", [azure.pool_label(p), pool_version, input.parameters.minimumVersion])
 }

@@ -24,5 +24,5 @@ import data.lib.azure
 violation contains {"msg": msg, "details": {"field": azure.field(["disablelocalaccounts"])}} if {
 	azure.is_cluster
 	not azure.enabled(["disablelocalaccounts"])
-	msg := sprintf("%s keeps local accounts (disableLocalAccounts is %s), so a static admin credential exists; disable them", [azure.label, azure.shown(["disablelocalaccounts"])])
+	msg := azure.verdict(["disablelocalaccounts"], "disableLocalAccounts", "keeps local accounts", sprintf("%s keeps local accounts (disableLocalAccounts is %s), so a static admin credential exists; disable them", [azure.label, azure.shown(["disablelocalaccounts"])]))
 }

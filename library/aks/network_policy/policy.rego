@@ -33,5 +33,5 @@ violation contains {"msg": msg, "details": {"field": azure.field(["networkprofil
 	azure.is_cluster
 	not policy in engines
 	not cilium_dataplane
-	msg := sprintf("%s has no network policy engine (networkProfile.networkPolicy is %s), so NetworkPolicies are not enforced; use cilium, azure or calico", [azure.label, azure.shown(["networkprofile", "networkpolicy"])])
+	msg := azure.verdict(["networkprofile", "networkpolicy"], "networkProfile.networkPolicy", "enforces NetworkPolicies", sprintf("%s has no network policy engine (networkProfile.networkPolicy is %s), so NetworkPolicies are not enforced; use cilium, azure or calico", [azure.label, azure.shown(["networkprofile", "networkpolicy"])]))
 }

@@ -3,9 +3,11 @@
 # description: >-
 #   The cluster must run with a managed identity (identity.type
 #   SystemAssigned or UserAssigned, no service principal secret), and the
-#   scan must show an AcrPull role assignment for its pulls. Assignments to
-#   the kubelet identity (principal naming identityProfile.kubeletidentity)
-#   must not grant more than AcrPull.
+#   scan must show an AcrPull role assignment to its identity (a principal
+#   that names the cluster, or, in the cluster's own template, plan or
+#   module, the only cluster it can mean). Assignments to the kubelet
+#   identity (principal naming identityProfile.kubeletidentity) must not
+#   grant more than AcrPull.
 # custom:
 #   id: SS-AKS-022
 #   sync: [azure.shipshape.dev/v1/ManagedCluster, azure.shipshape.dev/v1/RoleAssignment]
@@ -32,12 +34,13 @@ role(a) := "acrpull" if {
 acr_pull if {
 	some a in azure.related("RoleAssignment")
 	role(a) == "acrpull"
+	grants_me(a)
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(["identity"])}} if {
 	azure.is_cluster
 	not lower(azure.setting(["identity", "type"], "none")) in {"systemassigned", "userassigned"}
-	msg := sprintf("%s does not use a managed identity (identity.type is %s); a service principal secret must be rotated by hand", [azure.label, azure.shown(["identity", "type"])])
+	msg := azure.verdict(["identity", "type"], "identity.type", "uses a managed identity", sprintf("%s does not use a managed identity (identity.type is %s); a service principal secret must be rotated by hand", [azure.label, azure.shown(["identity", "type"])]))
 }
 
 violation contains {"msg": msg, "details": {"field": ["spec"]}} if {
@@ -49,7 +52,22 @@ violation contains {"msg": msg, "details": {"field": ["spec"]}} if {
 violation contains {"msg": msg, "details": {"field": ["spec"]}} if {
 	azure.is_cluster
 	some a in azure.related("RoleAssignment")
-	contains(lower(object.get(a.spec, "principalid", "")), "kubeletidentity")
+	kubelet_identity(a)
+	grants_me(a)
 	role(a) != "acrpull"
 	msg := sprintf("%s: its kubelet identity is granted %s (role assignment %q); grant AcrPull only", [azure.label, role(a), a.metadata.name])
 }
+
+# grants_me is true when a role assignment's principal is this cluster's
+# identity: it names the cluster (its kubelet identity through reference()
+# or a Terraform attribute), or it names nothing the scan can resolve and
+# the cluster is the only one it can mean (azure.refers_to_me). An
+# assignment in one template never clears a cluster of another.
+grants_me(a) if azure.refers_to_me(a, lower(object.get(a.spec, "principalid", "")))
+
+# kubelet_identity is true when an assignment's principal is a kubelet
+# identity: ARM's identityProfile.kubeletidentity, Terraform's
+# kubelet_identity[0].object_id.
+kubelet_identity(a) if contains(lower(object.get(a.spec, "principalid", "")), "kubeletidentity")
+
+kubelet_identity(a) if contains(lower(object.get(a.spec, "principalid", "")), "kubelet_identity")

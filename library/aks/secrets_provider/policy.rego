@@ -25,11 +25,11 @@ addon := ["addonprofiles", "azurekeyvaultsecretsprovider"]
 violation contains {"msg": msg, "details": {"field": azure.field(addon)}} if {
 	azure.is_cluster
 	not azure.is_true(azure.setting(array.concat(addon, ["enabled"]), false))
-	msg := sprintf("%s does not enable the Key Vault secrets provider add-on; enable it so pods read secrets from Key Vault", [azure.label])
+	msg := azure.verdict(array.concat(addon, ["enabled"]), "addonProfiles.azureKeyvaultSecretsProvider.enabled", "runs the Key Vault secrets provider", sprintf("%s does not enable the Key Vault secrets provider add-on; enable it so pods read secrets from Key Vault", [azure.label]))
 }
 
 violation contains {"msg": msg, "details": {"field": azure.field(array.concat(addon, ["config", "enablesecretrotation"]))}} if {
 	azure.is_true(azure.setting(array.concat(addon, ["enabled"]), false))
 	not azure.is_true(azure.setting(array.concat(addon, ["config", "enablesecretrotation"]), false))
-	msg := sprintf("%s runs the Key Vault secrets provider without rotation (enableSecretRotation is %s); enable it", [azure.label, azure.shown(array.concat(addon, ["config", "enablesecretrotation"]))])
+	msg := azure.verdict(array.concat(addon, ["config", "enablesecretrotation"]), "enableSecretRotation", "rotates secrets", sprintf("%s runs the Key Vault secrets provider without rotation (enableSecretRotation is %s); enable it", [azure.label, azure.shown(array.concat(addon, ["config", "enablesecretrotation"]))]))
 }

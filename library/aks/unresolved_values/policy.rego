@@ -37,7 +37,9 @@ import data.lib.k8s
 violation contains {"msg": msg, "details": {"field": entry.path}} if {
 	some entry in azure.setting(["unresolved"], [])
 	entry.path != ["condition"]
-	msg := sprintf("%s: %s is %s, which cannot be evaluated before deployment, so it could not be judged; %s", [azure.label, setting_name(entry.path), entry.expression, advice])
+	not azure.reported_by_control(entry.path)
+	not names_role(entry)
+	msg := sprintf("%s: %s is %s, which cannot be evaluated before deployment, so it could not be judged; %s", [azure.label, setting_name(entry.path), entry.expression, azure.advice])
 }
 
 violation contains {"msg": msg, "details": {"field": ["condition"]}} if {
@@ -46,14 +48,16 @@ violation contains {"msg": msg, "details": {"field": ["condition"]}} if {
 	msg := sprintf("%s is deployed only when %s holds, which cannot be decided before deployment; it was judged as deployed, so set the parameter in a parameters file to judge the deployment you make", [azure.label, entry.expression])
 }
 
-# advice says how to give a setting a value the scan can read: Terraform's
-# variables and .tfvars files, or ARM's parameters.
-advice := "give it a literal, a variable default or a value in a .tfvars file (a value Azure assigns at apply cannot be judged before it)" if {
-	k8s.resource.format == "terraform"
-} else := "give it a literal, a parameter default or a parameters file value"
-
 # setting_name names a setting without the spec. prefix ("properties" for
 # the whole properties object).
 setting_name(path) := "properties" if path == ["spec"]
 
 setting_name(path) := k8s.path_string(array.slice(path, 1, count(path))) if count(path) > 1
+
+# names_role is true when a role assignment's role is an expression that
+# names the role definition's GUID (subscriptionResourceId(...,
+# '7f951dda-...')): the role is known, only the subscription is not.
+names_role(entry) if {
+	entry.path == ["spec", "roledefinitionid"]
+	regex.match(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, lower(entry.expression))
+}

@@ -29,5 +29,5 @@ violation contains {"msg": msg, "details": {"field": azure.field(r.path)}} if {
 	azure.is_cluster
 	some r in required
 	not azure.enabled(r.path)
-	msg := sprintf("%s does not set %s (it is %s); enable it for Workload ID", [azure.label, r.name, azure.shown(r.path)])
+	msg := azure.verdict(r.path, r.name, "enables Workload ID", sprintf("%s does not set %s (it is %s); enable it for Workload ID", [azure.label, r.name, azure.shown(r.path)]))
 }
