@@ -30,6 +30,14 @@ const (
 	KindSecurityPricing   = "SecurityPricing"
 	KindClusterExtension  = "ClusterExtension"
 	KindRoleAssignment    = "RoleAssignment"
+	// KindReplication is a registry's geo-replication written apart from
+	// the registry (a template that does not hold it, az acr replication
+	// list); SS-ACR-004 counts it for the registry it names.
+	KindReplication = "Replication"
+	// KindAgentPool is an agent pool written apart from its cluster (a
+	// template that does not hold it, az aks nodepool list); it is listed
+	// as not judged, since its settings are judged with its cluster.
+	KindAgentPool = "AgentPool"
 )
 
 // Source formats.
@@ -93,10 +101,10 @@ func NormalizeWith(doc any, parameters map[string]any) []Resource {
 		case isARMTemplate(v):
 			var out []Resource
 			armResources(v["resources"], []any{"resources"}, templateContext(v, parameters), &out)
-			return attachAgentPools(out)
+			return attachPieces(out)
 		default:
 			if r, ok := exported(v, nil); ok {
-				return []Resource{r}
+				return attachPieces([]Resource{r})
 			}
 		}
 	case []any:
@@ -110,7 +118,7 @@ func NormalizeWith(doc any, parameters map[string]any) []Resource {
 				}
 			}
 		}
-		return out
+		return attachPieces(out)
 	}
 	return nil
 }
@@ -121,10 +129,20 @@ func NormalizeWith(doc any, parameters map[string]any) []Resource {
 // read like ARM's, with findings still on the keys as written.
 func exported(m map[string]any, at []any) (Resource, bool) {
 	m, written := canonicalEnvelope(m)
-	if armKind(str(m["type"])) == "" {
+	var (
+		r  Resource
+		ok = true
+	)
+	switch typ := str(m["type"]); {
+	case isAgentPool(typ):
+		r = agentPoolResource(m, at)
+	case isReplication(typ):
+		r = replicationResource(m, at)
+	case armKind(typ) == "":
 		return Resource{}, false
+	default:
+		r, ok = resourceJSON(m, at)
 	}
-	r, ok := resourceJSON(m, at)
 	if !ok || len(written) == 0 {
 		return r, ok
 	}
@@ -266,19 +284,13 @@ func armResources(list any, at []any, ctx *armexpr.Context, out *[]Resource) {
 			if len(choices) > 0 {
 				r.Value[ParameterizedKey] = choices
 			}
-			if d := deploymentOf(path); d != "" {
-				r.Value[DeploymentKey] = d
-			}
-			if name, _ := raw["name"].(string); armexpr.IsExpression(name) {
-				r.Value[NameExpressionKey] = name
-			}
-			*out = append(*out, r)
+			*out = append(*out, origin(r, raw, path))
 		}
-		if strings.EqualFold(typ, replicationType) || strings.EqualFold(typ, "replications") {
-			attachReplication(*out, m)
+		if isReplication(typ) {
+			*out = append(*out, origin(replicationResource(m, path), raw, path))
 		}
 		if isAgentPool(typ) {
-			*out = append(*out, agentPoolResource(m, path))
+			*out = append(*out, origin(agentPoolResource(m, path), raw, path))
 		}
 		if strings.EqualFold(typ, "Microsoft.Resources/deployments") {
 			props, _ := raw["properties"].(map[string]any)
@@ -308,6 +320,18 @@ const DeploymentKey = "deployment"
 // was written as ("[parameters('aksName')]"), so a reference elsewhere in
 // the deployment that repeats the expression is known to name it.
 const NameExpressionKey = "nameexpression"
+
+// origin records where a template's resource comes from: its nested
+// deployment and the expression its name was written as.
+func origin(r Resource, raw map[string]any, path []any) Resource {
+	if d := deploymentOf(path); d != "" {
+		r.Value[DeploymentKey] = d
+	}
+	if name, _ := raw["name"].(string); armexpr.IsExpression(name) {
+		r.Value[NameExpressionKey] = name
+	}
+	return r
+}
 
 // deploymentOf renders the path of the nested deployment whose template
 // holds the resource at path: up to its last "template" segment.
@@ -496,6 +520,7 @@ func fromProperties(m map[string]any, at []any, kind, format string) Resource {
 	}
 	spec["resourcetype"] = strings.ToLower(str(m["type"]))
 	value := object(kind, nameOf(m["name"]), format, spec)
+	withLocation(value, m)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) == 1 && path[0] == "condition" {
 			return append(append([]any{}, at...), "condition")
@@ -543,6 +568,7 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 	}
 	spec["resourcetype"] = strings.ToLower(str(m["type"]))
 	value := object(kind, str(m["name"]), FormatCLI, spec)
+	withLocation(value, m)
 	return Resource{Value: value, Locate: func(path []any) []any {
 		if len(path) < 2 || path[0] != "spec" {
 			return at
@@ -593,35 +619,6 @@ func withTarget(m map[string]any, scope string) map[string]any {
 	return out
 }
 
-// attachReplication adds an ARM replication child to the registry it
-// belongs to ("<registry>/<location>"), as spec.replications.
-func attachReplication(out []Resource, m map[string]any) {
-	name := str(m["name"])
-	registry, location, found := strings.Cut(name, "/")
-	if !found {
-		location = name
-		registry = ""
-	}
-	for i := len(out) - 1; i >= 0; i-- {
-		v := out[i].Value
-		if v["kind"] != KindContainerRegistry {
-			continue
-		}
-		meta, _ := v["metadata"].(map[string]any)
-		if registry != "" && !strings.EqualFold(str(meta["name"]), registry) {
-			continue
-		}
-		spec := v["spec"].(map[string]any)
-		list, _ := spec["replications"].([]any)
-		loc := str(m["location"])
-		if loc == "" {
-			loc = location
-		}
-		spec["replications"] = append(list, map[string]any{"location": loc})
-		return
-	}
-}
-
 // nameOf is a resource's name: the evaluated string, or the expression it
 // could not be evaluated from.
 func nameOf(v any) string {
@@ -629,6 +626,15 @@ func nameOf(v any) string {
 		return u.Expr
 	}
 	return str(v)
+}
+
+// withLocation records, beside spec, the region a resource is deployed to
+// when it is written as a literal (a registry's own region is not a
+// geo-replication).
+func withLocation(value, m map[string]any) {
+	if loc, ok := m["location"].(string); ok && loc != "" && !armexpr.IsExpression(loc) {
+		value["location"] = loc
+	}
 }
 
 func object(kind, name, format string, spec map[string]any) map[string]any {
@@ -725,30 +731,68 @@ func str(v any) string {
 	return s
 }
 
-// agentPoolKind marks a separate agent pool resource until it is merged
-// into its cluster.
-const agentPoolKind = "agentPool"
-
 func isAgentPool(typ string) bool {
 	t := strings.ToLower(typ)
 	return t == "microsoft.containerservice/managedclusters/agentpools" || t == "agentpools"
 }
 
-// agentPoolResource reads a Microsoft.ContainerService/managedClusters/
-// agentPools resource ("<cluster>/<pool>", or "<pool>" as a child), to be
-// merged into its cluster's agentPoolProfiles.
-func agentPoolResource(m map[string]any, at []any) Resource {
-	r := fromProperties(m, at, agentPoolKind, FormatARM)
-	name := nameOf(m["name"])
-	cluster, pool, found := strings.Cut(name, "/")
-	if !found {
-		cluster, pool = "", name
+func isReplication(typ string) bool {
+	t := strings.ToLower(typ)
+	return t == replicationType || t == "replications"
+}
+
+// pieceResource reads a resource that belongs to a parent (an agent pool
+// of a cluster, a replication of a registry): its parent's name comes from
+// "<parent>/<piece>", else from its ID, else it is "" (a child declared
+// inside its parent in a template).
+func pieceResource(m map[string]any, at []any, kind, idMarker string) (Resource, map[string]any, string) {
+	var r Resource
+	if _, ok := m["properties"].(map[string]any); ok {
+		r = fromProperties(m, at, kind, FormatARM)
+	} else {
+		r, _ = resourceJSON(m, at) // az prints a pool's properties flattened
+		r.Value["kind"] = kind
 	}
 	spec := r.Value["spec"].(map[string]any)
 	delete(spec, "resourcetype")
+	parent, piece, found := strings.Cut(nameOf(m["name"]), "/")
+	if !found {
+		parent, piece = "", parent
+		id := strings.ToLower(str(m["id"]))
+		if i := strings.Index(id, idMarker); i >= 0 {
+			parent = id[i+len(idMarker):]
+			parent, _, _ = strings.Cut(parent, "/")
+		}
+	}
+	return r, spec, parent + "\x00" + piece
+}
+
+// agentPoolResource reads a Microsoft.ContainerService/managedClusters/
+// agentPools resource ("<cluster>/<pool>", or "<pool>" as a child, or az
+// aks nodepool output), to be merged into its cluster's agentPoolProfiles.
+func agentPoolResource(m map[string]any, at []any) Resource {
+	r, spec, names := pieceResource(m, at, KindAgentPool, "/managedclusters/")
+	cluster, pool, _ := strings.Cut(names, "\x00")
 	spec[poolUnresolvedKey] = takeUnresolved(spec, nil)
 	spec["name"] = pool
-	spec["cluster"] = cluster
+	spec[parentKey] = cluster
+	return r
+}
+
+// replicationResource reads a registry's replication ("<registry>/<location>"
+// or "<location>" as a child, or az acr replication output), to be added to
+// its registry's replications.
+func replicationResource(m map[string]any, at []any) Resource {
+	r, spec, names := pieceResource(m, at, KindReplication, "/registries/")
+	registry, location, _ := strings.Cut(names, "\x00")
+	if loc := str(m["location"]); loc != "" && !armexpr.IsExpression(loc) {
+		location = loc
+	}
+	for k := range spec {
+		delete(spec, k)
+	}
+	spec["location"] = location
+	spec[parentKey] = registry
 	return r
 }
 
@@ -756,51 +800,122 @@ func agentPoolResource(m map[string]any, at []any) Resource {
 // pool is merged into its cluster.
 const poolUnresolvedKey = "\x00unresolved"
 
-// attachAgentPools merges separate agent pool resources into the
-// agentPoolProfiles of the cluster they name (or the cluster they are
-// declared under), so node-pool controls judge them.
-func attachAgentPools(out []Resource) []Resource {
-	var clusters []int // indexes in kept
-	kept := out[:0]
-	var pools []Resource
+// parentKey holds the name of the cluster or registry a piece belongs to
+// until it is attached ("" for a child of the resource before it).
+const parentKey = "\x00parent"
+
+// attachPieces merges separate agent pools into the agentPoolProfiles of
+// the cluster they name (a child: the cluster declared before it), and
+// replications into their registry's replications, so the controls judge
+// them with it. A piece whose parent the document does not hold is kept
+// on its own: a replication, for SS-ACR-004 to count for its registry
+// wherever the scan holds it; a pool, listed as not judged with why.
+func attachPieces(out []Resource) []Resource {
+	type piece struct {
+		r     Resource
+		after int // owners kept before it: a child's parent is the last
+	}
+	var (
+		kept   []Resource
+		pieces []piece
+	)
 	for _, r := range out {
-		switch r.Value["kind"] {
-		case KindManagedCluster:
-			clusters = append(clusters, len(kept))
-		case agentPoolKind:
-			pools = append(pools, r)
+		if kind := r.Value["kind"]; kind == KindAgentPool || kind == KindReplication {
+			pieces = append(pieces, piece{r, len(kept)})
 			continue
 		}
 		kept = append(kept, r)
 	}
-	for _, pr := range pools {
-		pool := pr.Value["spec"].(map[string]any)
-		cluster := str(pool["cluster"])
-		pending, _ := pool[poolUnresolvedKey].([]any)
-		delete(pool, "cluster")
-		delete(pool, poolUnresolvedKey)
-		for i := len(clusters) - 1; i >= 0; i-- {
-			c := &kept[clusters[i]]
-			meta, _ := c.Value["metadata"].(map[string]any)
-			if cluster != "" && !strings.EqualFold(str(meta["name"]), cluster) {
+	for _, p := range pieces {
+		kind := p.r.Value["kind"].(string)
+		ownerKind := KindManagedCluster
+		if kind == KindReplication {
+			ownerKind = KindContainerRegistry
+		}
+		spec := p.r.Value["spec"].(map[string]any)
+		parent := str(spec[parentKey])
+		owner := -1
+		for i := range kept {
+			if kept[i].Value["kind"] != ownerKind {
 				continue
 			}
-			spec := c.Value["spec"].(map[string]any)
-			list, _ := spec["agentpoolprofiles"].([]any)
-			at := [3]any{"spec", "agentpoolprofiles", len(list)}
-			spec["agentpoolprofiles"] = append(list, pool)
-			for _, e := range pending {
-				entry := e.(map[string]any)
-				rel, _ := entry["path"].([]any)
-				entry["path"] = append(append([]any{}, at[:]...), rel...)
-				existing, _ := spec["unresolved"].([]any)
-				spec["unresolved"] = append(existing, entry)
+			meta, _ := kept[i].Value["metadata"].(map[string]any)
+			switch {
+			case parent != "" && strings.EqualFold(str(meta["name"]), parent):
+				owner = i
+			case parent == "" && i < p.after:
+				owner = i // the last one declared before it
 			}
-			c.Locate = poolLocator(c.Locate, at, pr.Locate)
-			break
 		}
+		if owner < 0 {
+			kept = append(kept, standalone(p.r, kind, parent))
+			continue
+		}
+		delete(spec, parentKey)
+		if kind == KindReplication {
+			ownerSpec := kept[owner].Value["spec"].(map[string]any)
+			list, _ := ownerSpec["replications"].([]any)
+			ownerSpec["replications"] = append(list, map[string]any{"location": spec["location"]})
+			continue
+		}
+		attachPool(&kept[owner], p.r)
 	}
 	return kept
+}
+
+// standalone is a piece kept on its own: it names the resource it belongs
+// to (spec.target, as a resource ID would) and, for a pool, why it is not
+// judged.
+func standalone(r Resource, kind, parent string) Resource {
+	spec := r.Value["spec"].(map[string]any)
+	delete(spec, parentKey)
+	if kind == KindReplication {
+		registry := "its registry"
+		if parent != "" {
+			spec["target"] = "microsoft.containerregistry/registries/" + strings.ToLower(parent)
+			registry = fmt.Sprintf("registry %q", parent)
+		}
+		r.Value[NotJudgedKey] = fmt.Sprintf("a geo-replication of %s: SS-ACR-004 counts it for that registry when the scan holds it (its template or az acr show output)", registry)
+		return r
+	}
+	pending, _ := spec[poolUnresolvedKey].([]any)
+	delete(spec, poolUnresolvedKey)
+	if len(pending) > 0 {
+		spec["unresolved"] = pending
+	}
+	if parent != "" {
+		spec["target"] = "microsoft.containerservice/managedclusters/" + strings.ToLower(parent)
+	}
+	cluster := "its cluster"
+	if parent != "" {
+		cluster = fmt.Sprintf("cluster %q", parent)
+	}
+	r.Value[NotJudgedKey] = fmt.Sprintf("an agent pool of %s, which this file does not hold: node pool settings are judged with their cluster, so scan the template, plan or az aks show output that holds both (az aks show lists every pool)", cluster)
+	return r
+}
+
+// NotJudgedKey says, beside spec, why no control judges the object.
+const NotJudgedKey = "notjudged"
+
+// attachPool appends a separate pool to its cluster's agentPoolProfiles,
+// its unevaluated values to the cluster's, and points its fields at the
+// pool resource's own lines.
+func attachPool(c *Resource, pr Resource) {
+	pool := pr.Value["spec"].(map[string]any)
+	pending, _ := pool[poolUnresolvedKey].([]any)
+	delete(pool, poolUnresolvedKey)
+	spec := c.Value["spec"].(map[string]any)
+	list, _ := spec["agentpoolprofiles"].([]any)
+	at := [3]any{"spec", "agentpoolprofiles", len(list)}
+	spec["agentpoolprofiles"] = append(list, pool)
+	for _, e := range pending {
+		entry := e.(map[string]any)
+		rel, _ := entry["path"].([]any)
+		entry["path"] = append(append([]any{}, at[:]...), rel...)
+		existing, _ := spec["unresolved"].([]any)
+		spec["unresolved"] = append(existing, entry)
+	}
+	c.Locate = poolLocator(c.Locate, at, pr.Locate)
 }
 
 // poolLocator points the fields of a pool merged into its cluster at

@@ -3,6 +3,7 @@ package azure
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,4 +161,92 @@ func TestGetAzAksClusterIsReadLikeTheCLI(t *testing.T) {
 	assert.Equal(t, true, spec(rs[0])["disablelocalaccounts"])
 	assert.Equal(t, []any{map[string]any{"name": "system", "mode": "System", "availabilityzones": []any{"1", "2"}}}, spec(rs[0])["agentpoolprofiles"])
 	assert.Equal(t, []any{"DisableLocalAccounts"}, rs[0].Locate([]any{"spec", "disablelocalaccounts"}))
+}
+
+func decode(t *testing.T, text string) any {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(text), &v))
+	return v
+}
+
+const template = `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": %s}`
+
+func TestPiecesJoinTheirParentOrStandApart(t *testing.T) {
+	tests := []struct {
+		name      string
+		doc       string
+		kinds     []string // of the resources, in order
+		pools     int      // pools of the first cluster
+		replicas  []any    // replications of the first registry
+		target    string   // of the first standalone piece
+		notJudged string   // part of the first standalone piece's reason
+	}{
+		{
+			name:  "a pool declared before the cluster it names joins it",
+			doc:   fmt.Sprintf(template, `[{"type": "Microsoft.ContainerService/managedClusters/agentPools", "name": "aks/gpu", "properties": {"mode": "User"}}, {"type": "Microsoft.ContainerService/managedClusters", "name": "aks", "properties": {}}]`),
+			kinds: []string{KindManagedCluster},
+			pools: 1,
+		},
+		{
+			name:     "a child replication joins the registry declared before it, not a later one",
+			doc:      fmt.Sprintf(template, `[{"type": "Microsoft.ContainerRegistry/registries", "name": "a", "properties": {}, "resources": [{"type": "replications", "name": "northeurope", "location": "northeurope", "properties": {}}]}, {"type": "Microsoft.ContainerRegistry/registries", "name": "b", "properties": {}}]`),
+			kinds:    []string{KindContainerRegistry, KindContainerRegistry},
+			replicas: []any{map[string]any{"location": "northeurope"}},
+		},
+		{
+			name:      "a replication of a registry the template does not hold stands apart, naming it",
+			doc:       fmt.Sprintf(template, `[{"type": "Microsoft.ContainerRegistry/registries/replications", "name": "shared/westus", "location": "westus", "properties": {}}]`),
+			kinds:     []string{KindReplication},
+			target:    "microsoft.containerregistry/registries/shared",
+			notJudged: `registry "shared"`,
+		},
+		{
+			name:      "az aks nodepool list: pools name their cluster by ID",
+			doc:       `[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod/agentPools/user", "name": "user", "type": "Microsoft.ContainerService/managedClusters/agentPools", "mode": "User", "orchestratorVersion": "1.29.2"}]`,
+			kinds:     []string{KindAgentPool},
+			target:    "microsoft.containerservice/managedclusters/aks-prod",
+			notJudged: `cluster "aks-prod", which this file does not hold`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := Normalize(decode(t, tt.doc))
+			var kinds []string
+			for _, r := range rs {
+				kinds = append(kinds, r.Value["kind"].(string))
+			}
+			require.Equal(t, tt.kinds, kinds)
+			first := rs[0]
+			if tt.pools > 0 {
+				assert.Len(t, spec(first)["agentpoolprofiles"], tt.pools)
+			}
+			if tt.replicas != nil {
+				assert.Equal(t, tt.replicas, spec(first)["replications"])
+				assert.Nil(t, spec(rs[1])["replications"])
+			}
+			if tt.target != "" {
+				assert.Equal(t, tt.target, spec(first)["target"])
+				assert.Contains(t, first.Value[NotJudgedKey], tt.notJudged)
+				assert.NotContains(t, spec(first), parentKey)
+			}
+		})
+	}
+}
+
+func TestAPoolJoinedToItsClusterIsLocatedOnItsOwnLines(t *testing.T) {
+	rs := Normalize(decode(t, fmt.Sprintf(template, `[{"type": "Microsoft.ContainerService/managedClusters", "name": "aks", "properties": {"agentPoolProfiles": [{"name": "system"}]}}, {"type": "Microsoft.ContainerService/managedClusters/agentPools", "name": "aks/gpu", "properties": {"orchestratorVersion": "1.29"}}]`)))
+	require.Len(t, rs, 1)
+	assert.Equal(t, []any{"resources", 1, "properties", "orchestratorVersion"}, rs[0].Locate([]any{"spec", "agentpoolprofiles", json.Number("1"), "orchestratorversion"}))
+	assert.Equal(t, []any{"resources", 0, "properties", "agentPoolProfiles", 0, "name"}, rs[0].Locate([]any{"spec", "agentpoolprofiles", 0, "name"}))
+}
+
+func TestResourcesKnowTheirDeploymentAndNameExpression(t *testing.T) {
+	rs := Normalize(decode(t, fmt.Sprintf(template, `[{"type": "Microsoft.ContainerService/managedClusters", "name": "[parameters('aksName')]", "properties": {}},
+		{"type": "Microsoft.Resources/deployments", "name": "inner", "properties": {"template": {"resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "acr", "properties": {}}]}}}]`)))
+	require.Len(t, rs, 2)
+	assert.Equal(t, "[parameters('aksName')]", rs[0].Value[NameExpressionKey])
+	assert.NotContains(t, rs[0].Value, DeploymentKey, "a top-level resource is in the file's own deployment")
+	assert.Equal(t, "resources[1].properties.template", rs[1].Value[DeploymentKey])
+	assert.NotContains(t, rs[1].Value, NameExpressionKey)
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shipshape-dev/shipshape/engine/azure"
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/exceptions"
 	"github.com/shipshape-dev/shipshape/engine/input"
@@ -389,6 +390,9 @@ func notJudgedReason(obj *input.Object, j eval.Judgement) string {
 	}
 	if len(j.NotApplicable) > 0 {
 		return fmt.Sprintf("the controls for %s (%s) do not apply to this object", kind, strings.Join(j.NotApplicable, ", "))
+	}
+	if why, _ := obj.Value[azure.NotJudgedKey].(string); why != "" {
+		return why // the reader knows why (an agent pool apart from its cluster)
 	}
 	return fmt.Sprintf("no control of the profile judges %s", kind)
 }
