@@ -930,3 +930,53 @@ func poolLocator(cluster func([]any) []any, at [3]any, pool func([]any) []any) f
 		return cluster(path)
 	}
 }
+
+// NothingJudged names the resource types of an Azure resource document in
+// which Normalize found nothing to judge (an ARM template of a virtual
+// network, az output of VMs), up to three, so the reader can say what the
+// document was rather than "not a Kubernetes object"; ok is false for
+// other documents.
+func NothingJudged(doc any) (types []string, ok bool) {
+	seen := map[string]bool{}
+	add := func(m map[string]any) bool {
+		typ := str(m["type"])
+		if typ == "" {
+			typ = str(m["Type"])
+		}
+		if !strings.Contains(typ, "/") || !strings.HasPrefix(strings.ToLower(typ), "microsoft.") {
+			return false
+		}
+		if !seen[typ] && len(seen) < 3 {
+			seen[typ] = true
+			types = append(types, typ)
+		}
+		return true
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		switch {
+		case isTerraformPlan(v):
+			ok = true
+		case isARMTemplate(v):
+			items, _ := resourceList(v["resources"])
+			for _, item := range items {
+				if m, isMap := item.(map[string]any); isMap {
+					add(m)
+				}
+			}
+			ok = true
+		default:
+			ok = add(v)
+		}
+	case []any:
+		ok = len(v) > 0
+		for _, item := range v {
+			m, isMap := item.(map[string]any)
+			if !isMap || !add(m) {
+				return nil, false
+			}
+		}
+	}
+	return types, ok
+}
+

@@ -250,3 +250,27 @@ func TestResourcesKnowTheirDeploymentAndNameExpression(t *testing.T) {
 	assert.Equal(t, "resources[1].properties.template", rs[1].Value[DeploymentKey])
 	assert.NotContains(t, rs[1].Value, NameExpressionKey)
 }
+
+func TestNothingJudgedNamesWhatAnAzureDocumentHeld(t *testing.T) {
+	tests := []struct {
+		name  string
+		doc   string
+		types []string
+		ok    bool
+	}{
+		{"an ARM template of a network", fmt.Sprintf(template, `[{"type": "Microsoft.Network/virtualNetworks", "name": "v"}, {"type": "Microsoft.Network/virtualNetworks", "name": "w"}]`), []string{"Microsoft.Network/virtualNetworks"}, true},
+		{"az vm list", `[{"id": "/x", "name": "vm1", "type": "Microsoft.Compute/virtualMachines"}]`, []string{"Microsoft.Compute/virtualMachines"}, true},
+		{"a Kubernetes object", `{"apiVersion": "v1", "kind": "Pod"}`, nil, false},
+		{"a list that is not of Azure resources", `[{"name": "x"}]`, nil, false},
+		{"an empty list", `[]`, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := decode(t, tt.doc)
+			require.Empty(t, Normalize(doc))
+			types, ok := NothingJudged(doc)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.types, types)
+		})
+	}
+}

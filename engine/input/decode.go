@@ -184,6 +184,12 @@ func (f *File) addValue(value any, src Source, doc *document, prefix []any, dept
 	if depth == 0 && f.addAzure(value, src, doc) {
 		return
 	}
+	if depth == 0 {
+		if types, ok := azure.NothingJudged(value); ok {
+			f.Skipped = append(f.Skipped, Skipped{Source: src, Reason: azureNothingJudged(types)})
+			return
+		}
+	}
 	m, ok := value.(map[string]any)
 	if !ok {
 		f.Skipped = append(f.Skipped, Skipped{Source: src, Reason: "not a Kubernetes object: the document is " + describeType(value)})
@@ -269,6 +275,18 @@ func (f *File) addAzure(value any, src Source, doc *document) bool {
 		f.Objects = append(f.Objects, o)
 	}
 	return len(resources) > 0
+}
+
+// AzureNothingJudgedPrefix starts the reason of an Azure resource document
+// that holds nothing shipshape judges.
+const AzureNothingJudgedPrefix = "an Azure resource document with nothing the AKS and ACR controls judge"
+
+func azureNothingJudged(types []string) string {
+	holds := ""
+	if len(types) > 0 {
+		holds = " (it holds " + strings.Join(types, ", ") + ")"
+	}
+	return AzureNothingJudgedPrefix + holds + ": they judge Microsoft.ContainerService/managedClusters, Microsoft.ContainerRegistry/registries and the role assignments, diagnostic settings, private endpoints, extensions and Defender plans around them"
 }
 
 // inDeployment names the deployment an Azure resource belongs to: the file

@@ -651,6 +651,9 @@ func (b *Builder) SetClusterFile(file string) { b.r.ClusterFile = file }
 // Ignored lists the paths not read so far, and why.
 func (b *Builder) Ignored() []Ignored { return b.r.Ignored }
 
+// Skipped returns the documents skipped so far.
+func (b *Builder) Skipped() []Skipped { return b.r.Skipped }
+
 // HasErrors reports whether a problem was recorded.
 func (b *Builder) HasErrors() bool { return len(b.r.Errors) > 0 }
 

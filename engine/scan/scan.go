@@ -260,6 +260,11 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 	}
 	if !opts.AllowEmpty && builder.Objects() == 0 && !builder.HasErrors() {
 		err := fmt.Errorf("%s: %w; %s", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge, emptyAdvice)
+		if azureOnly(builder.Skipped()) {
+			// Infrastructure that holds nothing to judge is not waved
+			// through with --allow-empty either: say what it held.
+			err = fmt.Errorf("%s: %w (%s: %s)", strings.Join(displayPaths(opts.Paths), ", "), ErrNothingToJudge, builder.Skipped()[0].File, builder.Skipped()[0].Reason)
+		}
 		if ignored := builder.Ignored(); len(ignored) > 0 {
 			// Say why what was there was not read (a library chart,
 			// Terraform source); infrastructure that was not read is
@@ -305,6 +310,14 @@ func inPathOrder(files []string) []string {
 		out = append(out, e.file)
 	}
 	return out
+}
+
+// azureOnly reports whether every skipped document is an Azure resource
+// document with nothing to judge (and there is one).
+func azureOnly(skipped []report.Skipped) bool {
+	return len(skipped) > 0 && !slices.ContainsFunc(skipped, func(s report.Skipped) bool {
+		return !strings.HasPrefix(s.Reason, input.AzureNothingJudgedPrefix)
+	})
 }
 
 // ErrNothingToJudge is the error of a scan that found no object to judge.
