@@ -49,7 +49,7 @@ violation contains {"msg": msg, "details": {"field": azure.field(["policies", "r
 replicated_apart if {
 	some r in azure.related("Replication")
 	azure.refers_to_me(r, lower(object.get(r.spec, "target", "")))
-	region(object.get(r.spec, "location", "")) != region(object.get(input.review.object, "location", ""))
+	region(r.spec.location) != region(object.get(input.review.object, "location", ""))
 }
 
 region(name) := lower(replace(name, " ", ""))

@@ -51,7 +51,7 @@ violation contains {"msg": msg, "details": {"field": azure.field(["kubernetesver
 # upgraded on their own), and its kubelet then gets no security fixes.
 violation contains {"msg": msg, "details": {"field": azure.pool_field(p, ["orchestratorversion"])}} if {
 	some p in azure.pools
-	pool_version := object.get(p.value, "orchestratorversion", "")
+	pool_version := p.value.orchestratorversion
 	minor(pool_version) < minor(input.parameters.minimumVersion)
 	msg := sprintf("%s runs Kubernetes %s, older than the oldest supported %s; upgrade the pool (az aks nodepool upgrade)", [azure.pool_label(p), pool_version, input.parameters.minimumVersion])
 }

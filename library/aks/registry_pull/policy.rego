@@ -68,6 +68,6 @@ grants_me(a) if azure.refers_to_me(a, lower(object.get(a.spec, "principalid", ""
 # kubelet_identity is true when an assignment's principal is a kubelet
 # identity: ARM's identityProfile.kubeletidentity, Terraform's
 # kubelet_identity[0].object_id.
-kubelet_identity(a) if contains(lower(object.get(a.spec, "principalid", "")), "kubeletidentity")
+kubelet_identity(a) if contains(lower(a.spec.principalid), "kubeletidentity")
 
-kubelet_identity(a) if contains(lower(object.get(a.spec, "principalid", "")), "kubelet_identity")
+kubelet_identity(a) if contains(lower(a.spec.principalid), "kubelet_identity")
