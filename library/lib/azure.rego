@@ -44,21 +44,51 @@ shown(path) := json.marshal(v) if {
 	v != null
 } else := "unset"
 
-# undecided is the expression that stands for the setting at path, or for
-# an object that holds it, when it could not be evaluated before deployment
-# (spec.unresolved lists it); undefined when the setting was read.
-undecided(path) := min(exprs) if {
-	exprs := {e.expression |
+# undecided is the unresolved entry ({path, expression}) that stands for
+# the setting at path, or for the nearest object that holds it, when it
+# could not be evaluated before deployment (spec.unresolved lists it);
+# undefined when the setting was read.
+undecided(path) := entry if {
+	entries := [e |
 		some e in object.get(spec, "unresolved", [])
 		holds(e.path, field(path))
-	}
-	count(exprs) > 0
+	]
+	longest := max([count(e.path) | some e in entries])
+	some entry in entries
+	count(entry.path) == longest
 }
+
+# undecided_says names what stands for the setting at path: "it is
+# [parameters('x')]", or "properties is [union(...)]" when an enclosing
+# object is the expression.
+undecided_says(path) := sprintf("%s is %s", [holder, shortened(undecided(path).expression)]) if {
+	entry_path := undecided(path).path
+	holder := object_name(entry_path, path)
+}
+
+object_name(entry_path, path) := "it" if entry_path == field(path)
+
+object_name(entry_path, path) := "properties" if {
+	entry_path != field(path)
+	entry_path == ["spec"]
+}
+
+object_name(entry_path, path) := k8s.path_string(array.slice(entry_path, 1, count(entry_path))) if {
+	entry_path != field(path)
+	count(entry_path) > 1
+}
+
+# shortened keeps an expression readable in a message: a long one (Bicep's
+# union() of a whole properties object runs to thousands of characters) is
+# cut, saying how long it is; the finding's line shows it whole.
+shortened(expr) := expr if count(expr) <= 160
+
+shortened(expr) := sprintf("%s… (%d characters)", [substring(expr, 0, 120), count(expr)]) if count(expr) > 160
 
 # read is setting, except that a setting an expression stands for reads as
 # the expression's text, never as the fallback (properties hidden behind
 # one expression do not read as absent, so as Azure's default).
-read(path, fallback) := undecided(path) if {
+read(path, fallback) := undecided(path).expression if {
 	undecided(path)
 } else := setting(path, fallback)
 
@@ -73,7 +103,7 @@ holds(outer, inner) if array.slice(inner, 0, count(outer)) == outer
 verdict(path, name, doing, fact) := verdict_of(label, path, name, doing, fact)
 
 # verdict_of is verdict for a part of the resource (who: a node pool).
-verdict_of(who, path, name, doing, fact) := sprintf("%s: %s could not be decided before deployment (it is %s), so whether it %s cannot be judged; %s", [who, name, undecided(path), doing, advice]) if {
+verdict_of(who, path, name, doing, fact) := sprintf("%s: %s could not be decided before deployment (%s), so whether it %s cannot be judged; %s", [who, name, undecided_says(path), doing, advice]) if {
 	undecided(path)
 } else := fact
 

@@ -39,13 +39,13 @@ violation contains {"msg": msg, "details": {"field": entry.path}} if {
 	entry.path != ["condition"]
 	not azure.reported_by_control(entry.path)
 	not names_role(entry)
-	msg := sprintf("%s: %s is %s, which cannot be evaluated before deployment, so it could not be judged; %s", [azure.label, setting_name(entry.path), entry.expression, azure.advice])
+	msg := sprintf("%s: %s is %s, which cannot be evaluated before deployment, so it could not be judged; %s", [azure.label, setting_name(entry.path), azure.shortened(entry.expression), azure.advice])
 }
 
 violation contains {"msg": msg, "details": {"field": ["condition"]}} if {
 	some entry in azure.setting(["unresolved"], [])
 	entry.path == ["condition"]
-	msg := sprintf("%s is deployed only when %s holds, which cannot be decided before deployment; it was judged as deployed, so set the parameter in a parameters file to judge the deployment you make", [azure.label, entry.expression])
+	msg := sprintf("%s is deployed only when %s holds, which cannot be decided before deployment; it was judged as deployed, so set the parameter in a parameters file to judge the deployment you make", [azure.label, azure.shortened(entry.expression)])
 }
 
 # setting_name names a setting without the spec. prefix ("properties" for
