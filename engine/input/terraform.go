@@ -37,31 +37,50 @@ func IsTerraformModuleFS(fsys fs.FS, dir string) bool { return tfsrc.IsModuleFS(
 // terraformObjects are the AKS and ACR objects of a module read from
 // source, each field on its file and line.
 func terraformObjects(dir string, cfg *tfsrc.Config, err error) *File {
-	f := &File{Name: dir}
 	if err != nil {
-		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
-		return f
+		return sourceError(dir, err)
 	}
+	place := func(path []any) (string, int, bool) {
+		p, ok := cfg.Place(path)
+		return p.File, p.Line, ok
+	}
+	var notRead []Ignored
 	for _, s := range cfg.NotRead {
-		f.Ignored = append(f.Ignored, Ignored{Path: s.Path, Reason: s.Reason})
+		notRead = append(notRead, Ignored{Path: s.Path, Reason: s.Reason})
 	}
-	for i, r := range azure.Normalize(cfg.Plan) {
+	return sourceObjects(dir, azure.Normalize(cfg.Plan), "", place, notRead, len(cfg.Files))
+}
+
+// sourceError is the File of infrastructure source that could not be read.
+func sourceError(name string, err error) *File {
+	return &File{Name: name, Errors: []error{&Error{File: name, Document: -1, Err: err}}}
+}
+
+// sourceObjects are the objects of resources read from infrastructure
+// source (Terraform, Bicep), each field on the file and line that place
+// gives for its path in the source document; format, when set, names the
+// source format in place of the document's.
+func sourceObjects(name string, resources []azure.Resource, format string, place func([]any) (string, int, bool), notRead []Ignored, files int) *File {
+	f := &File{Name: name, Ignored: notRead, Documents: files}
+	for i, r := range resources {
 		locate := r.Locate
-		at, _ := cfg.Place(locate(nil))
-		o := &Object{Source: Source{File: at.File, Line: at.Line, Item: []int{i}}, Value: r.Value}
+		file, line, _ := place(locate(nil))
+		if format != "" {
+			r.Value["format"] = format
+		}
+		o := &Object{Source: Source{File: file, Line: line, Item: []int{i}}, Value: r.Value}
 		o.place = func(path []any) Location {
-			p, ok := cfg.Place(locate(path))
+			pf, pl, ok := place(locate(path))
 			switch {
 			case !ok:
 				return Location{Line: o.Line}
-			case p.File != o.File:
-				return Location{File: p.File, Line: p.Line}
+			case pf != o.File:
+				return Location{File: pf, Line: pl}
 			}
-			return Location{Line: p.Line}
+			return Location{Line: pl}
 		}
 		f.Objects = append(f.Objects, o)
 	}
-	f.Documents = len(cfg.Files)
 	return f
 }
 
