@@ -710,6 +710,20 @@ func agentPoolResource(m map[string]any, at []any) Resource {
 	return r
 }
 
+// poolLocate is a cluster's Locate once the separate pool resource
+// located by pool is its agent pool number n: the pool's settings are
+// found where the pool resource writes them.
+func poolLocate(cluster func([]any) []any, n int, pool func([]any) []any) func([]any) []any {
+	return func(path []any) []any {
+		if len(path) >= 3 && path[0] == "spec" && path[1] == "agentpoolprofiles" {
+			if i, ok := index(path[2]); ok && i == n {
+				return pool(append([]any{"spec"}, path[3:]...))
+			}
+		}
+		return cluster(path)
+	}
+}
+
 // poolUnresolvedKey holds a separate pool's unevaluated values until the
 // pool is merged into its cluster.
 const poolUnresolvedKey = "\x00unresolved"
@@ -718,33 +732,36 @@ const poolUnresolvedKey = "\x00unresolved"
 // agentPoolProfiles of the cluster they name (or the cluster they are
 // declared under), so node-pool controls judge them.
 func attachAgentPools(out []Resource) []Resource {
-	var clusters []map[string]any
+	var clusters []int // indexes in kept
 	kept := out[:0]
-	var pools []map[string]any
+	var pools []Resource
 	for _, r := range out {
 		switch r.Value["kind"] {
 		case KindManagedCluster:
-			clusters = append(clusters, r.Value)
+			clusters = append(clusters, len(kept))
 		case agentPoolKind:
-			pools = append(pools, r.Value["spec"].(map[string]any))
+			pools = append(pools, r)
 			continue
 		}
 		kept = append(kept, r)
 	}
-	for _, pool := range pools {
+	for _, r := range pools {
+		pool := r.Value["spec"].(map[string]any)
 		cluster := str(pool["cluster"])
 		pending, _ := pool[poolUnresolvedKey].([]any)
 		delete(pool, "cluster")
 		delete(pool, poolUnresolvedKey)
 		for i := len(clusters) - 1; i >= 0; i-- {
-			meta, _ := clusters[i]["metadata"].(map[string]any)
+			c := &kept[clusters[i]]
+			meta, _ := c.Value["metadata"].(map[string]any)
 			if cluster != "" && !strings.EqualFold(str(meta["name"]), cluster) {
 				continue
 			}
-			spec := clusters[i]["spec"].(map[string]any)
+			spec := c.Value["spec"].(map[string]any)
 			list, _ := spec["agentpoolprofiles"].([]any)
 			at := []any{"spec", "agentpoolprofiles", len(list)}
 			spec["agentpoolprofiles"] = append(list, pool)
+			c.Locate = poolLocate(c.Locate, len(list), r.Locate)
 			for _, e := range pending {
 				entry := e.(map[string]any)
 				rel, _ := entry["path"].([]any)
