@@ -624,13 +624,13 @@ func (s *scope) module(d *decl, e *env, b *node) (*moduleRef, error) {
 		m.name = v
 	}
 	if isRegistry(d.target) {
-		where := fmt.Sprintf("%s:%d", s.f.name, d.line)
+		skipped := Skipped{Path: s.f.name, Reason: fmt.Sprintf("module %s (line %d) comes from a registry (%s), which shipshape does not fetch: its resources are not judged (scan its source, or the template az bicep build makes after restoring it)", d.name, d.line, d.target)}
 		for _, nr := range s.l.config.NotRead {
-			if nr.Path == where {
+			if nr == skipped {
 				return m, nil
 			}
 		}
-		s.l.config.NotRead = append(s.l.config.NotRead, Skipped{Path: where, Reason: "module " + d.name + " comes from a registry (" + d.target + "), which shipshape does not fetch: its resources are not judged (scan its source, or the template az bicep build makes after restoring it)"})
+		s.l.config.NotRead = append(s.l.config.NotRead, skipped)
 		return m, nil
 	}
 	params := map[string]any{}
