@@ -367,7 +367,37 @@ func (c *Context) evalTerm(n *node, depth int) (any, error) {
 			return unknown, nil
 		}
 	}
-	return c.call(n.call, args, depth)
+	return c.bounded(c.call(n.call, args, depth))
+}
+
+// Bounds of one function's result: repeated doubling (concat(a, a) of a
+// variable that is itself concat(b, b)) must not exhaust memory in a few
+// steps.
+const (
+	maxString = 1 << 20
+	maxItems  = 100_000
+)
+
+// bounded refuses a result over the bounds.
+func (c *Context) bounded(v any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	switch t := v.(type) {
+	case string:
+		if len(t) > maxString {
+			return nil, errTooComplex
+		}
+	case []any:
+		if len(t) > maxItems {
+			return nil, errTooComplex
+		}
+	case map[string]any:
+		if len(t) > maxItems {
+			return nil, errTooComplex
+		}
+	}
+	return v, nil
 }
 
 // holdsUnresolved reports whether a function keeps an unresolved argument
@@ -479,7 +509,7 @@ func (c *Context) Call(name string, args []any) (any, error) {
 	if c.steps > maxSteps {
 		return nil, errTooComplex
 	}
-	return c.call(strings.ToLower(name), args, 0)
+	return c.bounded(c.call(strings.ToLower(name), args, 0))
 }
 
 // maxRange bounds the list range() makes.

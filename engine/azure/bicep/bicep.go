@@ -372,7 +372,11 @@ func (s *scope) emitResource(d *decl, e *env, parent *resRef, cond any) error {
 			if u, ok := c.(armexpr.Unresolved); ok {
 				m["condition"] = u
 			}
-			s.l.resources = append(s.l.resources, finish(m))
+			f, err := s.l.finish(m)
+			if err != nil {
+				return fmt.Errorf("%s:%d: %s: %w", s.f.name, d.line, d.name, err)
+			}
+			s.l.resources = append(s.l.resources, f)
 		}
 		if in.body.kind != objectNode {
 			continue
@@ -653,33 +657,47 @@ func (s *scope) module(d *decl, e *env, b *node) (*moduleRef, error) {
 
 // finish makes an evaluated value ARM-shaped: a literal string that
 // begins with "[" is escaped, an @allowed parameter becomes
-// [parameters('x')], a resource is its scope.
-func finish(v any) any {
+// [parameters('x')], a resource is its scope. It copies the value, so
+// each member counts as a step: values that share parts cannot grow past
+// the bound when they are written out.
+func (l *loader) finish(v any) (any, error) {
+	l.steps++
+	if l.steps > maxSteps {
+		return nil, fmt.Errorf("a value too large to write out (over %d steps)", maxSteps)
+	}
 	switch t := v.(type) {
 	case string:
 		if strings.HasPrefix(t, "[") {
-			return "[" + t
+			return "[" + t, nil
 		}
 	case paramRef:
-		return "[parameters('" + string(t) + "')]"
+		return "[parameters('" + string(t) + "')]", nil
 	case *resRef:
-		return finish(t.scopeString())
+		return l.finish(t.scopeString())
 	case *moduleRef:
-		return armexpr.Unresolved{Expr: "module"}
+		return armexpr.Unresolved{Expr: "module"}, nil
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			out[k] = finish(e)
+			f, err := l.finish(e)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = f
 		}
-		return out
+		return out, nil
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = finish(e)
+			f, err := l.finish(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = f
 		}
-		return out
+		return out, nil
 	}
-	return v
+	return v, nil
 }
 
 func describeValue(v any) string {

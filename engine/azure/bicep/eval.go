@@ -9,6 +9,10 @@ import (
 	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
 )
 
+// maxString bounds an interpolated string (one that doubles itself
+// through variables must not exhaust memory).
+const maxString = 1 << 20
+
 // paramRef stands, in a resource's body, for a root parameter with
 // several @allowed values and no value set: the template keeps it a
 // parameter, so the scan judges each allowed value.
@@ -61,8 +65,12 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 			}
 			b.WriteString(n.parts[i])
 			b.WriteString(str.(string))
+			if b.Len() > maxString {
+				return nil, s.errorf(n, "a string over %d bytes", maxString)
+			}
 		}
 		b.WriteString(n.parts[len(n.parts)-1])
+		s.l.steps += cost(b.String())
 		return b.String(), nil
 	case arrayNode:
 		out := make([]any, 0, len(n.args))
@@ -125,7 +133,7 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if equalValues(a, b) {
+			if s.small([]any{a, b}) && equalValues(a, b) {
 				return s.eval(n.y, e, at)
 			}
 			return s.unknown(n), nil
@@ -188,7 +196,15 @@ func (s *scope) ident(n *node, e *env, at []any) (any, error) {
 			if allowed, err := s.allowed(d); err != nil {
 				return nil, err
 			} else if len(allowed) > 1 {
-				s.l.parameters[d.name] = map[string]any{"defaultValue": finish(v), "allowedValues": finish(allowed)}
+				def, err := s.l.finish(v)
+				if err != nil {
+					return nil, err
+				}
+				values, err := s.l.finish(allowed)
+				if err != nil {
+					return nil, err
+				}
+				s.l.parameters[d.name] = map[string]any{"defaultValue": def, "allowedValues": values}
 				return paramRef(d.name), nil
 			}
 		}
@@ -318,7 +334,7 @@ func (s *scope) access(n *node, e *env) (any, error) {
 	if isUnresolved(target) {
 		return s.unknown(n), nil
 	}
-	if target == nil && n.safe {
+	if target == nil && safeChain(n) {
 		return nil, nil
 	}
 	if n.kind == memberNode {
@@ -333,6 +349,9 @@ func (s *scope) access(n *node, e *env) (any, error) {
 		if f, ok := idx.(float64); ok && f >= 0 && int(f) < len(t) && f == float64(int(f)) {
 			return t[int(f)], nil
 		}
+		if n.safe {
+			return nil, nil
+		}
 	case map[string]any:
 		if k, ok := idx.(string); ok {
 			if v, ok := lookup(t, k); ok {
@@ -344,6 +363,67 @@ func (s *scope) access(n *node, e *env) (any, error) {
 		}
 	}
 	return s.unknown(n), nil
+}
+
+// maxWalk bounds the members a function's arguments may hold: variables
+// that share parts (a = [b, b], b = [c, c]) hold exponentially many, and
+// a function walking them all would run away.
+const maxWalk = 100_000
+
+// small reports whether a value holds at most maxWalk members, counting
+// them as steps.
+func (s *scope) small(v any) bool {
+	budget := maxWalk
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		budget--
+		if budget < 0 {
+			return false
+		}
+		switch t := v.(type) {
+		case []any:
+			for _, e := range t {
+				if !walk(e) {
+					return false
+				}
+			}
+		case map[string]any:
+			for _, e := range t {
+				if !walk(e) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	ok := walk(v)
+	s.l.steps += maxWalk - budget
+	return ok
+}
+
+// cost is what making a value counts in steps: its bytes or members,
+// so many large values cannot add up past the bound.
+func cost(v any) int {
+	switch t := v.(type) {
+	case string:
+		return len(t) / 16
+	case []any:
+		return len(t)
+	case map[string]any:
+		return len(t)
+	}
+	return 0
+}
+
+// safeChain reports whether an access or one it applies to is safe
+// (x.?a.b is null when x has no a).
+func safeChain(n *node) bool {
+	for ; n != nil && (n.kind == memberNode || n.kind == indexNode); n = n.x {
+		if n.safe {
+			return true
+		}
+	}
+	return false
 }
 
 // property reads a member of an object, a resource or a module. Of a
@@ -417,13 +497,14 @@ func (s *scope) call(n *node, e *env) (any, error) {
 		}
 		args[i] = plain(v)
 	}
-	if notStatic[lower] {
+	if notStatic[lower] || !s.small(args) {
 		return s.unknown(n), nil
 	}
 	v, err := (&armexpr.Context{}).Call(lower, args)
 	if err != nil {
 		return s.unknown(n), nil
 	}
+	s.l.steps += cost(v)
 	if u, ok := v.(armexpr.Unresolved); ok && u.Expr == "" {
 		if strings.HasSuffix(lower, "resourceid") {
 			return armexpr.Unresolved{Expr: name + "(" + literals(args) + ")"}, nil
@@ -520,7 +601,7 @@ func (s *scope) binary(n *node, e *env) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if isUnresolved(l) || isUnresolved(r) {
+	if isUnresolved(l) || isUnresolved(r) || !s.small([]any{l, r}) {
 		return s.unknown(n), nil
 	}
 	switch n.name {

@@ -446,6 +446,12 @@ func (p *parser) postfix() (*node, error) {
 		switch t.text {
 		case ".", "?.", "::":
 			p.next()
+			safe := t.text == "?."
+			if t.text == "." && p.is("?") {
+				// Bicep's safe dereference, x.?y.
+				p.next()
+				safe = true
+			}
 			if t.text == "?." && p.is("[") {
 				n, err = p.index(n, true)
 				if err != nil {
@@ -461,7 +467,7 @@ func (p *parser) postfix() (*node, error) {
 			if t.text == "::" {
 				kind = childNode
 			}
-			n = &node{kind: kind, name: name.text, safe: t.text == "?.", line: n.line, start: n.start, end: name.end, x: n}
+			n = &node{kind: kind, name: name.text, safe: safe, line: n.line, start: n.start, end: name.end, x: n}
 		case "[":
 			n, err = p.index(n, false)
 			if err != nil {
@@ -498,6 +504,11 @@ func (p *parser) index(target *node, safe bool) (*node, error) {
 	}
 	p.newlines = append(p.newlines, false)
 	defer func() { p.newlines = p.newlines[:len(p.newlines)-1] }()
+	if p.is("?") {
+		// Bicep's safe index, x[?i].
+		p.next()
+		safe = true
+	}
 	i, err := p.expr()
 	if err != nil {
 		return nil, err
