@@ -36,14 +36,7 @@ func bicepObjects(name string, cfg *bicep.Config, err error) *File {
 	if err != nil {
 		return sourceError(name, err)
 	}
-	place := func(path []any) (string, int, bool) {
-		p, ok := cfg.Place(path)
-		return p.File, p.Line, ok
-	}
-	var notRead []Ignored
-	for _, s := range cfg.NotRead {
-		notRead = append(notRead, Ignored{Path: s.Path, Reason: s.Reason})
-	}
+	place, notRead := located(cfg.Place, cfg.NotRead)
 	return sourceObjects(name, azure.NormalizeWith(cfg.Template, nil), FormatBicep, place, notRead, len(cfg.Files))
 }
 

@@ -40,48 +40,8 @@ func terraformObjects(dir string, cfg *tfsrc.Config, err error) *File {
 	if err != nil {
 		return sourceError(dir, err)
 	}
-	place := func(path []any) (string, int, bool) {
-		p, ok := cfg.Place(path)
-		return p.File, p.Line, ok
-	}
-	var notRead []Ignored
-	for _, s := range cfg.NotRead {
-		notRead = append(notRead, Ignored{Path: s.Path, Reason: s.Reason})
-	}
+	place, notRead := located(cfg.Place, cfg.NotRead)
 	return sourceObjects(dir, azure.Normalize(cfg.Plan), "", place, notRead, len(cfg.Files))
-}
-
-// sourceError is the File of infrastructure source that could not be read.
-func sourceError(name string, err error) *File {
-	return &File{Name: name, Errors: []error{&Error{File: name, Document: -1, Err: err}}}
-}
-
-// sourceObjects are the objects of resources read from infrastructure
-// source (Terraform, Bicep), each field on the file and line that place
-// gives for its path in the source document; format, when set, names the
-// source format in place of the document's.
-func sourceObjects(name string, resources []azure.Resource, format string, place func([]any) (string, int, bool), notRead []Ignored, files int) *File {
-	f := &File{Name: name, Ignored: notRead, Documents: files}
-	for i, r := range resources {
-		locate := r.Locate
-		file, line, _ := place(locate(nil))
-		if format != "" {
-			r.Value["format"] = format
-		}
-		o := &Object{Source: Source{File: file, Line: line, Item: []int{i}}, Value: r.Value}
-		o.place = func(path []any) Location {
-			pf, pl, ok := place(locate(path))
-			switch {
-			case !ok:
-				return Location{Line: o.Line}
-			case pf != o.File:
-				return Location{File: pf, Line: pl}
-			}
-			return Location{Line: pl}
-		}
-		f.Objects = append(f.Objects, o)
-	}
-	return f
 }
 
 // otherVarFiles lists the .tfvars files of dir that Terraform does not
