@@ -612,14 +612,15 @@ func member(b *node, key string) *prop {
 // moduleRef is what a module's symbol stands for: its deployment name and
 // the scope its file is evaluated in (nil when it is not read).
 type moduleRef struct {
-	name  any
-	scope *scope
+	symbol string
+	name   any
+	scope  *scope
 }
 
 // module reads the file one instance of a module calls, with the
 // parameters it passes.
 func (s *scope) module(d *decl, e *env, b *node) (*moduleRef, error) {
-	m := &moduleRef{name: armexpr.Unresolved{Expr: d.name}}
+	m := &moduleRef{symbol: d.name, name: armexpr.Unresolved{Expr: d.name}}
 	if p := member(b, "name"); p != nil {
 		v, err := s.eval(p.val, e, nil)
 		if err != nil {
@@ -675,7 +676,7 @@ func (l *loader) finish(v any) (any, error) {
 	case *resRef:
 		return l.finish(t.scopeString())
 	case *moduleRef:
-		return armexpr.Unresolved{Expr: "module"}, nil
+		return armexpr.Unresolved{Expr: t.symbol}, nil
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
