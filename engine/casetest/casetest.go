@@ -528,6 +528,11 @@ func caseObjects(c *policy.Control, name string, object any, file string) ([]*in
 			// source, as a scan reads it.
 			return fileObjects(input.ReadTerraformFS(c.FS(), dir))
 		}
+		if input.IsBicep(file) {
+			// A .bicep or .bicepparam file: read from source with its
+			// modules, as a scan reads it.
+			return fileObjects(input.ReadBicepFS(c.FS(), path.Join(c.Dir(), file)))
+		}
 		b, err := fs.ReadFile(c.FS(), path.Join(c.Dir(), file))
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", display, err)

@@ -105,6 +105,11 @@ func discover(ctx context.Context, paths []string, readDir func(string) ([]fs.Di
 	if called := calledModules(d.terraform); len(called) > 0 {
 		d.files = slices.DeleteFunc(d.files, func(f string) bool { return called[filepath.Clean(f)] })
 	}
+	// So is a Bicep module another Bicep file calls, and a Bicep file a
+	// .bicepparam file gives its parameters.
+	if called := calledBicep(d.files); len(called) > 0 {
+		d.files = slices.DeleteFunc(d.files, func(f string) bool { return called[filepath.Clean(f)] })
+	}
 	return d.files, d.errs
 }
 
@@ -181,9 +186,12 @@ func ReadFile(ctx context.Context, name string, opts Options) *File {
 			return special(name, info.Mode())
 		}
 	}
+	if IsBicep(name) {
+		return readBicep(name, opts)
+	}
 	if hint := SourceFormatHint(name); hint != "" {
-		// Listed as not read, with how to judge it: a folder of Terraform
-		// or Bicep beside manifests must not look judged.
+		// Listed as not read, with how to judge it: a Terraform file
+		// beside manifests must not look judged.
 		return &File{Name: display, Ignored: []Ignored{{Path: display, Reason: hint}}}
 	}
 	data, err := readLimited(ctx, name, opts)
@@ -234,8 +242,9 @@ func terraformFile(name string) bool {
 }
 
 // IsInfrastructureSource reports whether a file found while walking a
-// directory is Terraform or Bicep source, which is listed as not read
-// (with SourceFormatHint) rather than passed over.
+// directory is Terraform or Bicep source: Bicep is read (readBicep); a
+// Terraform file outside a module is listed as not read (with
+// SourceFormatHint) rather than passed over.
 func IsInfrastructureSource(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".tf", ".tfvars", ".bicep", ".bicepparam":
@@ -244,17 +253,15 @@ func IsInfrastructureSource(name string) bool {
 	return false
 }
 
-// SourceFormatHint says how to turn an infrastructure source file that
-// shipshape does not read (Terraform HCL, Bicep) into one it does; "" for
-// other files.
+// SourceFormatHint says how to judge an infrastructure source file that
+// shipshape does not read on its own (a Terraform file, read with its
+// module); "" for other files, Bicep among them.
 func SourceFormatHint(name string) string {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".tf", ".tfvars":
 		return "a Terraform file: scan its module's folder (shipshape scan " + filepath.Dir(name) + "), which reads the module as terraform plan evaluates it (a .tfvars file with --tf-var-file), or scan the plan (terraform show -json plan.bin > plan.json)"
 	case ".hcl":
 		return "a Terraform configuration, which shipshape does not read: judge the plan instead (terraform plan -out plan.bin && terraform show -json plan.bin > plan.json, then scan plan.json)"
-	case ".bicep", ".bicepparam":
-		return "a Bicep file, which shipshape does not read: compile it to an ARM template first (az bicep build --file " + filepath.Base(name) + " --outfile main.json, then scan main.json)"
 	}
 	return ""
 }

@@ -37,33 +37,11 @@ func IsTerraformModuleFS(fsys fs.FS, dir string) bool { return tfsrc.IsModuleFS(
 // terraformObjects are the AKS and ACR objects of a module read from
 // source, each field on its file and line.
 func terraformObjects(dir string, cfg *tfsrc.Config, err error) *File {
-	f := &File{Name: dir}
 	if err != nil {
-		f.Errors = append(f.Errors, &Error{File: dir, Document: -1, Err: err})
-		return f
+		return sourceError(dir, err)
 	}
-	for _, s := range cfg.NotRead {
-		f.Ignored = append(f.Ignored, Ignored{Path: s.Path, Reason: s.Reason})
-	}
-	for i, r := range azure.Normalize(cfg.Plan) {
-		inDeployment(r.Value, dir)
-		locate := r.Locate
-		at, _ := cfg.Place(locate(nil))
-		o := &Object{Source: Source{File: at.File, Line: at.Line, Item: []int{i}}, Value: r.Value}
-		o.place = func(path []any) Location {
-			p, ok := cfg.Place(locate(path))
-			switch {
-			case !ok:
-				return Location{Line: o.Line}
-			case p.File != o.File:
-				return Location{File: p.File, Line: p.Line}
-			}
-			return Location{Line: p.Line}
-		}
-		f.Objects = append(f.Objects, o)
-	}
-	f.Documents = len(cfg.Files)
-	return f
+	place, notRead := located(cfg.Place, cfg.NotRead)
+	return sourceObjects(dir, azure.Normalize(cfg.Plan), "", place, notRead, len(cfg.Files))
 }
 
 // otherVarFiles lists the .tfvars files of dir that Terraform does not

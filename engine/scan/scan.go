@@ -707,8 +707,8 @@ func unusedEvidence(objects []*input.Object, images *imageSet) []input.Ignored {
 	return out
 }
 
-// dirHint explains a directory with no manifests that holds Terraform or
-// Bicep sources.
+// dirHint explains a directory with no manifests that holds Terraform
+// sources.
 func dirHint(dir string) string {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

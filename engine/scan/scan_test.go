@@ -177,10 +177,11 @@ func TestEmptyDirectoryIsAnError(t *testing.T) {
 // TestInfrastructureSourcesAreNeverPassedOver: a Terraform module in a
 // scanned folder is read from source (a module it calls through its
 // caller, not again on its own; .terraform's downloads only when called);
-// a .tfvars file Terraform reads only when named, and Bicep, are listed as
-// not read with how to judge them; a folder of nothing else is an error
-// that does not advise --allow-empty; a .tf file named on its own is an
-// input error that names its folder.
+// a .tfvars file Terraform reads only when named is listed as not read
+// with how to judge it; Bicep is read, a file a .bicepparam file uses
+// through it, and a module from a registry is listed as not read; a folder
+// of nothing else is an error that does not advise --allow-empty; a .tf
+// file named on its own is an input error that names its folder.
 func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
 	lib, dir := setup(t)
 	infra := t.TempDir()
@@ -188,8 +189,8 @@ func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
 		"main.tf":                       "resource \"azurerm_kubernetes_cluster\" \"aks\" {\n  name = \"aks\"\n}\nmodule \"pools\" {\n  source = \"./modules/aks\"\n}\n",
 		"modules/aks/main.tf":           "resource \"azurerm_kubernetes_cluster\" \"other\" {\n  name = \"other\"\n}\n",
 		"prod.tfvars":                   "sku = \"Free\"\n",
-		"stamp.bicep":                   "param location string\n",
-		"stamp.bicepparam":              "using 'stamp.bicep'\n",
+		"stamp.bicep":                   "param name string\nresource aks 'Microsoft.ContainerService/managedClusters@2024-05-01' = {\n  name: name\n  properties: { disableLocalAccounts: false }\n}\n",
+		"stamp.bicepparam":              "using 'stamp.bicep'\nparam name = 'stamp'\n",
 		".terraform/modules/aks/aks.tf": "resource \"x\" \"y\" {}\n",
 	} {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(infra, name)), 0o755))
@@ -199,18 +200,23 @@ func TestInfrastructureSourcesAreNeverPassedOver(t *testing.T) {
 	r, err := Run(ctx, lib, bindings(lib, "SS-PSS-003", "SS-AKS-003"), Options{Paths: []string{dir, infra}})
 	require.NoError(t, err)
 	assert.Empty(t, r.Errors)
-	assert.Equal(t, 24+2, r.Summary.Objects, "the pods and the two clusters, the module's once")
+	assert.Equal(t, 24+3, r.Summary.Objects, "the pods, the two clusters, the module's once, and the Bicep cluster once, through its .bicepparam")
+	var stamp []string
+	for _, res := range r.All() {
+		if res.Control == "SS-AKS-003" && strings.HasSuffix(res.File, "stamp.bicep") {
+			stamp = append(stamp, fmt.Sprintf("%s:%d", res.Name, res.Line))
+		}
+	}
+	assert.Equal(t, []string{"stamp:4"}, stamp, "the name comes from the .bicepparam file, the line from the .bicep file")
 	notRead := map[string]string{}
 	for _, i := range r.Ignored {
 		notRead[filepath.Base(i.Path)] = i.Reason
 	}
-	assert.Len(t, notRead, 3)
+	assert.Len(t, notRead, 1)
 	assert.Contains(t, notRead["prod.tfvars"], "--tf-var-file")
-	assert.Contains(t, notRead["stamp.bicep"], "ARM template")
-	assert.Contains(t, notRead["stamp.bicepparam"], "ARM template")
 
 	only := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(only, "stamp.bicep"), []byte("param location string\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(only, "stamp.bicep"), []byte("module aks 'br/public:avm/res/container-service/managed-cluster:0.1.0' = {\n  name: 'aks'\n}\n"), 0o644))
 	r, err = Run(ctx, lib, bindings(lib, "SS-PSS-003"), Options{Paths: []string{only}})
 	require.NoError(t, err)
 	require.Len(t, r.Errors, 1)

@@ -220,6 +220,23 @@ refers_to_me(holder, ref) if {
 	count([o | some o in related(k8s.resource.kind); same_deployment(o); module_of(o) == mine]) <= 1
 }
 
+# A module's output (ARM: reference(resourceId('Microsoft.Resources/
+# deployments', 'cluster')).outputs.x; Bicep: cluster.outputs.x) means the
+# reviewed resource when the file holds no other resource of its kind (the
+# module's resources are in a nested deployment of the same file).
+refers_to_me(holder, ref) if {
+	contains(ref, ".outputs.")
+	same_file(holder)
+	count([o | some o in related(k8s.resource.kind); same_file(o)]) <= 1
+}
+
+# same_file is true when another object comes from the file (template,
+# plan, module folder) the reviewed resource comes from, in any of its
+# nested deployments.
+same_file(other) if file_of(other) == file_of(k8s.resource)
+
+file_of(obj) := split(object.get(obj, "deployment", ""), "#")[0]
+
 # module_of is the module prefix of a Terraform object's address
 # ("module.shop." for module.shop.azurerm_kubernetes_cluster.this, "" at
 # the root), lower-cased: a reference inside the module is relative to it.

@@ -374,20 +374,26 @@ func TestEvidenceOfImageTarballs(t *testing.T) {
 // TestInfrastructureSourcesAreNamed: main.tf and *.bicep failed with "YAML
 // syntax error", and a folder of .tf files with "no .yaml files found". A
 // .tf file named on its own names its module's folder, which is read as a
-// Terraform module; Bicep names the compiler.
+// Terraform module; a .bicep file is read from source, and one that does
+// not parse is an input error at its line.
 func TestInfrastructureSourcesAreNamed(t *testing.T) {
-	for _, tt := range []struct{ path, want string }{
-		{testdata + "terraform/main.tf", "a Terraform file: scan its module's folder (shipshape scan " + testdata + "terraform)"},
-		{testdata + "bicep/main.bicep", "a Bicep file, which shipshape does not read: compile it to an ARM template first (az bicep build --file main.bicep"},
-	} {
-		_, stderr, code := run(t, "", "scan", tt.path)
-		assert.Equal(t, 2, code, tt.path)
-		assert.Contains(t, stderr, tt.want, tt.path)
-		assert.NotContains(t, stderr, "YAML syntax error", tt.path)
-	}
+	_, stderr, code := run(t, "", "scan", testdata+"terraform/main.tf")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "a Terraform file: scan its module's folder (shipshape scan "+testdata+"terraform)")
+	assert.NotContains(t, stderr, "YAML syntax error")
 	out, stderr, code := run(t, "", "scan", "-o", "json", testdata+"terraform")
 	assert.NotEqual(t, 2, code, "the module is read: %s", stderr)
 	assert.NotContains(t, out, "YAML syntax error")
+
+	out, stderr, code = run(t, "", "scan", testdata+"bicep/main.bicep")
+	assert.Equal(t, 1, code, "the registry is judged: %s", stderr)
+	assert.Contains(t, out, `ContainerRegistry "contosoacr" (bicep)`)
+	broken := filepath.Join(t.TempDir(), "main.bicep")
+	require.NoError(t, os.WriteFile(broken, []byte("param name string\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: name\n  sku: { name: 'Premium' \n}\n"), 0o644))
+	_, stderr, code = run(t, "", "scan", broken)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, broken+":")
+	assert.NotContains(t, stderr, "YAML syntax error")
 }
 
 // TestARMParametersFileBesideTheTemplate: the quickstart's diagnostic

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -366,7 +367,37 @@ func (c *Context) evalTerm(n *node, depth int) (any, error) {
 			return unknown, nil
 		}
 	}
-	return c.call(n.call, args, depth)
+	return c.bounded(c.call(n.call, args, depth))
+}
+
+// Bounds of one function's result: repeated doubling (concat(a, a) of a
+// variable that is itself concat(b, b)) must not exhaust memory in a few
+// steps.
+const (
+	maxString = 1 << 20
+	maxItems  = 100_000
+)
+
+// bounded refuses a result over the bounds.
+func (c *Context) bounded(v any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	switch t := v.(type) {
+	case string:
+		if len(t) > maxString {
+			return nil, errTooComplex
+		}
+	case []any:
+		if len(t) > maxItems {
+			return nil, errTooComplex
+		}
+	case map[string]any:
+		if len(t) > maxItems {
+			return nil, errTooComplex
+		}
+	}
+	return v, nil
 }
 
 // holdsUnresolved reports whether a function keeps an unresolved argument
@@ -467,6 +498,22 @@ var deploymentTime = map[string]bool{
 	"listsecrets": true, "listaccountsas": true, "pickzones": true, "providers": true, "copyindex": true,
 	"datetimeadd": true,
 }
+
+// Call applies the template function name (in any case) to evaluated
+// arguments, as an expression calling it would: Bicep's functions are
+// ARM's. A function whose value only a deployment knows, or that is not
+// evaluated statically, returns an Unresolved without an expression, for
+// the caller to name.
+func (c *Context) Call(name string, args []any) (any, error) {
+	c.steps++
+	if c.steps > maxSteps {
+		return nil, errTooComplex
+	}
+	return c.bounded(c.call(strings.ToLower(name), args, 0))
+}
+
+// maxRange bounds the list range() makes.
+const maxRange = 10_000
 
 func (c *Context) call(name string, args []any, depth int) (any, error) {
 	want := func(n int) error {
@@ -680,6 +727,38 @@ func (c *Context) call(name string, args []any, depth int) (any, error) {
 				return nil, errors.New("union mixes objects and arrays")
 			}
 			mergeInto(out, m)
+		}
+		return out, nil
+	case "range":
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		start, okS := toInt(args[0])
+		count, okC := toInt(args[1])
+		if !okS || !okC || count < 0 || count > maxRange {
+			return nil, errors.New("range needs a start and a count up to 10000")
+		}
+		out := make([]any, count)
+		for i := range out {
+			out[i] = float64(start + i)
+		}
+		return out, nil
+	case "items":
+		if err := want(1); err != nil {
+			return nil, err
+		}
+		m, ok := args[0].(map[string]any)
+		if !ok {
+			return nil, errors.New("items of a non-object")
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make([]any, len(keys))
+		for i, k := range keys {
+			out[i] = map[string]any{"key": k, "value": m[k]}
 		}
 		return out, nil
 	case "createarray", "array":

@@ -131,6 +131,11 @@ func seedOf(c *policy.Control, tc casetest.Case) (Seed, error) {
 				// proves it against its plan).
 				continue
 			}
+			if input.IsBicep(files[i]) {
+				// Bicep source, read with its modules (tests/bicep
+				// proves it against its compiled template).
+				continue
+			}
 			fx, err := fixture(c, files[i], false)
 			if err != nil {
 				return s, err
