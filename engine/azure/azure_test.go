@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,6 +103,30 @@ func TestLocateMapsBackToTheSource(t *testing.T) {
 	assert.Equal(t,
 		[]any{"planned_values", "root_module", "child_modules", 0, "resources", 0, "values", "api_server_access_profile", 0, "authorized_ip_ranges"},
 		tf.Locate([]any{"spec", "apiserveraccessprofile", "authorizedipranges", 0}))
+}
+
+// Read from source, a block holds only the attributes written: a setting
+// left out of a written block is at the block, and a switch such as
+// azure_policy_enabled is where the add-on profile it stands for is.
+func TestLocateFindsTheBlockOrSwitchOfAnAbsentSetting(t *testing.T) {
+	plan := map[string]any{"terraform_version": "1.9.0", "planned_values": map[string]any{"root_module": map[string]any{"resources": []any{map[string]any{
+		"address": "azurerm_kubernetes_cluster.lab", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "lab",
+		"values": map[string]any{
+			"name":                 "aks-lab",
+			"azure_policy_enabled": false,
+			"network_profile":      []any{map[string]any{"network_plugin": "kubenet"}},
+		},
+	}}}}}
+	tf := ofKind(Normalize(plan), KindManagedCluster)[0]
+	values := []any{"planned_values", "root_module", "resources", 0, "values"}
+	assert.Equal(t, append(slices.Clone(values), "network_profile", 0),
+		tf.Locate([]any{"spec", "networkprofile", "networkpolicy"}), "left out of a written block")
+	assert.Equal(t, append(slices.Clone(values), "azure_policy_enabled"),
+		tf.Locate([]any{"spec", "addonprofiles", "azurepolicy"}), "the profile a switch stands for")
+	assert.Equal(t, append(slices.Clone(values), "azure_policy_enabled"),
+		tf.Locate([]any{"spec", "addonprofiles", "azurepolicy", "enabled"}))
+	assert.Equal(t, values, tf.Locate([]any{"spec", "aadprofile", "enableazurerbac"}), "a block not written is the resource")
+	assert.Equal(t, values, tf.Locate([]any{"spec", "addonprofiles"}), "not every add-on is the switch of one")
 }
 
 func TestOtherDocumentsAreNotAzure(t *testing.T) {
