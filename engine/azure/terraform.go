@@ -338,6 +338,13 @@ func translate(kind, name string, values map[string]any, src []any, fields []fie
 	for _, f := range fields {
 		v, ok := dig(values, f.from)
 		if !ok {
+			if u, at, hidden := unresolvedPrefix(values, f.from); hidden {
+				// A dynamic block over a value known only at apply:
+				// its settings are its expression, never absent.
+				setPath(t.spec, strings.Split(f.to, "."), u)
+				t.origins[f.to] = append(append([]any{}, src...), at...)
+				continue
+			}
 			// An attribute left out of a block that is written (a
 			// network_profile without network_policy) is at the block.
 			if b := blockOf(values, f.from); b != nil {
@@ -381,6 +388,21 @@ func translate(kind, name string, values map[string]any, src []any, fields []fie
 		t.origins[f.to] = origin
 	}
 	return t
+}
+
+// unresolvedPrefix finds, on the way to from, a value that is unresolved
+// (a dynamic block whose for_each is known only at apply), with its path.
+func unresolvedPrefix(values map[string]any, from []any) (armexpr.Unresolved, []any, bool) {
+	for i := 1; i < len(from); i++ {
+		v, ok := dig(values, from[:i])
+		if !ok {
+			break
+		}
+		if u, ok := v.(armexpr.Unresolved); ok {
+			return u, from[:i], true
+		}
+	}
+	return armexpr.Unresolved{}, nil, false
 }
 
 // blockOf is the path of the innermost block of from (network_profile[0])

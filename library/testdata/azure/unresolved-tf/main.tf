@@ -1,5 +1,5 @@
-# Settings that only exist at apply: variables no file sets, a dynamic
-# block and a count over them, a module output. None may be read as
+# Settings that only exist at apply: variables no file sets, dynamic
+# blocks and a count over them, a module output. None may be read as
 # unset or as compliant.
 module "defaults" {
   source = "./modules/defaults"
@@ -29,6 +29,13 @@ resource "azurerm_kubernetes_cluster" "ci" {
 
   identity {
     type = "SystemAssigned"
+  }
+
+  dynamic "oms_agent" {
+    for_each = var.monitoring_workspaces
+    content {
+      log_analytics_workspace_id = oms_agent.value
+    }
   }
 }
 

@@ -26,3 +26,7 @@ variable "replica_locations" {
 variable "diagnostics_enabled" {
   type = bool
 }
+
+variable "monitoring_workspaces" {
+  type = list(string)
+}
