@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
 )
 
 func load(t *testing.T, name string) any {
@@ -103,6 +106,47 @@ func TestLocateMapsBackToTheSource(t *testing.T) {
 	assert.Equal(t,
 		[]any{"planned_values", "root_module", "child_modules", 0, "resources", 0, "values", "api_server_access_profile", 0, "authorized_ip_ranges"},
 		tf.Locate([]any{"spec", "apiserveraccessprofile", "authorizedipranges", 0}))
+}
+
+// Read from source, a block holds only the attributes written: a setting
+// left out of a written block is at the block, and a switch such as
+// azure_policy_enabled is where the add-on profile it stands for is.
+func TestLocateFindsTheBlockOrSwitchOfAnAbsentSetting(t *testing.T) {
+	plan := map[string]any{"terraform_version": "1.9.0", "planned_values": map[string]any{"root_module": map[string]any{"resources": []any{map[string]any{
+		"address": "azurerm_kubernetes_cluster.lab", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "lab",
+		"values": map[string]any{
+			"name":                 "aks-lab",
+			"azure_policy_enabled": false,
+			"network_profile":      []any{map[string]any{"network_plugin": "kubenet"}},
+		},
+	}}}}}
+	tf := ofKind(Normalize(plan), KindManagedCluster)[0]
+	values := []any{"planned_values", "root_module", "resources", 0, "values"}
+	assert.Equal(t, append(slices.Clone(values), "network_profile", 0),
+		tf.Locate([]any{"spec", "networkprofile", "networkpolicy"}), "left out of a written block")
+	assert.Equal(t, append(slices.Clone(values), "azure_policy_enabled"),
+		tf.Locate([]any{"spec", "addonprofiles", "azurepolicy"}), "the profile a switch stands for")
+	assert.Equal(t, append(slices.Clone(values), "azure_policy_enabled"),
+		tf.Locate([]any{"spec", "addonprofiles", "azurepolicy", "enabled"}))
+	assert.Equal(t, values, tf.Locate([]any{"spec", "aadprofile", "enableazurerbac"}), "a block not written is the resource")
+	assert.Equal(t, values, tf.Locate([]any{"spec", "addonprofiles"}), "not every add-on is the switch of one")
+}
+
+// A dynamic block whose for_each is known only at apply (read from
+// source) hides every setting it writes: each is its expression, at the
+// block, never absent.
+func TestADynamicBlockOverAnUnknownHidesItsSettings(t *testing.T) {
+	hidden := armexpr.Unresolved{Expr: "dynamic \"api_server_access_profile\" for_each = var.profiles"}
+	plan := map[string]any{"terraform_version": "1.9.0", "planned_values": map[string]any{"root_module": map[string]any{"resources": []any{map[string]any{
+		"address": "azurerm_kubernetes_cluster.ci", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "ci",
+		"values": map[string]any{"name": "aks-ci", "api_server_access_profile": hidden},
+	}}}}}
+	tf := ofKind(Normalize(plan), KindManagedCluster)[0]
+	spec := tf.Value["spec"].(map[string]any)
+	assert.Equal(t, hidden.Expr, spec["apiserveraccessprofile"].(map[string]any)["authorizedipranges"])
+	assert.Contains(t, spec["unresolved"], map[string]any{"path": []any{"spec", "apiserveraccessprofile", "authorizedipranges"}, "expression": hidden.Expr})
+	assert.Equal(t, []any{"planned_values", "root_module", "resources", 0, "values", "api_server_access_profile"},
+		tf.Locate([]any{"spec", "apiserveraccessprofile", "authorizedipranges"}))
 }
 
 func TestOtherDocumentsAreNotAzure(t *testing.T) {

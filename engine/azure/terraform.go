@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,10 @@ func walkModule(mod any, at []any, out *[]Resource) {
 		}
 		src := append(append([]any{}, at...), "resources", i, "values")
 		values = withType(values, str(res["type"]))
+		if e, ok := res["expansion"].(armexpr.Unresolved); ok {
+			// Read from source: a count or for_each known only at apply.
+			values[expansionKey] = e
+		}
 		name := str(values["name"])
 		if name == "" {
 			name = str(res["address"])
@@ -85,6 +90,11 @@ func walkModule(mod any, at []any, out *[]Resource) {
 		walkModule(c, append(append([]any{}, at...), "child_modules", i), out)
 	}
 }
+
+// expansionKey holds, among a resource's values, the count or for_each
+// that could not be decided (tfsrc's "expansion"): the resource stands
+// for its one judged instance, and says it may not be deployed.
+const expansionKey = "\x00expansion"
 
 // withType records the Terraform resource type as resource_type_, which
 // the field tables map to spec.resourcetype.
@@ -320,18 +330,40 @@ type translated struct {
 	spec       map[string]any
 	origins    map[string][]any
 	src        []any
+	expansion  any // an undecided count or for_each (armexpr.Unresolved)
 }
 
 // translate builds the normalised spec from the fields present in the
 // planned values. Attributes Terraform leaves null are absent, as in ARM.
 func translate(kind, name string, values map[string]any, src []any, fields []field) *translated {
-	t := &translated{kind: kind, name: name, spec: map[string]any{}, origins: map[string][]any{}, src: src}
+	t := &translated{kind: kind, name: name, spec: map[string]any{}, origins: map[string][]any{}, src: src, expansion: values[expansionKey]}
 	for _, f := range fields {
 		v, ok := dig(values, f.from)
 		if !ok {
+			if u, at, hidden := unresolvedPrefix(values, f.from); hidden {
+				// A dynamic block over a value known only at apply:
+				// its settings are its expression, never absent.
+				setPath(t.spec, strings.Split(f.to, "."), u)
+				t.origins[f.to] = append(append([]any{}, src...), at...)
+				continue
+			}
+			// An attribute left out of a block that is written (a
+			// network_profile without network_policy) is at the block.
+			if b := blockOf(values, f.from); b != nil {
+				if _, known := t.origins[f.to]; !known {
+					t.origins[f.to] = append(append([]any{}, src...), b...)
+				}
+			}
 			continue
 		}
 		origin := append(append([]any{}, src...), f.from...)
+		if parent, found := strings.CutSuffix(f.to, ".enabled"); found && len(f.from) == 1 {
+			// A switch (azure_policy_enabled) is the whole of what the
+			// normalised profile (addonprofiles.azurepolicy) says.
+			if _, known := t.origins[parent]; !known {
+				t.origins[parent] = origin
+			}
+		}
 		if _, block := f.from[len(f.from)-1].(int); block {
 			// A block (default_node_pool) is where its absent settings
 			// belong: the normalised parent of the field it maps.
@@ -358,6 +390,35 @@ func translate(kind, name string, values map[string]any, src []any, fields []fie
 		t.origins[f.to] = origin
 	}
 	return t
+}
+
+// unresolvedPrefix finds, on the way to from, a value that is unresolved
+// (a dynamic block whose for_each is known only at apply), with its path.
+func unresolvedPrefix(values map[string]any, from []any) (armexpr.Unresolved, []any, bool) {
+	for i := 1; i < len(from); i++ {
+		v, ok := dig(values, from[:i])
+		if !ok {
+			break
+		}
+		if u, ok := v.(armexpr.Unresolved); ok {
+			return u, from[:i], true
+		}
+	}
+	return armexpr.Unresolved{}, nil, false
+}
+
+// blockOf is the path of the innermost block of from (network_profile[0])
+// that values hold, when from leaves a block; nil otherwise.
+func blockOf(values map[string]any, from []any) []any {
+	for i := len(from) - 2; i > 0; i-- {
+		if _, block := from[i].(int); !block {
+			continue
+		}
+		if v, ok := dig(values, from[:i+1]); ok && v != nil {
+			return from[:i+1]
+		}
+	}
+	return nil
 }
 
 // addPools appends node pool resources to the cluster's agent pools; a
@@ -387,6 +448,11 @@ func (t *translated) resource() Resource {
 		existing, _ := t.spec["unresolved"].([]any)
 		t.spec["unresolved"] = append(existing, unresolved...)
 	}
+	if e, ok := t.expansion.(armexpr.Unresolved); ok {
+		// As an ARM condition that cannot be decided.
+		existing, _ := t.spec["unresolved"].([]any)
+		t.spec["unresolved"] = append([]any{map[string]any{"path": []any{"condition"}, "expression": e.Expr}}, existing...)
+	}
 	value := object(t.kind, t.name, FormatTerraform, t.spec)
 	if t.address != "" {
 		// A plan is often one line: the resource address is what tells
@@ -394,6 +460,9 @@ func (t *translated) resource() Resource {
 		value["address"] = t.address
 	}
 	return Resource{Value: value, Locate: func(path []any) []any {
+		if len(path) == 1 && path[0] == "condition" && t.expansion != nil {
+			return append(slices.Clone(t.src[:len(t.src)-1]), "expansion")
+		}
 		if len(path) < 1 || path[0] != "spec" {
 			return t.src[:len(t.src)-1]
 		}

@@ -31,3 +31,20 @@ func (f fsFiles) ReadFile(name string) ([]byte, error)  { return fs.ReadFile(f.f
 func (f fsFiles) Stat(name string) (fs.FileInfo, error) { return fs.Stat(f.fsys, name) }
 func (f fsFiles) Glob(pattern string) ([]string, error) { return fs.Glob(f.fsys, pattern) }
 func (fsFiles) Join(elem ...string) string              { return path.Join(elem...) }
+
+// globFiles is Glob without the directories it matches: a folder named
+// like a file (fixtures.tf/) is not Terraform source, as for terraform.
+func globFiles(src files, pattern string) ([]string, error) {
+	names, err := src.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	out := names[:0]
+	for _, n := range names {
+		if info, err := src.Stat(n); err == nil && info.IsDir() {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -28,6 +28,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
 )
 
 // Options are what a read takes besides the module directory.
@@ -84,7 +86,7 @@ func IsModule(dir string) bool { return isModule(disk{}, dir) }
 func IsModuleFS(fsys fs.FS, dir string) bool { return isModule(fsFiles{fsys}, dir) }
 
 func isModule(src files, dir string) bool {
-	matches, _ := src.Glob(src.Join(dir, "*.tf"))
+	matches, _ := globFiles(src, src.Join(dir, "*.tf"))
 	return len(matches) > 0
 }
 
@@ -142,7 +144,7 @@ func (l *loader) rootVariables(dir string) (map[string]input, error) {
 	if _, err := l.src.Stat(l.src.Join(dir, "terraform.tfvars")); err == nil {
 		files = append(files, l.src.Join(dir, "terraform.tfvars"))
 	}
-	auto, _ := l.src.Glob(l.src.Join(dir, "*.auto.tfvars"))
+	auto, _ := globFiles(l.src, l.src.Join(dir, "*.auto.tfvars"))
 	sort.Strings(auto)
 	files = append(files, auto...)
 	files = append(files, l.opts.VarFiles...)
@@ -196,7 +198,7 @@ type moduleFiles struct {
 }
 
 func (l *loader) parse(dir string) (*moduleFiles, error) {
-	names, err := l.src.Glob(l.src.Join(dir, "*.tf"))
+	names, err := globFiles(l.src, l.src.Join(dir, "*.tf"))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +217,7 @@ func (l *loader) parse(dir string) (*moduleFiles, error) {
 		m.bodies = append(m.bodies, body)
 		m.bytes[name] = f.Bytes
 	}
-	jsons, _ := l.src.Glob(l.src.Join(dir, "*.tf.json"))
+	jsons, _ := globFiles(l.src, l.src.Join(dir, "*.tf.json"))
 	for _, name := range jsons {
 		l.config.NotRead = append(l.config.NotRead, Skipped{Path: name, Reason: "Terraform JSON syntax is not read from source; judge the plan (terraform show -json)"})
 	}
@@ -295,9 +297,21 @@ func (l *loader) module(dir string, inputs map[string]input, address string, at 
 			path := append(append([]any{}, at...), "resources", i)
 			values := s.blockValues(b.Body, inst.ctx, append(path, "values"), l.config.places, inst.skip)
 			addr := address + b.Labels[0] + "." + b.Labels[1] + inst.key
-			list = append(list, map[string]any{
+			r := map[string]any{
 				"address": addr, "mode": "managed", "type": b.Labels[0], "name": b.Labels[1], "values": values,
-			})
+			}
+			if inst.key == "[*]" {
+				// How many instances there are is known only at apply:
+				// said (SS-AKS-023), the one instance judged.
+				for _, meta := range []string{"count", "for_each"} {
+					if a, ok := b.Body.Attributes[meta]; ok {
+						r["expansion"] = armexpr.Unresolved{Expr: meta + " = " + s.text(a.Expr)}
+						l.config.places[key(append(path, "expansion"))] = Place{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line}
+						break
+					}
+				}
+			}
+			list = append(list, r)
 			l.config.places[key(path)] = Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line}
 		}
 	}

@@ -272,3 +272,46 @@ resource "azurerm_container_registry" "r" {
 	}, r["tags"], "another resource's attribute and a function not evaluated leave the rest known")
 	assert.Equal(t, "Premium", r["sku"])
 }
+
+func TestAnUndecidedExpansionIsSaidAtItsLine(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf": `variable "logs" {
+  type = bool
+}
+
+resource "azurerm_monitor_diagnostic_setting" "d" {
+  count = var.logs ? 1 : 0
+  name  = "to-law"
+}
+
+resource "azurerm_monitor_diagnostic_setting" "known" {
+  count = 1
+  name  = "known"
+}
+`,
+	})
+	c, err := Load(dir, Options{})
+	require.NoError(t, err)
+	list := root(c)["resources"].([]any)
+	require.Len(t, list, 2)
+	d := list[0].(map[string]any)
+	assert.Equal(t, "azurerm_monitor_diagnostic_setting.d[*]", d["address"])
+	assert.Equal(t, armexpr.Unresolved{Expr: "count = var.logs ? 1 : 0"}, d["expansion"])
+	p, ok := c.Place([]any{"planned_values", "root_module", "resources", 0, "expansion"})
+	require.True(t, ok)
+	assert.Equal(t, 6, p.Line)
+	assert.NotContains(t, list[1].(map[string]any), "expansion", "a count that is known is no condition")
+}
+
+func TestAFolderNamedLikeATfFileIsNotSource(t *testing.T) {
+	dir := write(t, map[string]string{
+		"aks-insecure.tf/main.tf": "resource \"azurerm_container_registry\" \"r\" {\n  name = \"acr\"\n}\n",
+	})
+	assert.False(t, IsModule(dir), "only a folder named .tf: no module")
+	assert.True(t, IsModule(filepath.Join(dir, "aks-insecure.tf")))
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte("resource \"azurerm_container_registry\" \"s\" {\n  name = \"s\"\n}\n"), 0o644))
+	c, err := Load(dir, Options{})
+	require.NoError(t, err, "the folder is not read as a file")
+	assert.Equal(t, []string{filepath.Join(dir, "main.tf")}, c.Files)
+}

@@ -1,0 +1,4 @@
+variable "replica_locations" {
+  type    = set(string)
+  default = ["westeurope"]
+}

@@ -1,0 +1,2 @@
+name = "aks-lab"
+windows_jobs = true
