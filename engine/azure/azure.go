@@ -979,4 +979,3 @@ func NothingJudged(doc any) (types []string, ok bool) {
 	}
 	return types, ok
 }
-
