@@ -1,6 +1,9 @@
 package input
 
-import "github.com/shipshape-dev/shipshape/engine/azure"
+import (
+	"github.com/shipshape-dev/shipshape/engine/azure"
+	"github.com/shipshape-dev/shipshape/engine/azure/source"
+)
 
 // sourceError is the File of infrastructure source that could not be read.
 func sourceError(name string, err error) *File {
@@ -37,22 +40,14 @@ func sourceObjects(name string, resources []azure.Resource, format string, place
 }
 
 // located adapts a source reader's Place method and its list of what it
-// did not read (Terraform's and Bicep's have the same shape).
-func located[P ~struct {
-	File string
-	Line int
-}, S ~struct{ Path, Reason string }](place func([]any) (P, bool), skipped []S) (func([]any) (string, int, bool), []Ignored) {
+// did not read (Terraform's and Bicep's share engine/azure/source).
+func located(place func([]any) (source.Place, bool), skipped []source.Skipped) (func([]any) (string, int, bool), []Ignored) {
 	var notRead []Ignored
 	for _, s := range skipped {
-		s := struct{ Path, Reason string }(s)
 		notRead = append(notRead, Ignored{Path: s.Path, Reason: s.Reason})
 	}
 	return func(path []any) (string, int, bool) {
 		p, ok := place(path)
-		at := struct {
-			File string
-			Line int
-		}(p)
-		return at.File, at.Line, ok
+		return p.File, p.Line, ok
 	}, notRead
 }

@@ -7,7 +7,6 @@
 package bicep
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -17,18 +16,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/shipshape-dev/shipshape/engine/eval"
-	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/report"
-	"github.com/shipshape-dev/shipshape/engine/requirements"
-	"github.com/shipshape-dev/shipshape/engine/scan"
-	"github.com/shipshape-dev/shipshape/library"
+	"github.com/shipshape-dev/shipshape/tests/internal/azurediff"
 )
 
 // unresolvedControl reports values known only at deployment. Both sides
 // report the same settings, each with its expression as written: ARM's
 // ([parameters('x')]) and Bicep's (x), so only their fields are compared.
-const unresolvedControl = "SS-AKS-023"
+const unresolvedControl = azurediff.UnresolvedControl
 
 // pair is a Bicep source and the ARM template compiled from it, and the
 // findings of unresolvedControl only the Bicep side has (file:line field).
@@ -50,22 +45,7 @@ var pairs = map[string]pair{
 }
 
 func TestBicepJudgesAsItsTemplate(t *testing.T) {
-	ctx := context.Background()
-	catalogue, err := requirements.Default()
-	require.NoError(t, err)
-	lib, err := policy.Load(ctx, catalogue, policy.Source{Name: "library", FS: library.FS, Builtin: true})
-	require.NoError(t, err)
-	var bindings []eval.Binding
-	for _, c := range lib.Controls() {
-		bindings = append(bindings, eval.Binding{Control: c, Parameters: c.Defaults()})
-	}
-	judge := func(t *testing.T, path string) []report.Result {
-		r, err := scan.Run(ctx, lib, bindings, scan.Options{Paths: []string{path}, Workers: 1})
-		require.NoError(t, err)
-		require.Empty(t, r.Errors, path)
-		require.Empty(t, r.Ignored, "%s: nothing is left unread", path)
-		return r.All()
-	}
+	lib, judge := azurediff.Judge(t)
 	denied := map[string]bool{}
 	for name, p := range pairs {
 		t.Run(name, func(t *testing.T) {
@@ -89,13 +69,7 @@ func TestBicepJudgesAsItsTemplate(t *testing.T) {
 		})
 	}
 	// Between them the fixtures deny under every AKS and ACR control.
-	for _, c := range lib.Controls() {
-		if strings.HasPrefix(c.ID, "SS-AKS-") || strings.HasPrefix(c.ID, "SS-ACR-") {
-			if !slices.Contains(notFromBicep, c.ID) {
-				assert.True(t, denied[c.ID], "no fixture denies under %s", c.ID)
-			}
-		}
-	}
+	azurediff.DeniesEveryControl(t, lib, denied, notFromBicep)
 }
 
 // notFromBicep are the AKS and ACR controls no Bicep fixture here denies

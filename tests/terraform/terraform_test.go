@@ -6,7 +6,6 @@
 package terraform
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -16,18 +15,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/shipshape-dev/shipshape/engine/eval"
-	"github.com/shipshape-dev/shipshape/engine/policy"
 	"github.com/shipshape-dev/shipshape/engine/report"
-	"github.com/shipshape-dev/shipshape/engine/requirements"
-	"github.com/shipshape-dev/shipshape/engine/scan"
-	"github.com/shipshape-dev/shipshape/library"
+	"github.com/shipshape-dev/shipshape/tests/internal/azurediff"
 )
 
 // unresolvedControl reports values known only after apply. A plan omits
 // them (or writes null), so it has nothing to report there; the source
 // names each with its expression. Those findings are compared apart.
-const unresolvedControl = "SS-AKS-023"
+const unresolvedControl = azurediff.UnresolvedControl
 
 // pairs lists the fixtures and the findings of unresolvedControl that only
 // the source has (file:line field), each a value Azure assigns at apply.
@@ -41,22 +36,7 @@ var pairs = map[string][]string{
 }
 
 func TestSourceJudgesAsItsPlan(t *testing.T) {
-	ctx := context.Background()
-	catalogue, err := requirements.Default()
-	require.NoError(t, err)
-	lib, err := policy.Load(ctx, catalogue, policy.Source{Name: "library", FS: library.FS, Builtin: true})
-	require.NoError(t, err)
-	var bindings []eval.Binding
-	for _, c := range lib.Controls() {
-		bindings = append(bindings, eval.Binding{Control: c, Parameters: c.Defaults()})
-	}
-	judge := func(t *testing.T, path string) []report.Result {
-		r, err := scan.Run(ctx, lib, bindings, scan.Options{Paths: []string{path}, Workers: 1})
-		require.NoError(t, err)
-		require.Empty(t, r.Errors, path)
-		require.Empty(t, r.Ignored, "%s: nothing is left unread", path)
-		return r.All()
-	}
+	lib, judge := azurediff.Judge(t)
 	denied := map[string]bool{}
 	for name, unresolved := range pairs {
 		t.Run(name, func(t *testing.T) {
@@ -80,15 +60,8 @@ func TestSourceJudgesAsItsPlan(t *testing.T) {
 			assert.ElementsMatch(t, unresolved, got)
 		})
 	}
-	// Between them the fixtures deny under every AKS and ACR control that
-	// reads a Terraform resource.
-	for _, c := range lib.Controls() {
-		if strings.HasPrefix(c.ID, "SS-AKS-") || strings.HasPrefix(c.ID, "SS-ACR-") {
-			if !slices.Contains(notFromTerraform, c.ID) {
-				assert.True(t, denied[c.ID], "no fixture denies under %s", c.ID)
-			}
-		}
-	}
+	// Between them the fixtures deny under every AKS and ACR control.
+	azurediff.DeniesEveryControl(t, lib, denied, notFromTerraform)
 }
 
 // notFromTerraform are the AKS and ACR controls that judge what the

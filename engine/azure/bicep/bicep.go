@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
+	"github.com/shipshape-dev/shipshape/engine/azure/source"
 )
 
 // Options are what a read takes besides the file.
@@ -34,10 +35,7 @@ type Options struct {
 }
 
 // Place is where a value is written.
-type Place struct {
-	File string
-	Line int
-}
+type Place = source.Place
 
 // Config is a Bicep file read from source.
 type Config struct {
@@ -51,32 +49,16 @@ type Config struct {
 	// NotRead lists what could not be read (a module from a registry)
 	// with why.
 	NotRead []Skipped
-	places  map[string]Place
+	places  source.Places
 }
 
 // Skipped is a path that was not read, and why.
-type Skipped struct {
-	Path, Reason string
-}
+type Skipped = source.Skipped
 
 // Place returns where the value at a path of Template is written: the
 // path itself or its nearest ancestor that has a place.
-func (c *Config) Place(path []any) (Place, bool) {
-	for n := len(path); n > 0; n-- {
-		if p, ok := c.places[key(path[:n])]; ok {
-			return p, true
-		}
-	}
-	return Place{}, false
-}
+func (c *Config) Place(path []any) (Place, bool) { return c.places.Find(path) }
 
-func key(path []any) string {
-	var b strings.Builder
-	for _, p := range path {
-		fmt.Fprintf(&b, "%v\x00", p)
-	}
-	return b.String()
-}
 
 // IsSource reports whether a file is Bicep source (.bicep or .bicepparam).
 func IsSource(name string) bool {
@@ -100,19 +82,19 @@ func References(name string, data []byte, dir func(string) string, join func(...
 
 // Load reads a .bicep file and the modules it calls, or a .bicepparam
 // file and the Bicep file it uses.
-func Load(name string, opts Options) (*Config, error) { return load(disk{}, name, opts) }
+func Load(name string, opts Options) (*Config, error) { return load(source.Disk{}, name, opts) }
 
 // LoadFS is Load in fsys (slash-separated names, as in an embedded
 // library).
 func LoadFS(fsys fs.FS, name string, opts Options) (*Config, error) {
-	return load(fsFiles{fsys}, name, opts)
+	return load(source.FS{FS: fsys}, name, opts)
 }
 
 func load(src files, name string, opts Options) (*Config, error) {
 	if opts.MaxModuleDepth == 0 {
 		opts.MaxModuleDepth = 16
 	}
-	l := &loader{src: src, opts: opts, config: &Config{places: map[string]Place{}}, parsed: map[string]*sourceFile{}, parameters: map[string]any{}}
+	l := &loader{src: src, opts: opts, config: &Config{places: source.Places{}}, parsed: map[string]*sourceFile{}, parameters: map[string]any{}}
 	main, given := name, map[string]any(nil)
 	if strings.HasSuffix(strings.ToLower(name), ".bicepparam") {
 		var err error
@@ -391,7 +373,7 @@ func (s *scope) emitResource(d *decl, e *env, parent *resRef, cond any) error {
 }
 
 func (s *scope) place(at []any, line int) {
-	s.l.config.places[key(at)] = Place{File: s.f.name, Line: line}
+	s.l.config.places.Set(at, Place{File: s.f.name, Line: line})
 }
 
 // expand lists a declaration's instances: one, one per loop item, none

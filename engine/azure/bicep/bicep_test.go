@@ -1,6 +1,7 @@
 package bicep
 
 import (
+	"github.com/shipshape-dev/shipshape/engine/azure/source"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -221,8 +222,8 @@ output id string = acr.id
 	assert.ElementsMatch(t, []string{"infra/modules/registry.bicep"}, References("infra/main.bicep", []byte(files["infra/main.bicep"]), dirOf, joinAll))
 }
 
-func dirOf(name string) string      { return fsFiles{}.Dir(name) }
-func joinAll(elem ...string) string { return fsFiles{}.Join(elem...) }
+func dirOf(name string) string      { return source.FS{}.Dir(name) }
+func joinAll(elem ...string) string { return source.FS{}.Join(elem...) }
 
 func TestErrorsNameTheirLine(t *testing.T) {
 	for _, tt := range []struct{ name, src, want string }{

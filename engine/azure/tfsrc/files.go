@@ -1,36 +1,10 @@
 package tfsrc
 
-import (
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-)
+import "github.com/shipshape-dev/shipshape/engine/azure/source"
 
-// files is where a module's files are read: the disk, or an fs.FS (the
-// library's embedded case fixtures).
-type files interface {
-	ReadFile(name string) ([]byte, error)
-	Stat(name string) (fs.FileInfo, error)
-	Glob(pattern string) ([]string, error)
-	Join(elem ...string) string
-}
-
-// disk reads the operating system's files.
-type disk struct{}
-
-func (disk) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
-func (disk) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
-func (disk) Glob(pattern string) ([]string, error) { return filepath.Glob(pattern) }
-func (disk) Join(elem ...string) string            { return filepath.Join(elem...) }
-
-// fsFiles reads an fs.FS, with slash-separated names.
-type fsFiles struct{ fsys fs.FS }
-
-func (f fsFiles) ReadFile(name string) ([]byte, error)  { return fs.ReadFile(f.fsys, name) }
-func (f fsFiles) Stat(name string) (fs.FileInfo, error) { return fs.Stat(f.fsys, name) }
-func (f fsFiles) Glob(pattern string) ([]string, error) { return fs.Glob(f.fsys, pattern) }
-func (fsFiles) Join(elem ...string) string              { return path.Join(elem...) }
+// files is where source is read: the disk, or an fs.FS (the library's
+// embedded case fixtures).
+type files = source.Files
 
 // globFiles is Glob without the directories it matches: a folder named
 // like a file (fixtures.tf/) is not Terraform source, as for terraform.

@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
+	"github.com/shipshape-dev/shipshape/engine/azure/source"
 )
 
 // scope is what a module's expressions read: var, local, path and
@@ -239,7 +240,7 @@ func (s *scope) instances(b *hclsyntax.Block) []instance {
 // blockValues evaluates a block's attributes and nested blocks (dynamic
 // ones expanded) into a plan's values: nested blocks are lists of
 // objects. Every value's place is recorded under at.
-func (s *scope) blockValues(body *hclsyntax.Body, ctx map[string]cty.Value, at []any, places map[string]Place, _ bool) map[string]any {
+func (s *scope) blockValues(body *hclsyntax.Body, ctx map[string]cty.Value, at []any, places source.Places, _ bool) map[string]any {
 	out := map[string]any{}
 	names := make([]string, 0, len(body.Attributes))
 	for n := range body.Attributes {
@@ -252,7 +253,7 @@ func (s *scope) blockValues(body *hclsyntax.Body, ctx map[string]cty.Value, at [
 			continue
 		}
 		path := append(append([]any{}, at...), n)
-		places[key(path)] = Place{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line}
+		places.Set(path, Place{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line})
 		v := s.eval(a.Expr, ctx)
 		out[n] = goValue(v, s.text(a.Expr))
 	}
@@ -264,7 +265,7 @@ func (s *scope) blockValues(body *hclsyntax.Body, ctx map[string]cty.Value, at [
 		default:
 			list, _ := out[b.Type].([]any)
 			path := append(append([]any{}, at...), b.Type, len(list))
-			places[key(path)] = Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line}
+			places.Set(path, Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line})
 			out[b.Type] = append(list, s.blockValues(b.Body, ctx, path, places, false))
 		}
 	}
@@ -275,7 +276,7 @@ func (s *scope) blockValues(body *hclsyntax.Body, ctx map[string]cty.Value, at [
 // its content evaluated with the iterator (the block's label, or
 // iterator = name) bound to key and value. A for_each that cannot be
 // decided leaves the blocks unresolved.
-func (s *scope) dynamic(b *hclsyntax.Block, ctx map[string]cty.Value, at []any, places map[string]Place, out map[string]any) {
+func (s *scope) dynamic(b *hclsyntax.Block, ctx map[string]cty.Value, at []any, places source.Places, out map[string]any) {
 	name := b.Labels[0]
 	forEach, ok := b.Body.Attributes["for_each"]
 	var content *hclsyntax.Block
@@ -297,7 +298,7 @@ func (s *scope) dynamic(b *hclsyntax.Block, ctx map[string]cty.Value, at []any, 
 	v := s.eval(forEach.Expr, ctx)
 	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
 		path := append(append([]any{}, at...), name)
-		places[key(path)] = Place{File: forEach.SrcRange.Filename, Line: forEach.SrcRange.Start.Line}
+		places.Set(path, Place{File: forEach.SrcRange.Filename, Line: forEach.SrcRange.Start.Line})
 		out[name] = armexpr.Unresolved{Expr: "dynamic \"" + name + "\" for_each = " + s.text(forEach.Expr)}
 		return
 	}
@@ -309,7 +310,7 @@ func (s *scope) dynamic(b *hclsyntax.Block, ctx map[string]cty.Value, at []any, 
 		}
 		inner[iterator] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})
 		path := append(append([]any{}, at...), name, len(list))
-		places[key(path)] = Place{File: content.DefRange().Filename, Line: content.DefRange().Start.Line}
+		places.Set(path, Place{File: content.DefRange().Filename, Line: content.DefRange().Start.Line})
 		list = append(list, s.blockValues(content.Body, inner, path, places, false))
 	}
 	out[name] = list

@@ -18,7 +18,6 @@ import (
 	"io/fs"
 	"math/big"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -30,6 +29,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/shipshape-dev/shipshape/engine/azure/armexpr"
+	"github.com/shipshape-dev/shipshape/engine/azure/source"
 )
 
 // Options are what a read takes besides the module directory.
@@ -44,10 +44,7 @@ type Options struct {
 }
 
 // Place is where a value is written.
-type Place struct {
-	File string
-	Line int
-}
+type Place = source.Place
 
 // Config is a module read from source.
 type Config struct {
@@ -60,30 +57,21 @@ type Config struct {
 	// NotRead lists what could not be read (a module from a registry
 	// that is not vendored, a .tf.json file) with why.
 	NotRead []Skipped
-	places  map[string]Place
+	places  source.Places
 }
 
 // Skipped is a path that was not read, and why.
-type Skipped struct {
-	Path, Reason string
-}
+type Skipped = source.Skipped
 
 // Place returns where the value at a path of Plan is written: the path
 // itself or its nearest ancestor that has a place.
-func (c *Config) Place(path []any) (Place, bool) {
-	for n := len(path); n > 0; n-- {
-		if p, ok := c.places[key(path[:n])]; ok {
-			return p, true
-		}
-	}
-	return Place{}, false
-}
+func (c *Config) Place(path []any) (Place, bool) { return c.places.Find(path) }
 
 // IsModule reports whether dir holds Terraform source (.tf files).
-func IsModule(dir string) bool { return isModule(disk{}, dir) }
+func IsModule(dir string) bool { return isModule(source.Disk{}, dir) }
 
 // IsModuleFS is IsModule in fsys.
-func IsModuleFS(fsys fs.FS, dir string) bool { return isModule(fsFiles{fsys}, dir) }
+func IsModuleFS(fsys fs.FS, dir string) bool { return isModule(source.FS{FS: fsys}, dir) }
 
 func isModule(src files, dir string) bool {
 	matches, _ := globFiles(src, src.Join(dir, "*.tf"))
@@ -91,19 +79,19 @@ func isModule(src files, dir string) bool {
 }
 
 // Load reads the module in dir and the modules it calls.
-func Load(dir string, opts Options) (*Config, error) { return load(disk{}, dir, opts) }
+func Load(dir string, opts Options) (*Config, error) { return load(source.Disk{}, dir, opts) }
 
 // LoadFS reads the module in dir of fsys (slash-separated names, as in
 // an embedded library) and the modules it calls.
 func LoadFS(fsys fs.FS, dir string, opts Options) (*Config, error) {
-	return load(fsFiles{fsys}, dir, opts)
+	return load(source.FS{FS: fsys}, dir, opts)
 }
 
 func load(src files, dir string, opts Options) (*Config, error) {
 	if opts.MaxModuleDepth == 0 {
 		opts.MaxModuleDepth = 16
 	}
-	l := &loader{src: src, parser: hclparse.NewParser(), config: &Config{places: map[string]Place{}}, opts: opts, root: dir}
+	l := &loader{src: src, parser: hclparse.NewParser(), config: &Config{places: source.Places{}}, opts: opts, root: dir}
 	vars, err := l.rootVariables(dir)
 	if err != nil {
 		return nil, err
@@ -306,13 +294,13 @@ func (l *loader) module(dir string, inputs map[string]input, address string, at 
 				for _, meta := range []string{"count", "for_each"} {
 					if a, ok := b.Body.Attributes[meta]; ok {
 						r["expansion"] = armexpr.Unresolved{Expr: meta + " = " + s.text(a.Expr)}
-						l.config.places[key(append(path, "expansion"))] = Place{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line}
+						l.config.places.Set(append(path, "expansion"), Place{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line})
 						break
 					}
 				}
 			}
 			list = append(list, r)
-			l.config.places[key(path)] = Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line}
+			l.config.places.Set(path, Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line})
 		}
 	}
 	if len(list) > 0 {
@@ -366,7 +354,7 @@ func (l *loader) call(s *scope, b *hclsyntax.Block, address string, at []any, fi
 		if err != nil {
 			return nil, fmt.Errorf("module %s: %w", name, err)
 		}
-		l.config.places[key(path)] = Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line}
+		l.config.places.Set(path, Place{File: b.DefRange().Filename, Line: b.DefRange().Start.Line})
 		out = append(out, child)
 	}
 	return out, nil
@@ -395,20 +383,6 @@ var metaArgument = map[string]bool{"count": true, "for_each": true, "provider": 
 // metaBlock are nested blocks Terraform itself reads.
 var metaBlock = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
 
-func key(path []any) string {
-	parts := make([]string, len(path))
-	for i, p := range path {
-		switch v := p.(type) {
-		case string:
-			parts[i] = v
-		case int:
-			parts[i] = strconv.Itoa(v)
-		default:
-			parts[i] = fmt.Sprint(v)
-		}
-	}
-	return strings.Join(parts, "\x00")
-}
 
 func text(r hcl.Range, src []byte) string {
 	if r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
