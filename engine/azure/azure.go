@@ -22,7 +22,8 @@ import (
 
 // Identity of normalised objects.
 const (
-	APIVersion            = "azure.shipshape.dev/v1"
+	Group                 = "azure.shipshape.dev"
+	APIVersion            = Group + "/v1"
 	KindManagedCluster    = "ManagedCluster"
 	KindContainerRegistry = "ContainerRegistry"
 	KindPrivateEndpoint   = "PrivateEndpoint"
@@ -581,7 +582,10 @@ func resourceJSON(m map[string]any, at []any) (Resource, bool) {
 // resource (a diagnostic setting) applies to: its ARM scope, the resource
 // ID it sits under, or the parent named in a nested resource name.
 func targetOf(m map[string]any) string {
-	if scope := str(m["scope"]); scope != "" {
+	if scope := nameOf(m["scope"]); scope != "" {
+		// An expression still names what it can: its type and the
+		// expression of the name (format('.../registries/{0}',
+		// parameters('acrName'))).
 		return strings.ToLower(scope)
 	}
 	// An extension resource's ID is the target's ID plus its own.

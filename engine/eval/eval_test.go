@@ -320,3 +320,16 @@ func TestJudgeAllReportsAStoppedContext(t *testing.T) {
 	require.Len(t, judged, 2)
 	assert.Same(t, objs[1], judged[1].Object)
 }
+
+func TestAzureExtensionResourcesOfOneNameAreKeptApart(t *testing.T) {
+	// Templates name every diagnostic setting "default": Azure tells them
+	// apart by the resource they extend, and so does the inventory.
+	all := objects(t, `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [
+  {"type": "Microsoft.Insights/diagnosticSettings", "name": "default", "scope": "Microsoft.ContainerService/managedClusters/aks", "properties": {}},
+  {"type": "Microsoft.Insights/diagnosticSettings", "name": "default", "scope": "Microsoft.ContainerRegistry/registries/acr", "properties": {}},
+  {"type": "Microsoft.ContainerService/managedClusters", "name": "aks", "properties": {}}]}`)
+	require.Len(t, all, 3)
+	kinds := Inventory(all)["cluster"].(map[string]any)["azure.shipshape.dev/v1"].(map[string]any)
+	assert.Len(t, kinds["DiagnosticSetting"], 2)
+	assert.Contains(t, kinds["ManagedCluster"], "aks", "a resource that extends none keeps its name")
+}

@@ -3,6 +3,7 @@ package eval
 import (
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/engine/azure"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
@@ -34,7 +35,7 @@ func Inventory(objects []*input.Object) map[string]any {
 		if ns := o.EffectiveNamespace(); ns != "" {
 			root = child(namespaced, ns)
 		}
-		child(child(root, gv), kind)[name] = o.Value
+		child(child(root, gv), kind)[inventoryKey(o, name)] = o.Value
 	}
 	return inv
 }
@@ -102,4 +103,20 @@ func (t InventoryTypes) Keep(objects []*input.Object) []*input.Object {
 		}
 	}
 	return kept
+}
+
+// inventoryKey is the name an object is known by in the inventory. Azure
+// identifies a resource that extends another (a diagnostic setting, a role
+// assignment, a replication) by its scope and name, and templates name
+// them alike ("default" for every diagnostic setting): keyed by name
+// alone, one would replace the others.
+func inventoryKey(o *input.Object, name string) string {
+	if o.Group() != azure.Group {
+		return name
+	}
+	spec, _ := o.Value["spec"].(map[string]any)
+	if target, _ := spec["target"].(string); target != "" {
+		return target + "/" + name
+	}
+	return name
 }

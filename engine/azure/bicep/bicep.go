@@ -59,7 +59,6 @@ type Skipped = source.Skipped
 // path itself or its nearest ancestor that has a place.
 func (c *Config) Place(path []any) (Place, bool) { return c.places.Find(path) }
 
-
 // IsSource reports whether a file is Bicep source (.bicep or .bicepparam).
 func IsSource(name string) bool {
 	n := strings.ToLower(name)
@@ -517,12 +516,20 @@ func (r *resRef) scopeString() any {
 		return armexpr.Unresolved{Expr: r.symbol}
 	}
 	out := []string{segments[0]}
+	known := true
 	for i, n := range r.names {
 		s, ok := n.(string)
-		if !ok {
+		if u, unresolved := n.(armexpr.Unresolved); unresolved {
+			// The name's expression in its place: the resource's own name
+			// reads as that expression, so the scope still names it.
+			s, known = u.Expr, false
+		} else if !ok {
 			return armexpr.Unresolved{Expr: r.symbol}
 		}
 		out = append(out, segments[i+1], s)
+	}
+	if !known {
+		return armexpr.Unresolved{Expr: strings.Join(out, "/")}
 	}
 	return strings.Join(out, "/")
 }

@@ -64,6 +64,7 @@ func TestExpressions(t *testing.T) {
 		{"object with commas", "", "{ a: 1, b: 2 }.b", float64(2)},
 		{"items", "var o = {b: 2, a: 1}", "items(o)[0].key", "a"},
 		{"comments", "var a = /* inline */ 1 // trailing", "a", float64(1)},
+		{"linter pragmas", "#disable-next-line no-unused-vars BCP081\nvar a = 1\n#disable-diagnostics BCP081\nvar b = a\n#restore-diagnostics BCP081", "b", float64(1)},
 		{"deployment-time", "", "resourceGroup().location", armexpr.Unresolved{Expr: "resourceGroup().location"}},
 		{"unset parameter", "param p string", "p", armexpr.Unresolved{Expr: "p"}},
 		{"unresolved spreads to its expression", "param p string", "'x-${p}'", armexpr.Unresolved{Expr: "'x-${p}'"}},

@@ -76,7 +76,9 @@ func (l *lexer) tokens(interpolation bool, nesting int) ([]token, error) {
 			l.pos++
 		case c == ' ' || c == '\t' || c == '\r':
 			l.pos++
-		case strings.HasPrefix(l.src[l.pos:], "//"):
+		case strings.HasPrefix(l.src[l.pos:], "//"), c == '#' && pragma(l.src[l.pos:]):
+			// Comments, and the linter's pragmas (#disable-next-line
+			// BCP081), which say nothing about what is deployed.
 			for l.pos < len(l.src) && l.src[l.pos] != '\n' {
 				l.pos++
 			}
@@ -229,4 +231,14 @@ func (l *lexer) str(nesting int) (token, error) {
 			l.pos++
 		}
 	}
+}
+
+// pragma reports whether src starts with a Bicep linter directive.
+func pragma(src string) bool {
+	for _, p := range []string{"#disable-next-line", "#disable-diagnostics", "#restore-diagnostics"} {
+		if strings.HasPrefix(src, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -383,7 +383,6 @@ var metaArgument = map[string]bool{"count": true, "for_each": true, "provider": 
 // metaBlock are nested blocks Terraform itself reads.
 var metaBlock = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
 
-
 func text(r hcl.Range, src []byte) string {
 	if r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
 		return ""

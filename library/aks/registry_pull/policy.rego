@@ -29,7 +29,11 @@ acr_pull_id := "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 
 role(a) := "acrpull" if {
 	contains(lower(object.get(a.spec, "roledefinitionid", "")), acr_pull_id)
-} else := lower(object.get(a.spec, "roledefinitionname", "unknown"))
+} else := lower(a.spec.roledefinitionname) if {
+	is_string(a.spec.roledefinitionname)
+} else := sprintf("the role %s", [a.spec.roledefinitionid]) if {
+	is_string(a.spec.roledefinitionid)
+} else := "an unknown role"
 
 acr_pull if {
 	some a in azure.related("RoleAssignment")
