@@ -68,10 +68,7 @@ undecided_says(path) := sprintf("%s is %s", [holder, shortened(undecided(path).e
 
 object_name(entry_path, path) := "it" if entry_path == field(path)
 
-object_name(entry_path, path) := "properties" if {
-	entry_path != field(path)
-	entry_path == ["spec"]
-}
+object_name(entry_path, _) := "properties" if entry_path == ["spec"]
 
 object_name(entry_path, path) := k8s.path_string(array.slice(entry_path, 1, count(entry_path))) if {
 	entry_path != field(path)
@@ -194,7 +191,7 @@ type_fragment := "registries" if is_registry
 # in the scan.
 refers_to_me(_, ref) if {
 	contains(ref, type_fragment)
-	regex.match(sprintf(`(^|[/'])%s($|[/'"),])`, [lower(k8s.name)]), ref)
+	lower(k8s.name) in tokens(ref)
 }
 
 refers_to_me(holder, ref) if {
@@ -204,21 +201,32 @@ refers_to_me(holder, ref) if {
 }
 
 refers_to_me(holder, ref) if {
-	same_deployment(holder)
+	terraform_pair(holder)
 	startswith(concat("", [module_of(holder), ref]), concat("", [lower(k8s.resource.address), "."]))
 }
 
 # A Terraform module's output (module.shop.kubelet_object_id) means the
 # reviewed resource when its module holds no other resource of its kind.
 refers_to_me(holder, ref) if {
-	same_deployment(holder)
+	terraform_pair(holder)
 	mine := module_of(k8s.resource)
 	mine != ""
-	output := trim_prefix(concat("", [module_of(holder), ref]), mine)
-	output != concat("", [module_of(holder), ref])
-	regex.match(`^[a-z0-9_-]+$`, output)
+	startswith(concat("", [module_of(holder), ref]), mine)
+	regex.match(`^[a-z0-9_-]+$`, trim_prefix(concat("", [module_of(holder), ref]), mine))
 	count([o | some o in related(k8s.resource.kind); same_deployment(o); module_of(o) == mine]) <= 1
 }
+
+# terraform_pair is true when the reviewed resource and a holder come from
+# one Terraform configuration, where references are addresses.
+terraform_pair(holder) if {
+	k8s.resource.format == "terraform"
+	same_deployment(holder)
+}
+
+# tokens are the parts of a reference between the characters that
+# delimit a name in a resource ID or an expression ("/", quotes, "," and
+# ")"), so a name is matched whole and never as a pattern.
+tokens(ref) := {t | some t in regex.split(`[/'"),]`, ref)}
 
 # A module's output (ARM: reference(resourceId('Microsoft.Resources/
 # deployments', 'cluster')).outputs.x; Bicep: cluster.outputs.x) means the
@@ -240,7 +248,7 @@ file_of(obj) := split(object.get(obj, "deployment", ""), "#")[0]
 # module_of is the module prefix of a Terraform object's address
 # ("module.shop." for module.shop.azurerm_kubernetes_cluster.this, "" at
 # the root), lower-cased: a reference inside the module is relative to it.
-module_of(obj) := regex.replace(lower(object.get(obj, "address", obj.metadata.name)), `[^.]+\.[^.]+$`, "")
+module_of(obj) := regex.replace(lower(object.get(obj, "address", obj.metadata.name)), `^((module\.[^.]+\.)*).*$`, "$1")
 
 refers_to_me(holder, ref) if {
 	not names_any_resource(ref)
@@ -281,7 +289,7 @@ names_a_resource(ref) if regex.match(`microsoft\.[a-z0-9]+/[a-z0-9]+/[a-z0-9][a-
 
 names_any_resource(ref) if {
 	some other in related(k8s.resource.kind)
-	regex.match(sprintf(`(^|[/'])%s($|[/'"),])`, [lower(other.metadata.name)]), ref)
+	lower(other.metadata.name) in tokens(ref)
 }
 
 # diagnostics are the diagnostic settings that apply to the reviewed resource.
