@@ -953,7 +953,11 @@ func toInt(v any) (int, bool) {
 }
 
 // equal compares values as ARM does: strings case-insensitively.
-func equal(a, b any) bool {
+func equal(a, b any) bool { return Equal(a, b, false) }
+
+// Equal compares values as ARM's equals() does, strings and object keys
+// case-insensitively, or, with caseSensitive, as Bicep's == does.
+func Equal(a, b any, caseSensitive bool) bool {
 	if na, ok := number(a); ok {
 		nb, ok := number(b)
 		return ok && na == nb
@@ -961,14 +965,14 @@ func equal(a, b any) bool {
 	switch x := a.(type) {
 	case string:
 		y, ok := b.(string)
-		return ok && strings.EqualFold(x, y)
+		return ok && (x == y || !caseSensitive && strings.EqualFold(x, y))
 	case []any:
 		y, ok := b.([]any)
 		if !ok || len(x) != len(y) {
 			return false
 		}
 		for i := range x {
-			if !equal(x[i], y[i]) {
+			if !Equal(x[i], y[i], caseSensitive) {
 				return false
 			}
 		}
@@ -979,8 +983,13 @@ func equal(a, b any) bool {
 			return false
 		}
 		for k, v := range x {
-			w, err := lookup(y, k)
-			if err != nil || !equal(v, w) {
+			w, found := y[k]
+			if !found && !caseSensitive {
+				var err error
+				w, err = lookup(y, k)
+				found = err == nil
+			}
+			if !found || !Equal(v, w, caseSensitive) {
 				return false
 			}
 		}

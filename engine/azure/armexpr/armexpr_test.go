@@ -1,6 +1,7 @@
 package armexpr
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -71,4 +72,12 @@ func TestUnknownLeavesStayLeaves(t *testing.T) {
 func TestUnresolvedLeavesNameTheirExpression(t *testing.T) {
 	c := &Context{}
 	assert.Equal(t, []any{"a", Unresolved{Expr: "[resourceGroup().location]"}}, c.Eval("[createArray('a', resourceGroup().location)]"))
+}
+
+func TestEqualFoldsCaseForARMOnly(t *testing.T) {
+	a := map[string]any{"Key": "ABC", "n": float64(1)}
+	b := map[string]any{"key": "abc", "n": json.Number("1")}
+	assert.True(t, Equal(a, b, false), "ARM's equals() ignores case in strings and keys")
+	assert.False(t, Equal(a, b, true), "Bicep's == does not")
+	assert.True(t, Equal(a, map[string]any{"Key": "ABC", "n": float64(1)}, true))
 }

@@ -55,6 +55,7 @@ func TestExpressions(t *testing.T) {
 		{"not and or", "param a bool = true", "!a || (a && !false)", true},
 		{"comparison", "param n int = 3", "n >= 3 && n < 4 && n != 5", true},
 		{"case-insensitive equality", "", "'ABC' =~ 'abc'", true},
+		{"case-sensitive equality", "var o = {Key: 'ABC'}", "'ABC' == 'abc' || o == {key: 'ABC'} || !(o == {Key: 'ABC'})", false},
 		{"functions", "var xs = ['B', 'a']", "toLower(concat(first(xs), 'C', string(length(xs))))", "bc2"},
 		{"namespaced function", "", "sys.toUpper('a')", "A"},
 		{"format and union", "", "union({a: format('{0}-{1}', 'x', 1)}, {b: true}).a", "x-1"},

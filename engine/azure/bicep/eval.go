@@ -2,7 +2,6 @@ package bicep
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -133,7 +132,7 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if s.small([]any{a, b}) && equalValues(a, b) {
+			if s.small([]any{a, b}) && armexpr.Equal(a, b, true) {
 				return s.eval(n.y, e, at)
 			}
 			return s.unknown(n), nil
@@ -606,9 +605,9 @@ func (s *scope) binary(n *node, e *env) (any, error) {
 	}
 	switch n.name {
 	case "==":
-		return equalValues(l, r), nil
+		return armexpr.Equal(l, r, true), nil
 	case "!=":
-		return !equalValues(l, r), nil
+		return !armexpr.Equal(l, r, true), nil
 	}
 	v, err := (&armexpr.Context{}).Call(functions[n.name], []any{plain(l), plain(r)})
 	if err != nil || isUnresolved(v) {
@@ -618,44 +617,4 @@ func (s *scope) binary(n *node, e *env) (any, error) {
 		return v != true, nil
 	}
 	return v, nil
-}
-
-// equalValues compares as Bicep's == does: strings by case.
-func equalValues(a, b any) bool {
-	switch x := a.(type) {
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case armexpr.Unresolved:
-		y, ok := b.(armexpr.Unresolved)
-		return ok && x == y
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equalValues(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if w, ok := y[k]; !ok || !equalValues(x[k], w) {
-				return false
-			}
-		}
-		return true
-	}
-	return a == b
 }
