@@ -884,6 +884,12 @@ func standalone(r Resource, kind, parent string) Resource {
 	}
 	pending, _ := spec[poolUnresolvedKey].([]any)
 	delete(spec, poolUnresolvedKey)
+	for _, e := range pending {
+		// Paths from the object, as every other object's are.
+		entry := e.(map[string]any)
+		rel, _ := entry["path"].([]any)
+		entry["path"] = append([]any{"spec"}, rel...)
+	}
 	if len(pending) > 0 {
 		spec["unresolved"] = pending
 	}
@@ -894,7 +900,7 @@ func standalone(r Resource, kind, parent string) Resource {
 	if parent != "" {
 		cluster = fmt.Sprintf("cluster %q", parent)
 	}
-	r.Value[NotJudgedKey] = fmt.Sprintf("an agent pool of %s, which this file does not hold: node pool settings are judged with their cluster, so scan the template, plan or az aks show output that holds both (az aks show lists every pool)", cluster)
+	r.Value[NotJudgedKey] = fmt.Sprintf("an agent pool of %s, which the scan does not hold: node pool settings are judged with their cluster, so scan the template, plan or az aks show output that holds it too (az aks show lists every pool)", cluster)
 	return r
 }
 

@@ -250,7 +250,7 @@ func TestPiecesJoinTheirParentOrStandApart(t *testing.T) {
 			doc:       `[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod/agentPools/user", "name": "user", "type": "Microsoft.ContainerService/managedClusters/agentPools", "mode": "User", "orchestratorVersion": "1.29.2"}]`,
 			kinds:     []string{KindAgentPool},
 			target:    "microsoft.containerservice/managedclusters/aks-prod",
-			notJudged: `cluster "aks-prod", which this file does not hold`,
+			notJudged: `cluster "aks-prod", which the scan does not hold`,
 		},
 	}
 	for _, tt := range tests {

@@ -73,6 +73,7 @@ type Options struct {
 	// ignored, with why.
 	Context      []string
 	contextFiles []string // discovered from Context, less the judged files
+	pools        *poolJoins // separate agent pools to join their clusters
 
 	// Exceptions set aside the findings they cover (nil: none); Now is the
 	// date they are judged at (time.Now when zero).
@@ -243,7 +244,9 @@ func Run(ctx context.Context, lib *policy.Library, bindings []eval.Binding, opts
 
 	sink := &partSink{builder: builder, pending: map[int]*report.Part{}}
 	var err error
-	if eval.NeedsInventory(bindings) {
+	if eval.NeedsInventory(bindings) || judgesClusters(bindings) {
+		// A cluster's pools may be in another file: the first pass finds
+		// them.
 		err = judgeWithInventory(ctx, lib, bindings, files, readOpts, opts, sink)
 	} else {
 		err = judgeStreaming(ctx, lib, bindings, files, readOpts, opts, sink)
@@ -442,6 +445,9 @@ func judgeFiles(ctx context.Context, ev *eval.Evaluator, files []string, readOpt
 			sink.put(i, nil)
 			return
 		}
+		if err := opts.pools.apply(i, f); err != nil {
+			f.Errors = append(f.Errors, err)
+		}
 		opts.images.add(f.Objects)
 		// An error means the scan was stopped; ForEach reports it.
 		judged, err := ev.JudgeAll(ctx, f.Objects, workers)
@@ -478,6 +484,9 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	firstPass.RenderOut = ""
 	inventoryFiles := append(slices.Clone(files), opts.contextFiles...)
 	pass := newInventoryPass(bindings, len(inventoryFiles))
+	if judgesClusters(bindings) {
+		opts.pools = newPoolJoins()
+	}
 	contextErrors := make([]error, len(inventoryFiles))
 	passCtx, budget := newObjectBudget(ctx, opts.MaxObjects)
 	err := parallel.ForEach(passCtx, len(inventoryFiles), workers, func(i int) {
@@ -494,6 +503,9 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 			return
 		}
 		pass.add(i, f.Objects, true)
+		if opts.pools != nil {
+			opts.pools.add(i, f.Objects)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		clusterScoped = clusterScoped || slices.ContainsFunc(f.Objects, isClusterScoped)
@@ -508,6 +520,9 @@ func judgeWithInventory(ctx context.Context, lib *policy.Library, bindings []eva
 	}
 	if err != nil {
 		return err
+	}
+	if opts.pools != nil {
+		opts.pools.plan(files)
 	}
 	if runClusterChecks(opts.ClusterChecks, bindings, clusterScoped) {
 		pass.judges(policy.Kind{Group: ClusterGroup, Kind: ClusterKind})
@@ -539,6 +554,18 @@ func judgeInMemory(ctx context.Context, lib *policy.Library, bindings []eval.Bin
 		return err
 	}
 	_, budget := newObjectBudget(ctx, opts.MaxObjects)
+	if judgesClusters(bindings) {
+		pools := newPoolJoins()
+		for i, f := range read {
+			pools.add(i, f.Objects)
+		}
+		pools.plan(files)
+		for i, f := range read {
+			if err := pools.apply(i, f); err != nil {
+				f.Errors = append(f.Errors, err)
+			}
+		}
+	}
 	var all []*input.Object
 	for _, f := range read {
 		budget.take(f)

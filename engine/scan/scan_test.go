@@ -429,3 +429,85 @@ func TestSpilledResultsReportTheSame(t *testing.T) {
 		assert.Equal(t, out[0], out[1], format)
 	}
 }
+
+// TestSeparatePoolsJoinTheirClusterAcrossFiles scans az aks nodepool list
+// output beside az aks show output of the cluster: each pool is judged with
+// the cluster it names, its findings on the pool file's lines, on every
+// path a scan takes (streaming, with an inventory, standard input). A pool
+// whose cluster the scan lacks, or names twice, is listed as not judged.
+func TestSeparatePoolsJoinTheirClusterAcrossFiles(t *testing.T) {
+	lib, _ := setup(t)
+	cluster := `{
+  "id": "/subscriptions/0/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod",
+  "name": "aks-prod",
+  "type": "Microsoft.ContainerService/ManagedClusters",
+  "kubernetesVersion": "1.31.2",
+  "agentPoolProfiles": [{"name": "system", "mode": "System", "orchestratorVersion": "1.31.2"}]
+}
+`
+	pools := `[
+  {
+    "id": "/subscriptions/0/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod/agentPools/user1",
+    "name": "user1",
+    "type": "Microsoft.ContainerService/managedClusters/agentPools",
+    "mode": "User",
+    "orchestratorVersion": "1.25.6"
+  },
+  {
+    "id": "/subscriptions/0/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-gone/agentPools/user2",
+    "name": "user2",
+    "type": "Microsoft.ContainerService/managedClusters/agentPools",
+    "orchestratorVersion": "1.25.6"
+  }
+]
+`
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cluster.json"), []byte(cluster), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pools.json"), []byte(pools), 0o644))
+	located := func(r *report.Report) []string {
+		var out []string
+		for _, res := range r.All() {
+			out = append(out, fmt.Sprintf("%s:%d %s", filepath.Base(res.File), res.Line, res.Field))
+		}
+		return out
+	}
+	notJudged := func(r *report.Report) map[string]string {
+		out := map[string]string{}
+		for _, o := range r.NotJudged {
+			out[o.Name] = o.Reason
+		}
+		return out
+	}
+	ctx := context.Background()
+	for name, bs := range map[string][]eval.Binding{
+		"streaming":      bindings(lib, "SS-AKS-017"),
+		"with inventory": append(bindings(lib, "SS-AKS-017"), bindings(lib, "T-INV")...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := Run(ctx, lib, bs, Options{Paths: []string{dir}})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"pools.json:7 spec.agentpoolprofiles[1].orchestratorversion"}, located(r))
+			assert.Contains(t, r.All()[0].Message, `node pool "user1" runs Kubernetes 1.25.6`)
+			require.Len(t, notJudged(r), 1)
+			assert.Contains(t, notJudged(r)["user2"], `an agent pool of cluster "aks-gone", which the scan does not hold`)
+		})
+	}
+
+	t.Run("pools on standard input", func(t *testing.T) {
+		r, err := Run(ctx, lib, bindings(lib, "SS-AKS-017"), Options{Paths: []string{"-", filepath.Join(dir, "cluster.json")}, Stdin: strings.NewReader(pools)})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"<stdin>:7 spec.agentpoolprofiles[1].orchestratorversion"}, located(r))
+	})
+
+	t.Run("two clusters of the name", func(t *testing.T) {
+		twice := t.TempDir()
+		for _, f := range []string{"a.json", "b.json"} {
+			require.NoError(t, os.WriteFile(filepath.Join(twice, f), []byte(cluster), 0o644))
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(twice, "pools.json"), []byte(pools), 0o644))
+		r, err := Run(ctx, lib, bindings(lib, "SS-AKS-017"), Options{Paths: []string{twice}})
+		require.NoError(t, err)
+		assert.Empty(t, located(r))
+		assert.Contains(t, notJudged(r)["user1"], `an agent pool of cluster "aks-prod", a name 2 clusters of the scan have (`)
+	})
+}
