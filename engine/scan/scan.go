@@ -72,7 +72,7 @@ type Options struct {
 	// its changed files. A context file that cannot be read is listed as
 	// ignored, with why.
 	Context      []string
-	contextFiles []string // discovered from Context, less the judged files
+	contextFiles []string   // discovered from Context, less the judged files
 	pools        *poolJoins // separate agent pools to join their clusters
 
 	// Exceptions set aside the findings they cover (nil: none); Now is the
