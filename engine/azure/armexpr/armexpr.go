@@ -888,6 +888,83 @@ func (c *Context) call(name string, args []any, depth int) (any, error) {
 			return nil, errors.New("division by zero")
 		}
 		return math.Mod(a, b), nil
+	case "substring":
+		if len(args) < 2 || len(args) > 3 {
+			return nil, errors.New("substring takes 2 or 3 arguments")
+		}
+		text, ok := args[0].(string)
+		start, okStart := toInt(args[1])
+		length := len(text) - start
+		okLength := true
+		if len(args) == 3 {
+			length, okLength = toInt(args[2])
+		}
+		if !ok || !okStart || !okLength || start < 0 || length < 0 || start+length > len(text) {
+			return nil, errors.New("substring out of range")
+		}
+		return text[start : start+length], nil
+	case "take", "skip":
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		n, ok := toInt(args[1])
+		if !ok {
+			return nil, fmt.Errorf("%s of a non-number count", name)
+		}
+		n = max(n, 0)
+		switch t := args[0].(type) {
+		case []any:
+			n = min(n, len(t))
+			if name == "take" {
+				return append([]any{}, t[:n]...), nil
+			}
+			return append([]any{}, t[n:]...), nil
+		case string:
+			n = min(n, len(t))
+			if name == "take" {
+				return t[:n], nil
+			}
+			return t[n:], nil
+		}
+		return nil, fmt.Errorf("%s of a scalar", name)
+	case "indexof", "lastindexof":
+		if err := want(2); err != nil {
+			return nil, err
+		}
+		text, okText := args[0].(string)
+		find, okFind := args[1].(string)
+		if !okText || !okFind {
+			return nil, fmt.Errorf("%s of non-strings", name)
+		}
+		// ARM compares case-insensitively.
+		if name == "indexof" {
+			return float64(strings.Index(strings.ToLower(text), strings.ToLower(find))), nil
+		}
+		return float64(strings.LastIndex(strings.ToLower(text), strings.ToLower(find))), nil
+	case "min", "max":
+		values := args
+		if len(args) == 1 {
+			if list, ok := args[0].([]any); ok {
+				values = list
+			}
+		}
+		if len(values) == 0 {
+			return nil, fmt.Errorf("%s of nothing", name)
+		}
+		best, ok := values[0].(float64)
+		for _, v := range values[1:] {
+			f, isNumber := v.(float64)
+			ok = ok && isNumber
+			if name == "min" {
+				best = math.Min(best, f)
+			} else {
+				best = math.Max(best, f)
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s of non-numbers", name)
+		}
+		return best, nil
 	}
 	return unknown, nil // a function not evaluated statically
 }

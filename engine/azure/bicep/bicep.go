@@ -132,6 +132,7 @@ type loader struct {
 	resources  []any
 	parameters map[string]any
 	steps      int
+	calls      int // user-defined functions and lambdas being applied
 }
 
 // sourceFile is one parsed file and its declarations by symbolic name.
@@ -666,6 +667,9 @@ func (l *loader) finish(v any) (any, error) {
 		return l.finish(t.scopeString())
 	case *moduleRef:
 		return armexpr.Unresolved{Expr: t.symbol}, nil
+	case *closure:
+		// Bicep allows a lambda only as a function's argument.
+		return armexpr.Unresolved{Expr: t.text}, nil
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {

@@ -79,7 +79,22 @@ func TestExpressions(t *testing.T) {
 		{"resource ID function", "", "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'abc')",
 			armexpr.Unresolved{Expr: "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'abc')"}},
 		{"skipped declarations", "import {a} from 'x.bicep'\ntype t = {\n  a: string\n}\nfunc f(x int) int => x\nmetadata m = 'x'\n@export()\nvar v = 1", "v", float64(1)},
-		{"lambda", "", "filter([1, 2], x => x > 1)", armexpr.Unresolved{Expr: "filter([1, 2], x => x > 1)"}},
+		{"filter", "", "filter([1, 2, 3], x => x > 1)", []any{float64(2), float64(3)}},
+		{"map with index", "param names array = ['a', 'b']", "join(map(names, (n, i) => '${toUpper(n)}${i}'), ',')", "A0,B1"},
+		{"reduce", "", "reduce([1, 2, 3], 10, (acc, x) => acc + x)", float64(16)},
+		{"sort", "", "join(sort(['c', 'a', 'b'], (a, b) => a < b), '')", "abc"},
+		{"toObject", "var pools = [\n  {name: 'sys', zones: 3}\n  {name: 'user', zones: 1}\n]", "toObject(pools, p => p.name, p => p.zones).user", float64(1)},
+		{"mapValues", "", "mapValues({a: 1, b: 2}, v => v * 10).b", float64(20)},
+		{"groupBy", "", "length(groupBy(['ab', 'ac', 'b'], s => substring(s, 0, 1)).a)", float64(2)},
+		{"substring", "", "substring('ab', 0, 1)", "a"},
+		{"lambda over an unknown list", "param xs array", "filter(xs, x => x > 1)", armexpr.Unresolved{Expr: "filter(xs, x => x > 1)"}},
+		{"lambda deciding on an unknown", "param p int", "filter([1, 2], x => x > p)", armexpr.Unresolved{Expr: "filter([1, 2], x => x > p)"}},
+		{"map keeps what it cannot decide", "param p string", "map(['a'], x => '${x}${p}')[0]", armexpr.Unresolved{Expr: "'${x}${p}'"}},
+		{"a lambda as a value", "var f = x => x", "f", armexpr.Unresolved{Expr: "x => x"}},
+		{"a lambda in a string", "var f = x => x", "'${f}'", armexpr.Unresolved{Expr: "'${f}'"}},
+		{"user-defined function", "func poolName(prefix string, n int) string => '${prefix}-${n}'", "poolName('sys', 2)", "sys-2"},
+		{"user-defined function with an object type", "func tier(o {prod: bool}) string => o.prod ? 'Standard' : 'Free'", "tier({prod: true})", "Standard"},
+		{"child accessor", "resource vnet 'Microsoft.Network/virtualNetworks@2023-04-01' existing = {\n  name: 'vnet'\n  resource subnet 'subnets' existing = {\n    name: 'aks'\n  }\n}", "vnet::subnet.id", armexpr.Unresolved{Expr: "resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'aks')"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := props(t, tt.decls, "    v: "+tt.expr)
@@ -236,6 +251,8 @@ func TestErrorsNameTheirLine(t *testing.T) {
 		{"condition of a string", "resource r 'T@1' = if ('x') {\n  name: 'r'\n}\n", "main.bicep:1: a condition must be true or false"},
 		{"missing module", "module m './nope.bicep' = {\n  name: 'm'\n}\n", "main.bicep:1: module m"},
 		{"module calls itself", "module m './main.bicep' = {\n  name: 'm'\n}\n", "modules nested deeper than"},
+		{"recursive function", "func f(x int) int => f(x)\nvar a = f(1)\nresource r 'T@1' = {\n  name: 'r'\n  properties: {a: a}\n}\n", "main.bicep:1: functions nested over 64 deep"},
+		{"lambda with an expression for a parameter", "var a = map([1], (x + 1) => x)\n", "main.bicep:1: a lambda's parameters must be names"},
 		{"too deep", "var a = " + strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300) + "\n", "nested too deep"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,9 +30,14 @@ func (s *scope) text(n *node) string {
 // by its text.
 func (s *scope) unknown(n *node) armexpr.Unresolved { return armexpr.Unresolved{Expr: s.text(n)} }
 
+// isUnresolved reports whether v is not a known value: unresolved, or a
+// lambda anywhere but as a lambda function's argument.
 func isUnresolved(v any) bool {
-	_, ok := v.(armexpr.Unresolved)
-	return ok
+	switch v.(type) {
+	case armexpr.Unresolved, *closure:
+		return true
+	}
+	return false
 }
 
 // eval evaluates an expression. When at is set, it is the path in the
@@ -158,9 +163,35 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 			return nil
 		})
 		return out, err
+	case lambdaNode:
+		return &closure{n: n, e: e, text: s.text(n)}, nil
+	case childNode:
+		if d := s.childDecl(n); d != nil {
+			return s.symbol(d)
+		}
 	}
-	// A lambda, a child resource accessor (a::b): not evaluated.
 	return s.unknown(n), nil
+}
+
+// childDecl is the resource a child accessor (parent::child, nested to
+// any depth) names; nil when it names none the file declares.
+func (s *scope) childDecl(n *node) *decl {
+	var parent *decl
+	switch n.x.kind {
+	case identNode:
+		parent = s.f.byName[n.x.name]
+	case childNode:
+		parent = s.childDecl(n.x)
+	}
+	if parent == nil || parent.kind != "resource" {
+		return nil
+	}
+	for _, c := range body(parent).children {
+		if c.name == n.name {
+			return c
+		}
+	}
+	return nil
 }
 
 // at is the path of a member or item, its place recorded; nil when the
@@ -483,8 +514,22 @@ var notStatic = map[string]bool{
 // ID function with literal arguments is written with them, so it still
 // names its resource.
 func (s *scope) call(n *node, e *env) (any, error) {
+	if v, ok, err := s.userFunc(n, e); ok {
+		return v, err
+	}
 	name := strings.TrimPrefix(strings.TrimPrefix(n.name, "sys."), "az.")
 	lower := strings.ToLower(name)
+	if takesLambda(lower) {
+		args := make([]any, len(n.args))
+		for i, a := range n.args {
+			v, err := s.eval(a, e, nil)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = v
+		}
+		return s.lambdaCall(n, lower, args)
+	}
 	args := make([]any, len(n.args))
 	for i, a := range n.args {
 		v, err := s.eval(a, e, nil)

@@ -25,6 +25,7 @@ func FuzzLoad(f *testing.F) {
 		"var a0 = ['x', 'x', 'x', 'x', 'x', 'x', 'x', 'x']\nvar a1 = [a0, a0, a0, a0, a0, a0, a0, a0]\nvar a2 = [a1, a1, a1, a1, a1, a1, a1, a1]\nvar a3 = [a2, a2, a2, a2, a2, a2, a2, a2]\nvar a4 = [a3, a3, a3, a3, a3, a3, a3, a3]\nvar a5 = [a4, a4, a4, a4, a4, a4, a4, a4]\nvar a6 = [a5, a5, a5, a5, a5, a5, a5, a5]\nvar a7 = [a6, a6, a6, a6, a6, a6, a6, a6]\nresource r 'T@1' = {\n  name: 'r'\n  properties: { a: a7 }\n}\n",
 		"resource r 'T@1' = {\n  name: 'r'\n  resource c 'c' = {\n    name: '${r.name}-${c.name}'\n  }\n}\n",
 		"param p string = '${p}'\nresource r 'T@1' = {\n  name: p\n}\n",
+		"func f(x int) int => f(x)\nvar a = reduce(range(0, 30), ['x'], (acc, i) => concat(acc, acc))\nvar b = map(range(0, 10000), i => range(0, 10000))\nresource r 'T@1' = {\n  name: 'r'\n  properties: { a: a, b: b, c: f(1), d: sort([3, 1], (x, y) => x), e: x => x }\n}\n",
 	} {
 		f.Add([]byte(s))
 	}

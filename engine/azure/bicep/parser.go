@@ -23,7 +23,7 @@ const (
 	ternaryNode                 // x ? y : z
 	forNode                     // [for vars in x: if (z) y]
 	ifNode                      // if (x) y, a resource's or module's condition
-	lambdaNode                  // x => ..., not evaluated
+	lambdaNode                  // (vars) => x
 )
 
 // node is a parsed expression; start and end are its offsets in the
@@ -185,6 +185,8 @@ func (p *parser) file() ([]*decl, error) {
 			d, err = p.valueDecl()
 		case "resource", "module":
 			d, err = p.resourceDecl(nil)
+		case "func":
+			d, err = p.funcDecl()
 		case "using":
 			p.next()
 			var path string
@@ -255,6 +257,54 @@ func (p *parser) valueDecl() (*decl, error) {
 		}
 		p.pos++
 	}
+}
+
+// funcDecl reads a user-defined function, `func name(a type, ...) type =>
+// body`, as a lambda of its parameters; the types are passed over.
+func (p *parser) funcDecl() (*decl, error) {
+	p.next()
+	name, err := p.ident()
+	if err != nil {
+		return nil, err
+	}
+	open, err := p.expect("(")
+	if err != nil {
+		return nil, err
+	}
+	var (
+		vars  []string
+		depth = 0
+		fresh = true // the next name starts a parameter
+	)
+	for depth >= 0 {
+		t := p.next()
+		switch {
+		case t.kind == tokEOF:
+			return nil, p.fail(t, "func %s: unclosed parameter list", name.text)
+		case t.kind == tokPunct && (t.text == "(" || t.text == "[" || t.text == "{"):
+			depth++
+		case t.kind == tokPunct && (t.text == ")" || t.text == "]" || t.text == "}"):
+			depth--
+		case t.kind == tokPunct && t.text == "," && depth == 0:
+			fresh = true
+		case t.kind == tokIdent && fresh && depth == 0:
+			vars = append(vars, t.text)
+			fresh = false
+		}
+	}
+	for !p.is("=>") {
+		if t := p.peek(); t.kind == tokEOF || t.kind == tokNewline {
+			return nil, p.fail(t, "func %s has no body (=>)", name.text)
+		}
+		p.next()
+	}
+	p.next()
+	body, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	fn := &node{kind: lambdaNode, line: open.line, start: open.start, end: body.end, vars: vars, x: body}
+	return &decl{kind: "func", name: name.text, line: name.line, value: fn}, nil
 }
 
 // resourceDecl reads `resource sym 'Type@version' [existing] = value` or
@@ -344,7 +394,10 @@ func (p *parser) expr() (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &node{kind: lambdaNode, line: cond.line, start: cond.start, end: body.end}, nil
+		if cond.kind != identNode {
+			return nil, p.fail(p.toks[p.pos-1], "a lambda's parameters must be names")
+		}
+		return &node{kind: lambdaNode, line: cond.line, start: cond.start, end: body.end, vars: []string{cond.name}, x: body}, nil
 	}
 	p.skipNewlinesIfNext("?")
 	if !p.is("?") {
@@ -599,12 +652,19 @@ func (p *parser) primary() (*node, error) {
 			if !p.is("=>") {
 				return nil, p.fail(t, "a parenthesised list is not a value")
 			}
-			p.next()
+			arrow := p.next()
+			var vars []string
+			for _, a := range args {
+				if a.kind != identNode {
+					return nil, p.fail(arrow, "a lambda's parameters must be names")
+				}
+				vars = append(vars, a.name)
+			}
 			body, err := p.expr()
 			if err != nil {
 				return nil, err
 			}
-			return &node{kind: lambdaNode, line: t.line, start: t.start, end: body.end}, nil
+			return &node{kind: lambdaNode, line: t.line, start: t.start, end: body.end, vars: vars, x: body}, nil
 		case "[":
 			return p.array(nil)
 		case "{":
