@@ -229,6 +229,10 @@ func templateContext(tmpl map[string]any, given map[string]any) *armexpr.Context
 			ctx.Parameters[name] = ctx.Eval(def)
 			continue
 		}
+		if d["nullable"] == true {
+			ctx.Parameters[name] = nil // Bicep's string?: null unless given
+			continue
+		}
 		ctx.Parameters[name] = armexpr.Unresolved{Expr: "[parameters('" + name + "')]"}
 	}
 	return ctx
@@ -759,7 +763,14 @@ func pieceResource(m map[string]any, at []any, kind, idMarker string) (Resource,
 	}
 	spec := r.Value["spec"].(map[string]any)
 	delete(spec, "resourcetype")
-	parent, piece, found := strings.Cut(nameOf(m["name"]), "/")
+	name := nameOf(m["name"])
+	_, unresolved := m["name"].(armexpr.Unresolved)
+	parent, piece, found := strings.Cut(name, "/")
+	if unresolved || armexpr.IsExpression(name) {
+		// Its parent is named by what only the deployment knows: no
+		// resource's name is that expression.
+		parent, piece, found = unknownParent+name, name, true
+	}
 	if !found {
 		parent, piece = "", parent
 		id := strings.ToLower(str(m["id"]))
@@ -873,13 +884,20 @@ func attachPieces(out []Resource) []Resource {
 func standalone(r Resource, kind, parent string) Resource {
 	spec := r.Value["spec"].(map[string]any)
 	delete(spec, parentKey)
+	expr, unknown := strings.CutPrefix(parent, unknownParent)
+	if unknown {
+		parent = ""
+	}
 	if kind == KindReplication {
-		registry := "its registry"
-		if parent != "" {
+		switch {
+		case unknown:
+			r.Value[NotJudgedKey] = fmt.Sprintf("a geo-replication of a registry whose name, %s, cannot be evaluated before deployment: SS-ACR-004 counts it for its registry only when the scan can tell which that is", expr)
+		case parent != "":
 			spec["target"] = "microsoft.containerregistry/registries/" + strings.ToLower(parent)
-			registry = fmt.Sprintf("registry %q", parent)
+			r.Value[NotJudgedKey] = fmt.Sprintf("a geo-replication of registry %q: SS-ACR-004 counts it for that registry when the scan holds it (its template or az acr show output)", parent)
+		default:
+			r.Value[NotJudgedKey] = "a geo-replication of its registry: SS-ACR-004 counts it for that registry when the scan holds it (its template or az acr show output)"
 		}
-		r.Value[NotJudgedKey] = fmt.Sprintf("a geo-replication of %s: SS-ACR-004 counts it for that registry when the scan holds it (its template or az acr show output)", registry)
 		return r
 	}
 	pending, _ := spec[poolUnresolvedKey].([]any)
@@ -893,16 +911,22 @@ func standalone(r Resource, kind, parent string) Resource {
 	if len(pending) > 0 {
 		spec["unresolved"] = pending
 	}
-	if parent != "" {
+	const judgedWith = "node pool settings are judged with their cluster, so scan the template, plan or az aks show output that holds it too (az aks show lists every pool)"
+	switch {
+	case unknown:
+		r.Value[NotJudgedKey] = fmt.Sprintf("an agent pool of a cluster whose name, %s, cannot be evaluated before deployment: %s", expr, judgedWith)
+	case parent != "":
 		spec["target"] = "microsoft.containerservice/managedclusters/" + strings.ToLower(parent)
+		r.Value[NotJudgedKey] = fmt.Sprintf("an agent pool of cluster %q, which the scan does not hold: %s", parent, judgedWith)
+	default:
+		r.Value[NotJudgedKey] = "an agent pool of its cluster, which the scan does not hold: " + judgedWith
 	}
-	cluster := "its cluster"
-	if parent != "" {
-		cluster = fmt.Sprintf("cluster %q", parent)
-	}
-	r.Value[NotJudgedKey] = fmt.Sprintf("an agent pool of %s, which the scan does not hold: node pool settings are judged with their cluster, so scan the template, plan or az aks show output that holds it too (az aks show lists every pool)", cluster)
 	return r
 }
+
+// unknownParent marks the parent of a piece whose name is an expression
+// only the deployment evaluates.
+const unknownParent = "\x01unknown:"
 
 // NotJudgedKey says, beside spec, why no control judges the object.
 const NotJudgedKey = "notjudged"

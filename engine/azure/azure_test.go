@@ -252,6 +252,17 @@ func TestPiecesJoinTheirParentOrStandApart(t *testing.T) {
 			target:    "microsoft.containerservice/managedclusters/aks-prod",
 			notJudged: `cluster "aks-prod", which the scan does not hold`,
 		},
+		{
+			name:      "a pool whose cluster's name only the deployment knows is not guessed into the cluster before it",
+			doc:       fmt.Sprintf(template, `[{"type": "Microsoft.ContainerService/managedClusters", "name": "aks", "properties": {}}, {"type": "Microsoft.ContainerService/managedClusters/agentPools", "name": "[format('{0}/{1}', parameters('clusterName'), 'gpu')]", "properties": {"mode": "User"}}]`),
+			kinds:     []string{KindManagedCluster, KindAgentPool},
+			notJudged: `an agent pool of a cluster whose name, [format('{0}/{1}', parameters('clusterName'), 'gpu')], cannot be evaluated before deployment`,
+		},
+		{
+			name:      "a nullable parameter nobody sets is null, not unresolved",
+			doc:       strings.Replace(fmt.Sprintf(template, `[{"type": "Microsoft.ContainerService/managedClusters", "name": "aks", "properties": {"disableLocalAccounts": "[coalesce(parameters('local'), true)]"}}]`), `"resources"`, `"parameters": {"local": {"type": "bool", "nullable": true}}, "resources"`, 1),
+			kinds:     []string{KindManagedCluster},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,6 +284,14 @@ func TestPiecesJoinTheirParentOrStandApart(t *testing.T) {
 				assert.Equal(t, tt.target, spec(first)["target"])
 				assert.Contains(t, first.Value[NotJudgedKey], tt.notJudged)
 				assert.NotContains(t, spec(first), parentKey)
+			}
+			if last := rs[len(rs)-1]; tt.target == "" && tt.notJudged != "" {
+				assert.Contains(t, last.Value[NotJudgedKey], tt.notJudged)
+				assert.NotContains(t, spec(last), "target")
+				assert.Nil(t, spec(first)["agentpoolprofiles"])
+			}
+			if strings.Contains(tt.name, "nullable") {
+				assert.Equal(t, true, spec(first)["disablelocalaccounts"])
 			}
 		})
 	}

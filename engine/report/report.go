@@ -690,11 +690,26 @@ func (b *Builder) Finish() *Report {
 	r.Summary.Skipped = len(r.Skipped)
 	r.Summary.Excluded = len(r.Excluded)
 	r.Summary.NotJudged = len(r.NotJudged)
+	r.Ignored = onceEach(r.Ignored)
 	r.Summary.Ignored = len(r.Ignored)
 	r.Summary.UnusedEvidence = len(r.UnusedEvidence)
 	r.Summary.Errors = len(r.Errors)
 	r.Summary.SourceFiles = sourceFiles(r)
 	return r
+}
+
+// onceEach drops repeats of the same path not read for the same reason (a
+// Bicep module from a registry, met once through each file that calls it).
+func onceEach(ignored []Ignored) []Ignored {
+	seen := make(map[Ignored]bool, len(ignored))
+	out := ignored[:0:0]
+	for _, ig := range ignored {
+		if !seen[ig] {
+			seen[ig] = true
+			out = append(out, ig)
+		}
+	}
+	return out
 }
 
 // sourceFiles counts the distinct files the objects came from.

@@ -78,8 +78,23 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 		return b.String(), nil
 	case arrayNode:
 		out := make([]any, 0, len(n.args))
-		for i, a := range n.args {
-			v, err := s.eval(a, e, s.at(at, i, a.line))
+		for _, a := range n.args {
+			if a.kind == spreadNode {
+				v, err := s.eval(a.x, e, nil)
+				if err != nil {
+					return nil, err
+				}
+				list, ok := v.([]any)
+				if !ok && v != nil {
+					return s.unknown(n), nil // which items, and how many, is not known
+				}
+				for _, item := range list {
+					s.at(at, len(out), a.line)
+					out = append(out, item)
+				}
+				continue
+			}
+			v, err := s.eval(a, e, s.at(at, len(out), a.line))
 			if err != nil {
 				return nil, err
 			}
@@ -89,6 +104,14 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 	case objectNode:
 		out := make(map[string]any, len(n.props))
 		for _, p := range n.props {
+			if p.spread {
+				known, err := s.spread(p, e, at, out)
+				if err != nil || !known {
+					// Which members it sets, or overrides, is not known.
+					return s.unknown(n), err
+				}
+				continue
+			}
 			k := p.key
 			if p.expr != nil {
 				v, err := s.eval(p.expr, e, nil)
@@ -173,6 +196,33 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 	return s.unknown(n), nil
 }
 
+// spread adds the members of ...val to out, a later member overriding an
+// earlier one as in Bicep; known is false when val is not a known object.
+// Members written in the spread object itself keep their lines; the others
+// are placed on the spread.
+func (s *scope) spread(p prop, e *env, at []any, out map[string]any) (known bool, err error) {
+	written := p.val.kind == objectNode || p.val.kind == ternaryNode
+	where := at
+	if !written {
+		where = nil
+	}
+	v, err := s.eval(p.val, e, where)
+	if err != nil {
+		return false, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v == nil, nil
+	}
+	for k, mv := range m {
+		out[k] = mv
+		if !written {
+			s.at(at, k, p.line)
+		}
+	}
+	return true, nil
+}
+
 // childDecl is the resource a child accessor (parent::child, nested to
 // any depth) names; nil when it names none the file declares.
 func (s *scope) childDecl(n *node) *decl {
@@ -252,6 +302,9 @@ func (s *scope) ident(n *node, e *env, at []any) (any, error) {
 func (s *scope) param(d *decl) (any, error) {
 	if v, ok := s.given[d.name]; ok {
 		return v, nil
+	}
+	if d.value == nil && d.nullable {
+		return nil, nil // a nullable parameter nobody sets is null
 	}
 	if d.value == nil {
 		return armexpr.Unresolved{Expr: d.name}, nil

@@ -29,7 +29,7 @@ type token struct {
 }
 
 // puncts are the operators and delimiters, longest first.
-var puncts = []string{"??", "?.", "==", "!=", "=~", "!~", "<=", ">=", "&&", "||", "=>", "::",
+var puncts = []string{"...", "??", "?.", "==", "!=", "=~", "!~", "<=", ">=", "&&", "||", "=>", "::",
 	"{", "}", "[", "]", "(", ")", ",", ":", ".", "?", "!", "=", "<", ">", "+", "-", "*", "/", "%", "@", "|", ";"}
 
 // lexer turns a file's text into tokens.

@@ -24,6 +24,7 @@ const (
 	forNode                     // [for vars in x: if (z) y]
 	ifNode                      // if (x) y, a resource's or module's condition
 	lambdaNode                  // (vars) => x
+	spreadNode                  // ...x, an array's items spread into another
 )
 
 // node is a parsed expression; start and end are its offsets in the
@@ -45,10 +46,11 @@ type node struct {
 
 // prop is one member of an object literal.
 type prop struct {
-	key  string
-	expr *node // a key written as an interpolated string
-	line int
-	val  *node
+	key    string
+	expr   *node // a key written as an interpolated string
+	line   int
+	val    *node
+	spread bool // ...val: its members are the object's
 }
 
 // decl is a top-level declaration, or a resource declared in another's body.
@@ -58,6 +60,7 @@ type decl struct {
 	line       int
 	target     string // a resource's type@apiVersion, a module's path
 	existing   bool
+	nullable   bool // a parameter of a nullable type (string?): null unless given
 	value      *node
 	decorators []*node
 	parent     *decl // the resource whose body declares this one
@@ -246,6 +249,8 @@ func (p *parser) valueDecl() (*decl, error) {
 				return d, nil
 			}
 			return nil, p.fail(t, "%s %s has no value", kw.text, name.text)
+		case t.kind == tokPunct && t.text == "?" && depth == 0:
+			d.nullable = true // the type's own ? (an inner one is deeper)
 		case t.kind == tokPunct && t.text == "=" && depth == 0:
 			p.pos++
 			d.value, err = p.expr()
@@ -691,9 +696,16 @@ func (p *parser) array(owner *decl) (*node, error) {
 			n.end = p.next().end
 			return n, nil
 		}
+		spread := p.is("...")
+		if spread {
+			p.next()
+		}
 		e, err := p.expr()
 		if err != nil {
 			return nil, err
+		}
+		if spread {
+			e = &node{kind: spreadNode, line: e.line, start: e.start, end: e.end, x: e}
 		}
 		n.args = append(n.args, e)
 		if p.is(",") {
@@ -796,11 +808,14 @@ func (p *parser) object(owner *decl) (*node, error) {
 			continue
 		}
 		var pr prop
-		switch t.kind {
-		case tokIdent:
+		switch {
+		case t.kind == tokPunct && t.text == "...":
+			p.next()
+			pr = prop{line: t.line, spread: true}
+		case t.kind == tokIdent:
 			pr = prop{key: t.text, line: t.line}
 			p.next()
-		case tokString:
+		case t.kind == tokString:
 			key, err := p.primary()
 			if err != nil {
 				return nil, err
@@ -814,8 +829,10 @@ func (p *parser) object(owner *decl) (*node, error) {
 		default:
 			return nil, p.fail(t, "expected a property name, found %s", describe(t))
 		}
-		if _, err := p.expect(":"); err != nil {
-			return nil, err
+		if !pr.spread {
+			if _, err := p.expect(":"); err != nil {
+				return nil, err
+			}
 		}
 		if pr.val, err = p.expr(); err != nil {
 			return nil, err
