@@ -95,6 +95,7 @@ func TestExpressions(t *testing.T) {
 		{"spread of an unknown", "param extra object", "{\n      x: 1\n      ...extra\n    }", armexpr.Unresolved{Expr: "{ x: 1 ...extra }"}},
 		{"array spread", "var xs = ['b', 'c']", "join(['a', ...xs, 'd'], '')", "abcd"},
 		{"array spread of an unknown", "param xs array", "['a', ...xs]", armexpr.Unresolved{Expr: "['a', ...xs]"}},
+		{"any", "param p string = 'x'", "any(p)", "x"},
 		{"nullable parameter", "param p string?", "p ?? 'fallback'", "fallback"},
 		{"nullable members do not make a parameter nullable", "param o {a: string?}", "o", armexpr.Unresolved{Expr: "o"}},
 		{"a lambda as a value", "var f = x => x", "f", armexpr.Unresolved{Expr: "x => x"}},
@@ -267,5 +268,33 @@ func TestErrorsNameTheirLine(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
+	}
+}
+
+// TestMapPlacesItemsOnTheLambdasLines: pools written through map() are
+// placed on the lines of the lambda's body, as a loop's are.
+func TestMapPlacesItemsOnTheLambdasLines(t *testing.T) {
+	cfg := loadMap(t, map[string]string{"main.bicep": `param pools array = [
+  {name: 'sys'}
+  {name: 'user', zones: ['1']}
+]
+resource aks 'Microsoft.ContainerService/managedClusters@2024-05-01' = {
+  name: 'aks'
+  properties: {
+    agentPoolProfiles: map(pools, p => {
+      name: p.name
+      availabilityZones: p.?zones
+    })
+  }
+}
+`}, "main.bicep")
+	pools := resources(cfg)[0]["properties"].(map[string]any)["agentPoolProfiles"].([]any)
+	require.Len(t, pools, 2)
+	assert.Equal(t, []any{"1"}, pools[1].(map[string]any)["availabilityZones"])
+	for path, line := range map[int]int{0: 9, 1: 10} {
+		key := []string{"name", "availabilityZones"}[path]
+		at, ok := cfg.Place([]any{"resources", 0, "properties", "agentPoolProfiles", 1, key})
+		require.True(t, ok)
+		assert.Equal(t, line, at.Line, key)
 	}
 }

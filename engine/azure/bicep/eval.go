@@ -132,7 +132,7 @@ func (s *scope) eval(n *node, e *env, at []any) (any, error) {
 		}
 		return out, nil
 	case callNode:
-		return s.call(n, e)
+		return s.call(n, e, at)
 	case memberNode, indexNode:
 		return s.access(n, e)
 	case unaryNode:
@@ -566,12 +566,15 @@ var notStatic = map[string]bool{
 // ARM's). One whose value needs the deployment is unresolved; a resource
 // ID function with literal arguments is written with them, so it still
 // names its resource.
-func (s *scope) call(n *node, e *env) (any, error) {
+func (s *scope) call(n *node, e *env, at []any) (any, error) {
 	if v, ok, err := s.userFunc(n, e); ok {
 		return v, err
 	}
 	name := strings.TrimPrefix(strings.TrimPrefix(n.name, "sys."), "az.")
 	lower := strings.ToLower(name)
+	if lower == "any" && len(n.args) == 1 {
+		return s.eval(n.args[0], e, nil) // a type cast: the value itself
+	}
 	if takesLambda(lower) {
 		args := make([]any, len(n.args))
 		for i, a := range n.args {
@@ -581,7 +584,7 @@ func (s *scope) call(n *node, e *env) (any, error) {
 			}
 			args[i] = v
 		}
-		return s.lambdaCall(n, lower, args)
+		return s.lambdaCall(n, lower, args, at)
 	}
 	args := make([]any, len(n.args))
 	for i, a := range n.args {

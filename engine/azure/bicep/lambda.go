@@ -21,6 +21,12 @@ type closure struct {
 // apply calls a lambda or a user-defined function with args; extra
 // arguments beyond its parameters (an index it does not name) are dropped.
 func (s *scope) apply(c *closure, args ...any) (any, error) {
+	return s.applyAt(c, nil, args...)
+}
+
+// applyAt is apply for a result written to the template at path at: the
+// members its body writes keep their lines.
+func (s *scope) applyAt(c *closure, at []any, args ...any) (any, error) {
 	if s.l.calls >= maxCallDepth {
 		return nil, s.errorf(c.n, "functions nested over %d deep", maxCallDepth)
 	}
@@ -34,7 +40,7 @@ func (s *scope) apply(c *closure, args ...any) (any, error) {
 		}
 		e = e.with(name, v)
 	}
-	return s.eval(c.n.x, e, nil)
+	return s.eval(c.n.x, e, at)
 }
 
 // userFunc calls a function the file declares (`func name(...) type =>
@@ -59,8 +65,9 @@ func (s *scope) userFunc(n *node, e *env) (any, bool, error) {
 
 // lambdaCall evaluates Bicep's functions that take a lambda (map, filter,
 // reduce, sort, toObject, mapValues, groupBy) over known values; anything
-// unresolved they need leaves the call unresolved, named by its text.
-func (s *scope) lambdaCall(n *node, name string, args []any) (any, error) {
+// unresolved they need leaves the call unresolved, named by its text. The
+// items map writes to at keep the lines of the lambda's body.
+func (s *scope) lambdaCall(n *node, name string, args []any, at []any) (any, error) {
 	fn := func(i int) *closure {
 		if i < len(args) {
 			c, _ := args[i].(*closure)
@@ -83,7 +90,7 @@ func (s *scope) lambdaCall(n *node, name string, args []any) (any, error) {
 		}
 		out := make([]any, 0, len(list))
 		for i, item := range list {
-			v, err := s.apply(c, item, float64(i))
+			v, err := s.applyAt(c, s.at(at, i, c.n.x.line), item, float64(i))
 			if err != nil {
 				return nil, err
 			}
