@@ -242,6 +242,9 @@ type request struct {
 	finding eval.Finding
 	rule    *Rule
 	target  []any
+	// before are the object's findings of every control before the fix,
+	// by control and field: the fix may add none.
+	before map[string]int
 }
 
 // Fix judges the objects of files with the fixable controls among
@@ -261,9 +264,18 @@ func Fix(ctx context.Context, lib *policy.Library, bindings []eval.Binding, file
 	for _, f := range files {
 		all = append(all, f.Objects...)
 	}
-	ev, err := eval.New(lib, fixable, append(evalOpts, eval.WithInventory(all))...)
+	// Every control judges, so that a fix that makes another control fail
+	// is seen; the fixable ones' findings are what fix fixes.
+	bindings = append(slices.Clone(bindings), fixable...)
+	ev, err := eval.New(lib, uniqueBindings(bindings), append(evalOpts, eval.WithInventory(all))...)
 	if err != nil {
 		return nil, err
+	}
+	check := &checker{ctx: ctx, ev: ev}
+	granted := bindingsOf(all)
+	isFixable := map[string]bool{}
+	for _, b := range fixable {
+		isFixable[b.Control.ID] = true
 	}
 	for _, f := range files {
 		var reqs []request
@@ -272,20 +284,29 @@ func Fix(ctx context.Context, lib *policy.Library, bindings []eval.Binding, file
 			if len(j.Errors) > 0 {
 				return nil, fmt.Errorf("%s: %w", o.Source, errors.Join(j.Errors...))
 			}
+			before := findingKeys(j.Findings)
 			for _, fd := range j.Findings {
+				if !isFixable[fd.Control.ID] {
+					continue
+				}
 				fd.Field = normalizePath(fd.Field)
 				r := rules.rule(fd.Control.ID, fd.Field)
 				if r == nil {
 					plan.Unfixed = append(plan.Unfixed, unfixed(o, fd, "no automatic fix for this field; "+remedy(fd.Control)))
 					continue
 				}
-				reqs = append(reqs, request{object: o, finding: fd, rule: r, target: r.target(fd.Field)})
+				target := r.target(fd.Field)
+				if why := leftToPeople(o, r, target, granted); why != "" {
+					plan.Unfixed = append(plan.Unfixed, unfixed(o, fd, "left to people: "+why))
+					continue
+				}
+				reqs = append(reqs, request{object: o, finding: fd, rule: r, target: target, before: before})
 			}
 		}
 		if len(reqs) == 0 {
 			continue
 		}
-		res, skipped := fixFile(f.Name, reqs)
+		res, skipped := fixFile(f.Name, reqs, check)
 		plan.Unfixed = append(plan.Unfixed, skipped...)
 		if res != nil {
 			plan.Results = append(plan.Results, res)
@@ -312,9 +333,22 @@ func objectName(o *input.Object) string {
 	return o.Kind() + " " + o.Name()
 }
 
+// uniqueBindings drops a control bound twice (keeping the first).
+func uniqueBindings(bs []eval.Binding) []eval.Binding {
+	seen := map[string]bool{}
+	var out []eval.Binding
+	for _, b := range bs {
+		if !seen[b.Control.ID] {
+			seen[b.Control.ID] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // fixFile applies the requests of one file, or, for rendered objects,
 // writes the patches.
-func fixFile(name string, reqs []request) (*Result, []Unfixed) {
+func fixFile(name string, reqs []request, check *checker) (*Result, []Unfixed) {
 	var (
 		rendered, plain []request
 		skipped         []Unfixed
@@ -355,26 +389,29 @@ func fixFile(name string, reqs []request) (*Result, []Unfixed) {
 		}
 		return nil, skipped
 	}
-	original, err := parseSource(text)
-	if err != nil {
-		for _, r := range plain {
-			skipped = append(skipped, unfixed(r.object, r.finding, "the file does not parse as YAML here: "+err.Error()))
-		}
-		return nil, skipped
-	}
+	// Each document is edited on its own, so the time grows with the
+	// file, not with its objects times its size.
+	var out bytes.Buffer
+	byDoc := map[int][]request{}
+	docs := splitDocuments(text)
 	for _, r := range plain {
-		// Lines move as edits add lines; documents do not.
-		doc := original.documentAt(r.object.Line)
-		after, change, err := applyRequest(res.After, doc, r)
-		if err != nil {
-			skipped = append(skipped, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
+		if i := documentOf(docs, r.object.Line); i >= 0 {
+			byDoc[i] = append(byDoc[i], r)
 			continue
 		}
-		if change != nil {
-			res.After = after
-			res.Changes = append(res.Changes, *change)
-		}
+		skipped = append(skipped, unfixed(r.object, r.finding, "cannot find its document in the file; fix it by hand"))
 	}
+	for i, d := range docs {
+		if len(byDoc[i]) == 0 {
+			out.Write(d.text)
+			continue
+		}
+		after, changes, left := fixDocument(name, d.text, byDoc[i], check)
+		out.Write(after)
+		res.Changes = append(res.Changes, changes...)
+		skipped = append(skipped, left...)
+	}
+	res.After = out.Bytes()
 	if bytes.Equal(res.Before, res.After) {
 		return nil, skipped
 	}
@@ -405,6 +442,143 @@ func refuse(name string, text []byte) string {
 		return "the file indents with tabs; fix it by hand"
 	}
 	return ""
+}
+
+// fixDocument makes the edits of one document, each only when it holds:
+// the document parses to what it was plus the intended field (checked
+// after every edit), and no control reports a finding on its objects that
+// it did not report before (checked once all are made; an edit that adds
+// one is taken back).
+func fixDocument(name string, text []byte, reqs []request, check *checker) ([]byte, []Change, []Unfixed) {
+	var (
+		changes []Change
+		kept    []request
+		left    []Unfixed
+	)
+	cur := text
+	for _, r := range reqs {
+		after, change, err := verifiedEdit(cur, r)
+		if err != nil {
+			left = append(left, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
+			continue
+		}
+		if change == nil {
+			continue
+		}
+		cur = after
+		changes = append(changes, *change)
+		kept = append(kept, r)
+	}
+	if len(kept) == 0 || check == nil {
+		return cur, changes, left
+	}
+	added, err := check.added(name, cur, kept)
+	if err != nil || len(added) == 0 {
+		if err != nil {
+			// The edited document does not read as the scan reads it.
+			for _, r := range kept {
+				left = append(left, unfixed(r.object, r.finding, "the edited document does not read: "+err.Error()+"; fix it by hand"))
+			}
+			return text, nil, left
+		}
+		return cur, changes, left
+	}
+	// Some edit makes a control fail: make them again one by one, keeping
+	// those that add no finding to their object.
+	cur, changes = text, nil
+	for _, r := range kept {
+		after, change, err := verifiedEdit(cur, r)
+		if err != nil || change == nil {
+			continue
+		}
+		if why, err := check.addedTo(name, after, r); err != nil || why != "" {
+			if why == "" {
+				why = err.Error()
+			}
+			left = append(left, unfixed(r.object, r.finding, "left to people: the edit would make "+why))
+			continue
+		}
+		cur = after
+		changes = append(changes, *change)
+	}
+	return cur, changes, left
+}
+
+// verifiedEdit makes one edit of a document and checks that it parses to
+// the document before it plus the intended field, wherever a reader sees
+// the edited node (an anchor's aliases, the mappings that merge it).
+func verifiedEdit(text []byte, r request) ([]byte, *Change, error) {
+	src, err := parseSource(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc := 0
+	if len(src.docs) == 0 {
+		return nil, nil, errors.New("the document is empty")
+	}
+	obj, err := src.object(target{document: doc, items: r.object.Item})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Where the edit writes (the deepest node of the path that exists) and
+	// every place a reader sees that node.
+	steps, _ := walk(obj, r.target)
+	written, rest := obj, r.target
+	if len(steps) > 0 {
+		written, rest = steps[len(steps)-1].node, r.target[len(steps):]
+	}
+	sites, err := occurrences(src.docs[doc], written)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := sameField(sites, r); err != nil {
+		return nil, nil, err
+	}
+	after, change, err := applyRequest(text, doc, r)
+	if err != nil || change == nil || bytes.Equal(after, text) {
+		return after, change, err
+	}
+	want, err := decodeDocument(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	value := r.rule.Set
+	if r.rule.has == "add" {
+		value = r.rule.Add
+	}
+	for _, at := range sites {
+		if want, err = intend(want, append(slices.Clone(at), rest...), r.rule.has, value); err != nil {
+			return nil, nil, err
+		}
+	}
+	got, err := decodeDocument(after)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the edit would not parse: %w", err)
+	}
+	if d := difference(want, got, nil); d != nil {
+		return nil, nil, fmt.Errorf("the edit would also change %s, which is inherited through a merge key (<<) or shared through an anchor", pathText(d))
+	}
+	return after, change, nil
+}
+
+// sameField refuses an edit of a node that an anchor shares with a field
+// of another name (securityContext: &empty {} used by emptyDir: *empty):
+// what hardens one would be written into the other.
+func sameField(sites [][]any, r request) error {
+	key := func(p []any) string {
+		for i := len(p) - 1; i >= 0; i-- {
+			if s, ok := p[i].(string); ok {
+				return s
+			}
+		}
+		return ""
+	}
+	for _, a := range sites[min(1, len(sites)):] {
+		if key(a) != key(sites[0]) {
+			return fmt.Errorf("the node it edits is an anchor shared by %s and %s, different fields", pathText(sites[0]), pathText(a))
+		}
+	}
+	return nil
 }
 
 // applyRequest makes one edit and checks it: the file still parses, and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
@@ -339,4 +340,105 @@ func TestRulesAreChecked(t *testing.T) {
 		require.Error(t, err, text)
 		assert.Contains(t, err.Error(), want, text)
 	}
+}
+
+// TestFixNeverBreaksAWorkload holds each way fix once damaged a workload:
+// the fix is not made (or made without the damage), and what is left is
+// said, with why.
+func TestFixNeverBreaksAWorkload(t *testing.T) {
+	f := newFixer(t, "SS-PSS-002", "SS-PSS-102", "SS-PSS-103", "SS-PSS-105", "SS-PSS-106", "SS-POD-002", "SS-POD-004", "SS-POD-015", "SS-IAM-011", "SS-IMG-003")
+	decode := func(t *testing.T, text string) []map[string]any {
+		dec := yaml.NewDecoder(strings.NewReader(text))
+		var out []map[string]any
+		for {
+			var v map[string]any
+			if err := dec.Decode(&v); err != nil {
+				break
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	at := func(v any, path ...any) any {
+		for _, seg := range path {
+			switch k := seg.(type) {
+			case string:
+				m, _ := v.(map[string]any)
+				v = m[k]
+			case int:
+				l, _ := v.([]any)
+				if k >= len(l) {
+					return nil
+				}
+				v = l[k]
+			}
+		}
+		return v
+	}
+	reasons := func(p *Plan) string {
+		var b strings.Builder
+		for _, u := range p.Unfixed {
+			b.WriteString(u.Reason + "\n")
+		}
+		return b.String()
+	}
+
+	t.Run("a value inherited through a merge key is kept", func(t *testing.T) {
+		in := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: legacy, namespace: shop}\nspec:\n  selector: {matchLabels: {app: legacy}}\n  template:\n    metadata: {labels: {app: legacy}}\n    spec:\n      initContainers:\n        - name: migrate\n          image: contoso.azurecr.io/legacy:1\n          securityContext: &loose\n            capabilities:\n              add: [NET_ADMIN, sys_time]\n      containers:\n        - name: api\n          image: contoso.azurecr.io/legacy:1\n          securityContext:\n            <<: *loose\n            allowPrivilegeEscalation: true\n"
+		plan, got := f.run(t, "merge.yaml", in)
+		api := at(decode(t, got)[0], "spec", "template", "spec", "containers", 0, "securityContext")
+		assert.Equal(t, []any{"NET_ADMIN", "sys_time"}, at(api, "capabilities", "add"), "the inherited capabilities.add:\n%s", got)
+		assert.Equal(t, false, at(api, "allowPrivilegeEscalation"))
+		assert.Contains(t, reasons(plan), "inherited through a merge key")
+	})
+
+	t.Run("an anchor shared with another kind of field is not edited", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: Pod\nmetadata: {name: shared, namespace: shop}\nspec:\n  containers:\n    - name: app\n      image: contoso.azurecr.io/app:1\n      imagePullPolicy: Always\n      securityContext: &empty {}\n  volumes:\n    - name: tmp\n      emptyDir: *empty\n"
+		plan, got := f.run(t, "anchor.yaml", in)
+		assert.Equal(t, map[string]any{}, at(decode(t, got)[0], "spec", "volumes", 0, "emptyDir"), "the volume stays an empty emptyDir:\n%s", got)
+		assert.Contains(t, reasons(plan), "an anchor shared by spec.containers[0].securityContext and spec.volumes[0].emptyDir")
+	})
+
+	t.Run("a Windows pod gets no field its OS forbids", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: Pod\nmetadata: {name: iis, namespace: web}\nspec:\n  os: {name: windows}\n  containers:\n    - name: iis\n      image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022\n      imagePullPolicy: Always\n"
+		plan, got := f.run(t, "windows.yaml", in)
+		assert.NotContains(t, got, "capabilities")
+		assert.NotContains(t, got, "readOnlyRootFilesystem")
+		assert.NotContains(t, got, "seccompProfile")
+		assert.Contains(t, got, "runAsNonRoot: true", "the one securityContext field Windows takes")
+		assert.Contains(t, reasons(plan), "is a Windows pod")
+	})
+
+	t.Run("a container on a port below 1024 keeps what binding it needs", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: web}\nspec:\n  containers:\n    - name: nginx\n      image: contoso.azurecr.io/nginx:1.27\n      imagePullPolicy: Always\n      ports:\n        - containerPort: 80\n"
+		plan, got := f.run(t, "port.yaml", in)
+		assert.NotContains(t, got, "runAsNonRoot")
+		assert.NotContains(t, got, "drop: [ALL]")
+		assert.Contains(t, got, "allowPrivilegeEscalation: false", "the fixes that cost nothing are made")
+		assert.Contains(t, reasons(plan), "listens on port 80, below 1024")
+		assert.Contains(t, reasons(plan), "add NET_BIND_SERVICE to capabilities.add")
+	})
+
+	t.Run("a control-plane static pod is left to its installer", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    component: kube-apiserver\n    tier: control-plane\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  containers:\n  - command:\n    - kube-apiserver\n    - --advertise-address=192.168.0.10\n    image: registry.k8s.io/kube-apiserver:v1.31.2\n    imagePullPolicy: IfNotPresent\n    name: kube-apiserver\n  hostNetwork: true\n  priorityClassName: system-node-critical\n"
+		plan, got := f.run(t, "kube-apiserver.yaml", in)
+		assert.Equal(t, in, got)
+		assert.Contains(t, reasons(plan), "is a control-plane component (component: kube-apiserver)")
+	})
+
+	t.Run("a ServiceAccount the scan binds to a role keeps its token", func(t *testing.T) {
+		in := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reader, namespace: monitoring}\nspec:\n  selector: {matchLabels: {app: reader}}\n  template:\n    metadata: {labels: {app: reader}}\n    spec:\n      serviceAccountName: metrics-reader\n      containers:\n        - name: reader\n          image: contoso.azurecr.io/reader:1\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: metrics-reader}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n  - {kind: ServiceAccount, name: metrics-reader, namespace: monitoring}\n"
+		plan, got := f.run(t, "bound.yaml", in)
+		assert.NotContains(t, got, "automountServiceAccountToken")
+		assert.Contains(t, reasons(plan), "ServiceAccount monitoring/metrics-reader is bound to a role (ClusterRoleBinding metrics-reader)")
+	})
+
+	t.Run("kubectl's indentless lists end a container", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: details\n  namespace: bookinfo\nspec:\n  containers:\n  - name: details\n    image: docker.io/istio/examples-bookinfo-details-v1:1.20.2\n    imagePullPolicy: IfNotPresent\n    ports:\n    - containerPort: 9080\n"
+		plan, got := f.run(t, "details.yaml", in)
+		assert.Empty(t, plan.Unfixed)
+		pod := decode(t, got)[0]
+		assert.Equal(t, []any{map[string]any{"containerPort": 9080}}, at(pod, "spec", "containers", 0, "ports"))
+		assert.Equal(t, true, at(pod, "spec", "containers", 0, "securityContext", "runAsNonRoot"), got)
+	})
 }

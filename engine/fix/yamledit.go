@@ -539,6 +539,11 @@ func (s *source) insertBlock(m *yaml.Node, rest []string, value any, obj *yaml.N
 	indent := m.Content[0].Column - 1
 	lastKey := m.Content[len(m.Content)-2]
 	end := s.blockEnd(lastKey.Line, indent)
+	if last := lastLine(m.Content[len(m.Content)-1]); last > end {
+		// An indentless list (kubectl's "ports:" then "- containerPort"
+		// at the key's own indentation) ends the mapping.
+		end = s.blockEnd(last, indent)
+	}
 	if last := m.Content[len(m.Content)-1]; last.Style&yaml.FlowStyle != 0 && (last.Kind == yaml.MappingNode || last.Kind == yaml.SequenceNode) {
 		closing, err := s.flowEnd(s.offset(last.Line, last.Column))
 		if err != nil {
@@ -632,7 +637,20 @@ func (s *source) addEdit(obj *yaml.Node, path []any, value any) (edit, bool, err
 	}
 	last := leaf.node.Content[len(leaf.node.Content)-1]
 	end := s.blockEnd(last.Line, dash)
+	if l := lastLine(last); l > end {
+		end = s.blockEnd(l, dash)
+	}
 	return s.insertAfterLine(end, strings.Repeat(" ", dash)+"- "+render(value, 0)+s.eol), true, nil
+}
+
+// lastLine returns the last line a node or any node inside it starts on
+// (aliases are not followed: an alias is one token).
+func lastLine(n *yaml.Node) int {
+	line := n.Line
+	for _, c := range n.Content {
+		line = max(line, lastLine(c))
+	}
+	return line
 }
 
 func kindName(n *yaml.Node) string {
