@@ -195,6 +195,9 @@ type Change struct {
 	Object string `json:"object"`
 	// Note says what else the edit touches (an anchor shared by aliases).
 	Note string `json:"note,omitempty"`
+	// Also lists the other fields of the object the edit changes with the
+	// same stroke: aliases of the anchor it edits, mappings that merge it.
+	Also []string `json:"also,omitempty"`
 }
 
 // Unfixed is a finding of a selected control that fix leaves as it is.
@@ -558,7 +561,27 @@ func verifiedEdit(text []byte, r request) ([]byte, *Change, error) {
 	if d := difference(want, got, nil); d != nil {
 		return nil, nil, fmt.Errorf("the edit would also change %s, which is inherited through a merge key (<<) or shared through an anchor", pathText(d))
 	}
+	prefix := itemPrefix(r.object.Item)
+	self := pathText(append(slices.Clone(prefix), r.target...))
+	for _, at := range sites {
+		full := append(slices.Clone(at), rest...)
+		if text := pathText(full); text != self && len(full) >= len(prefix) && slices.Equal(full[:len(prefix)], prefix) {
+			change.Also = append(change.Also, pathText(full[len(prefix):]))
+		}
+	}
+	if len(change.Also) > 0 && change.Note == "" {
+		change.Note = "edits a mapping that others merge (<<), so " + strings.Join(change.Also, ", ") + " change too"
+	}
 	return after, change, nil
+}
+
+// itemPrefix is the path of a List item from its document's root.
+func itemPrefix(items []int) []any {
+	var out []any
+	for _, i := range items {
+		out = append(out, "items", i)
+	}
+	return out
 }
 
 // sameField refuses an edit of a node that an anchor shares with a field
