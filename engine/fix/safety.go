@@ -194,7 +194,6 @@ func containerAt(v map[string]any, path []any) (map[string]any, string) {
 	return nil, ""
 }
 
-
 // privilegedPort returns the first containerPort below 1024 a container
 // declares (0 when none).
 func privilegedPort(c map[string]any) int {
