@@ -162,8 +162,11 @@ func exported(m map[string]any, at []any) (Resource, bool) {
 
 // envelopeKeys are the names of a resource's envelope, as ARM writes them,
 // by their lower-cased spelling; PowerShell's ResourceType, ResourceName
-// and ResourceId stand for type, name and id.
+// and ResourceId stand for type, name and id, and for an extension
+// resource (a diagnostic setting) ExtensionResourceType and
+// ExtensionResourceName do, its ResourceType being its parent's.
 var envelopeKeys = map[string]string{
+	"extensionresourcetype": "type", "extensionresourcename": "name",
 	"type": "type", "resourcetype": "type", "name": "name", "resourcename": "name", "id": "id", "resourceid": "id",
 	"properties": "properties", "scope": "scope", "location": "location", "sku": "sku", "identity": "identity",
 	"kind": "kind", "zones": "zones", "tags": "tags",
@@ -178,17 +181,27 @@ func canonicalEnvelope(m map[string]any) (map[string]any, map[string]string) {
 	}
 	out := make(map[string]any, len(m))
 	written := map[string]string{}
-	// Sorted, so that of Type and ResourceType the same one wins every time.
+	// Extension* first, then sorted, so that of Type and ResourceType the
+	// same one wins every time.
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		ei, ej := strings.HasPrefix(strings.ToLower(keys[i]), "extension"), strings.HasPrefix(strings.ToLower(keys[j]), "extension")
+		if ei != ej {
+			return ei
+		}
+		return keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		canonical, ok := envelopeKeys[strings.ToLower(k)]
 		if !ok || k == canonical {
 			out[k] = m[k]
 			continue
+		}
+		if m[k] == nil && (canonical == "type" || canonical == "name") {
+			continue // ExtensionResourceType: null on a resource that is none
 		}
 		if _, taken := out[canonical]; taken {
 			continue
@@ -663,8 +676,15 @@ func lowerKeys(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for k, e := range t {
-			if e != nil {
+		// In key order, so that of two spellings of one key the same one
+		// wins every run.
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if e := t[k]; e != nil {
 				out[strings.ToLower(k)] = lowerKeys(e)
 			}
 		}

@@ -1008,7 +1008,10 @@ func toString(v any) string {
 	case float64:
 		return strconv.FormatFloat(t, 'f', -1, 64)
 	case bool:
-		return strconv.FormatBool(t)
+		if t {
+			return "True" // as ARM's string() and format() write it
+		}
+		return "False"
 	case nil:
 		return ""
 	}
@@ -1123,6 +1126,15 @@ func containsValue(list []any, v any) bool {
 // values are replaced.
 func mergeInto(dst, src map[string]any) {
 	for k, v := range src {
+		// ARM's property names are case-insensitive: a later spelling
+		// replaces an earlier one.
+		for existing := range dst {
+			if existing != k && strings.EqualFold(existing, k) {
+				dst[k] = dst[existing]
+				delete(dst, existing)
+				break
+			}
+		}
 		if sub, ok := v.(map[string]any); ok {
 			if existing, ok := dst[k].(map[string]any); ok {
 				merged := map[string]any{}
