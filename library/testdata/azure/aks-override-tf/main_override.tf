@@ -1,0 +1,3 @@
+resource "azurerm_kubernetes_cluster" "main" {
+  azure_policy_enabled = false
+}

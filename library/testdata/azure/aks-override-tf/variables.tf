@@ -1,0 +1,4 @@
+variable "local_account_disabled" {
+  type    = bool
+  default = true
+}
