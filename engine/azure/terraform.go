@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,45 @@ func terraformPlan(m map[string]any) []Resource {
 	planned := m["planned_values"].(map[string]any)
 	var out []Resource
 	walkModule(planned["root_module"], []any{"planned_values", "root_module"}, &out)
-	return out
+	return joinPools(out)
+}
+
+// joinPools adds the node pools a module could not place (a pool module
+// given its cluster's ID by the root) to the cluster of the name their ID
+// holds, anywhere in the configuration; a pool whose cluster the
+// configuration does not hold, or holds twice, stands on its own.
+func joinPools(out []Resource) []Resource {
+	kept := out[:0:0]
+	var pools []Resource
+	for _, r := range out {
+		if r.Value["kind"] == KindAgentPool {
+			pools = append(pools, r)
+			continue
+		}
+		kept = append(kept, r)
+	}
+	for _, p := range pools {
+		spec := p.Value["spec"].(map[string]any)
+		parent := str(spec[parentKey])
+		if parent == "" {
+			kept = append(kept, p) // its reason is said
+			continue
+		}
+		owner, count := -1, 0
+		for i := range kept {
+			meta, _ := kept[i].Value["metadata"].(map[string]any)
+			if kept[i].Value["kind"] == KindManagedCluster && strings.EqualFold(str(meta["name"]), parent) {
+				owner, count = i, count+1
+			}
+		}
+		if count != 1 {
+			kept = append(kept, standalone(p, KindAgentPool, parent))
+			continue
+		}
+		delete(spec, parentKey)
+		attachPool(&kept[owner], p)
+	}
+	return kept
 }
 
 func walkModule(mod any, at []any, out *[]Resource) {
@@ -31,7 +70,9 @@ func walkModule(mod any, at []any, out *[]Resource) {
 	}
 	var (
 		clusters []*translated
+		slots    []int // where each cluster's resource goes in out
 		pools    []*translated
+		poolIDs  []string // each pool's kubernetes_cluster_id, when known
 	)
 	resources, _ := m["resources"].([]any)
 	for i, r := range resources {
@@ -59,9 +100,11 @@ func walkModule(mod any, at []any, out *[]Resource) {
 			t := translate(KindManagedCluster, name, values, src, clusterFields)
 			t.address = address
 			clusters = append(clusters, t)
-			*out = append(*out, t.resource())
+			slots = append(slots, len(*out))
+			*out = append(*out, Resource{}) // once its pools are in
 		case "azurerm_kubernetes_cluster_node_pool":
 			pools = append(pools, translate("", name, values, src, poolFields))
+			poolIDs = append(poolIDs, nameOf(values["kubernetes_cluster_id"]))
 		case "azurerm_container_registry":
 			t := translate(KindContainerRegistry, name, values, src, registryFields)
 			t.address = address
@@ -80,10 +123,33 @@ func walkModule(mod any, at []any, out *[]Resource) {
 			*out = append(*out, translate(KindSecurityPricing, str(values["resource_type"]), values, src, pricingFields).resource())
 		}
 	}
-	// A node pool's cluster ID is unknown until apply; a module that plans
-	// one cluster owns its node pools.
-	if len(clusters) == 1 {
-		clusters[0].addPools(pools)
+	// A node pool joins the cluster its kubernetes_cluster_id names (read
+	// from source, the ID holds the cluster's name); in a plan the ID is
+	// unknown until apply, and a module that plans one cluster owns its
+	// node pools. A pool neither tells apart stands on its own, listed as
+	// not judged.
+	owned := make([][]*translated, len(clusters))
+	for i, p := range pools {
+		owner := -1
+		if _, name, ok := strings.Cut(strings.ToLower(poolIDs[i]), "/managedclusters/"); ok {
+			for j, c := range clusters {
+				if strings.EqualFold(c.name, name) {
+					owner = j
+				}
+			}
+		}
+		if owner < 0 && len(clusters) == 1 {
+			owner = 0
+		}
+		if owner < 0 {
+			*out = append(*out, unownedPool(p, poolIDs[i], len(clusters)))
+			continue
+		}
+		owned[owner] = append(owned[owner], p)
+	}
+	for j, c := range clusters {
+		c.addPools(owned[j])
+		(*out)[slots[j]] = c.resource()
 	}
 	children, _ := m["child_modules"].([]any)
 	for i, c := range children {
@@ -439,6 +505,24 @@ func (t *translated) addPools(pools []*translated) {
 	if len(list) > 0 {
 		t.spec["agentpoolprofiles"] = list
 	}
+}
+
+// unownedPool is a node pool its module does not place: one whose ID
+// names a cluster joins it later (joinPools); the others are listed as not
+// judged, with why.
+func unownedPool(p *translated, clusterID string, clusters int) Resource {
+	p.kind = KindAgentPool
+	r := p.resource()
+	if _, name, ok := strings.Cut(strings.ToLower(clusterID), "/managedclusters/"); ok && name != "" && !strings.Contains(name, "/") {
+		r.Value["spec"].(map[string]any)[parentKey] = name
+		return r
+	}
+	why := "a node pool of a module that plans no cluster: node pool settings are judged with their cluster, so scan the module that declares both, or the plan of the root module"
+	if clusters > 1 {
+		why = fmt.Sprintf("a node pool of a module that plans %d clusters, and its kubernetes_cluster_id is known only after apply, so which one it joins cannot be told: name the cluster's resource in kubernetes_cluster_id, or scan az aks show output", clusters)
+	}
+	r.Value[NotJudgedKey] = why
+	return r
 }
 
 func (t *translated) resource() Resource {

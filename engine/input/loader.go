@@ -238,7 +238,8 @@ func terraformFile(name string) bool {
 	case ".tf", ".tfvars":
 		return true
 	}
-	return strings.HasSuffix(strings.ToLower(name), ".tf.json")
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".tf.json") || strings.HasSuffix(lower, ".tfvars.json")
 }
 
 // IsInfrastructureSource reports whether a file found while walking a

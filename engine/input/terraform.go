@@ -49,9 +49,10 @@ func terraformObjects(dir string, cfg *tfsrc.Config, err error) *File {
 // were not given.
 func otherVarFiles(dir string, given []string) []string {
 	names, _ := filepath.Glob(filepath.Join(dir, "*.tfvars"))
+	jsons, _ := filepath.Glob(filepath.Join(dir, "*.tfvars.json"))
 	var out []string
-	for _, n := range names {
-		base := filepath.Base(n)
+	for _, n := range append(names, jsons...) {
+		base := strings.TrimSuffix(filepath.Base(n), ".json")
 		if base == "terraform.tfvars" || strings.HasSuffix(base, ".auto.tfvars") || contains(given, n) {
 			continue
 		}

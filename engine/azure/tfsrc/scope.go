@@ -2,6 +2,7 @@ package tfsrc
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -386,6 +387,39 @@ var oneFunc = function.New(&function.Spec{
 		it.Next()
 		_, e := it.Element()
 		return e, nil
+	},
+})
+
+// lookupFunc is Terraform's lookup(map, key, default): go-cty's refuses a
+// null default, which Terraform takes (lookup(m, k, null) is common).
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType},
+		{Name: "key", Type: cty.String},
+	},
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
+	Type:     func([]cty.Value) (cty.Type, error) { return cty.DynamicPseudoType, nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if len(args) > 3 {
+			return cty.NilVal, fmt.Errorf("lookup takes at most three arguments")
+		}
+		m, key := args[0], args[1]
+		if !m.IsWhollyKnown() || !key.IsKnown() {
+			return cty.DynamicVal, nil
+		}
+		if !m.IsNull() {
+			k := key.AsString()
+			switch ty := m.Type(); {
+			case ty.IsObjectType() && ty.HasAttribute(k):
+				return m.GetAttr(k), nil
+			case ty.IsMapType() && m.HasIndex(key).True():
+				return m.Index(key), nil
+			}
+		}
+		if len(args) == 3 {
+			return args[2], nil
+		}
+		return cty.NilVal, fmt.Errorf("lookup: the map has no key %q and no default is given", key.AsString())
 	},
 })
 

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -125,14 +126,19 @@ type input struct {
 	expr  string
 }
 
-// rootVariables reads terraform.tfvars, *.auto.tfvars (in lexical order)
-// and the var files given, later files overriding earlier ones.
+// rootVariables reads terraform.tfvars, terraform.tfvars.json,
+// *.auto.tfvars and *.auto.tfvars.json (in lexical order) and the var
+// files given, later files overriding earlier ones, as Terraform does.
 func (l *loader) rootVariables(dir string) (map[string]input, error) {
 	var files []string
-	if _, err := l.src.Stat(l.src.Join(dir, "terraform.tfvars")); err == nil {
-		files = append(files, l.src.Join(dir, "terraform.tfvars"))
+	for _, name := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
+		if _, err := l.src.Stat(l.src.Join(dir, name)); err == nil {
+			files = append(files, l.src.Join(dir, name))
+		}
 	}
 	auto, _ := globFiles(l.src, l.src.Join(dir, "*.auto.tfvars"))
+	autoJSON, _ := globFiles(l.src, l.src.Join(dir, "*.auto.tfvars.json"))
+	auto = append(auto, autoJSON...)
 	sort.Strings(auto)
 	files = append(files, auto...)
 	files = append(files, l.opts.VarFiles...)
@@ -172,7 +178,11 @@ func (l *loader) parseFile(name string) (*hcl.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, diags := l.parser.ParseHCL(data, name)
+	parse := l.parser.ParseHCL
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		parse = l.parser.ParseJSON // a .tfvars.json file
+	}
+	f, diags := parse(data, name)
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
@@ -192,6 +202,7 @@ func (l *loader) parse(dir string) (*moduleFiles, error) {
 	}
 	sort.Strings(names)
 	m := &moduleFiles{bytes: map[string][]byte{}}
+	var overrides []*hclsyntax.Body
 	for _, name := range names {
 		f, err := l.parseFile(name)
 		if err != nil {
@@ -202,14 +213,109 @@ func (l *loader) parse(dir string) (*moduleFiles, error) {
 			continue
 		}
 		l.config.Files = append(l.config.Files, name)
-		m.bodies = append(m.bodies, body)
 		m.bytes[name] = f.Bytes
+		if isOverride(name) {
+			overrides = append(overrides, body)
+			continue
+		}
+		m.bodies = append(m.bodies, body)
+	}
+	for _, o := range overrides {
+		mergeOverride(m.bodies, o)
 	}
 	jsons, _ := globFiles(l.src, l.src.Join(dir, "*.tf.json"))
 	for _, name := range jsons {
 		l.config.NotRead = append(l.config.NotRead, Skipped{Path: name, Reason: "Terraform JSON syntax is not read from source; judge the plan (terraform show -json)"})
 	}
 	return m, nil
+}
+
+// isOverride reports an override file (override.tf, *_override.tf), which
+// Terraform reads after the others and merges into the blocks it names.
+func isOverride(name string) bool {
+	base := strings.TrimSuffix(filepathBase(name), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+func filepathBase(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// mergeOverride merges an override file's blocks into the module's, as
+// Terraform does: a block of the same type and labels takes the
+// override's arguments, and its nested blocks of each type the override
+// writes (dynamic ones too) are replaced by the override's; each local
+// value replaces the one of its name. A block nothing matches is added.
+func mergeOverride(bodies []*hclsyntax.Body, o *hclsyntax.Body) {
+	for _, ob := range o.Blocks {
+		if ob.Type == "locals" {
+			for name, a := range ob.Body.Attributes {
+				placed := false
+				for _, b := range bodies {
+					for _, blk := range b.Blocks {
+						if _, ok := blk.Body.Attributes[name]; ok && blk.Type == "locals" && !placed {
+							blk.Body.Attributes[name] = a
+							placed = true
+						}
+					}
+				}
+				if !placed {
+					bodies[0].Blocks = append(bodies[0].Blocks, &hclsyntax.Block{Type: "locals", Body: &hclsyntax.Body{Attributes: hclsyntax.Attributes{name: a}}})
+				}
+			}
+			continue
+		}
+		target := findBlock(bodies, ob)
+		if target == nil {
+			if len(bodies) > 0 {
+				bodies[0].Blocks = append(bodies[0].Blocks, ob)
+			}
+			continue
+		}
+		mergeBody(target.Body, ob.Body)
+	}
+}
+
+func findBlock(bodies []*hclsyntax.Body, ob *hclsyntax.Block) *hclsyntax.Block {
+	for _, b := range bodies {
+		for _, blk := range b.Blocks {
+			if blk.Type == ob.Type && slices.Equal(blk.Labels, ob.Labels) {
+				return blk
+			}
+		}
+	}
+	return nil
+}
+
+func mergeBody(dst, src *hclsyntax.Body) {
+	if dst.Attributes == nil {
+		dst.Attributes = hclsyntax.Attributes{}
+	}
+	for name, a := range src.Attributes {
+		dst.Attributes[name] = a
+	}
+	replaced := map[string]bool{}
+	for _, b := range src.Blocks {
+		replaced[nestedType(b)] = true
+	}
+	var kept hclsyntax.Blocks
+	for _, b := range dst.Blocks {
+		if !replaced[nestedType(b)] {
+			kept = append(kept, b)
+		}
+	}
+	dst.Blocks = append(kept, src.Blocks...)
+}
+
+// nestedType is a nested block's type; a dynamic block's is its label.
+func nestedType(b *hclsyntax.Block) string {
+	if b.Type == "dynamic" && len(b.Labels) == 1 {
+		return b.Labels[0]
+	}
+	return b.Type
 }
 
 // diagError is the first error of HCL diagnostics, with its file and line.
@@ -401,7 +507,7 @@ func functions() map[string]function.Function {
 		"floor": stdlib.FloorFunc, "format": stdlib.FormatFunc, "formatdate": stdlib.FormatDateFunc,
 		"formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc, "index": stdlib.IndexFunc,
 		"join": stdlib.JoinFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc,
-		"keys": stdlib.KeysFunc, "length": stdlib.LengthFunc, "log": stdlib.LogFunc, "lookup": stdlib.LookupFunc,
+		"keys": stdlib.KeysFunc, "length": stdlib.LengthFunc, "log": stdlib.LogFunc, "lookup": lookupFunc,
 		"lower": stdlib.LowerFunc, "max": stdlib.MaxFunc, "merge": stdlib.MergeFunc, "min": stdlib.MinFunc,
 		"parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc, "range": stdlib.RangeFunc, "regex": stdlib.RegexFunc,
 		"regexall": stdlib.RegexAllFunc, "replace": stdlib.ReplaceFunc, "reverse": stdlib.ReverseListFunc,
