@@ -12,6 +12,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
 
+	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/fix"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/render"
@@ -72,7 +73,14 @@ Findings it cannot fix are listed with why.`,
 			if err != nil {
 				return err
 			}
-			plan, err := fix.Fix(cmd.Context(), library, sel.ScanBindings(), files, rules, fix.Options{Controls: controls})
+			// The library's plan, as scan evaluates it, when it is built in.
+			var evalOpts []eval.Option
+			if prog, _, err := lib.program(); err != nil {
+				return err
+			} else if prog != nil {
+				evalOpts = append(evalOpts, eval.WithProgram(prog))
+			}
+			plan, err := fix.Fix(cmd.Context(), library, sel.ScanBindings(), files, rules, fix.Options{Controls: controls}, evalOpts...)
 			if err != nil {
 				return err
 			}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/engine/eval"
 	"github.com/shipshape-dev/shipshape/engine/input"
+	"github.com/shipshape-dev/shipshape/engine/internal/parallel"
 	"github.com/shipshape-dev/shipshape/engine/policy"
 )
 
@@ -282,8 +283,12 @@ func Fix(ctx context.Context, lib *policy.Library, bindings []eval.Binding, file
 	}
 	for _, f := range files {
 		var reqs []request
-		for _, o := range f.Objects {
-			j := ev.Judge(ctx, o)
+		judged, err := ev.JudgeAll(ctx, f.Objects, 0)
+		if err != nil {
+			return nil, err
+		}
+		for i, o := range f.Objects {
+			j := judged[i]
 			if len(j.Errors) > 0 {
 				return nil, fmt.Errorf("%s: %w", o.Source, errors.Join(j.Errors...))
 			}
@@ -404,15 +409,35 @@ func fixFile(name string, reqs []request, check *checker) (*Result, []Unfixed) {
 		}
 		skipped = append(skipped, unfixed(r.object, r.finding, "cannot find its document in the file; fix it by hand"))
 	}
-	for i, d := range docs {
+	// Documents are independent: they are fixed in parallel, and put
+	// together in order.
+	type fixed struct {
+		text    []byte
+		changes []Change
+		left    []Unfixed
+	}
+	results := make([]fixed, len(docs))
+	ctx := context.Background()
+	if check != nil {
+		ctx = check.ctx
+	}
+	if err := parallel.ForEach(ctx, len(docs), 0, func(i int) {
 		if len(byDoc[i]) == 0 {
-			out.Write(d.text)
-			continue
+			results[i] = fixed{text: docs[i].text}
+			return
 		}
-		after, changes, left := fixDocument(name, d.text, byDoc[i], check)
-		out.Write(after)
-		res.Changes = append(res.Changes, changes...)
-		skipped = append(skipped, left...)
+		after, changes, left := fixDocument(name, docs[i].text, byDoc[i], check)
+		results[i] = fixed{after, changes, left}
+	}); err != nil {
+		for _, r := range plain {
+			skipped = append(skipped, unfixed(r.object, r.finding, err.Error()))
+		}
+		return nil, skipped
+	}
+	for _, f := range results {
+		out.Write(f.text)
+		res.Changes = append(res.Changes, f.changes...)
+		skipped = append(skipped, f.left...)
 	}
 	res.After = out.Bytes()
 	if bytes.Equal(res.Before, res.After) {
@@ -459,8 +484,19 @@ func fixDocument(name string, text []byte, reqs []request, check *checker) ([]by
 		left    []Unfixed
 	)
 	cur := text
+	src, err := parseSource(text)
+	if err != nil {
+		for _, r := range reqs {
+			left = append(left, unfixed(r.object, r.finding, "the file does not parse as YAML here: "+err.Error()))
+		}
+		return text, nil, left
+	}
+	// All edits, then one check of the document against their intents;
+	// when it fails, again one by one, each checked, to find the culprit.
+	original := src
+	var intents []intent
 	for _, r := range reqs {
-		after, change, err := verifiedEdit(cur, r)
+		after, afterSrc, change, in, err := plannedEdit(src, r)
 		if err != nil {
 			left = append(left, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
 			continue
@@ -468,9 +504,27 @@ func fixDocument(name string, text []byte, reqs []request, check *checker) ([]by
 		if change == nil {
 			continue
 		}
-		cur = after
+		cur, src = after, afterSrc
 		changes = append(changes, *change)
 		kept = append(kept, r)
+		intents = append(intents, in...)
+	}
+	if len(kept) > 0 && holdsAll(original, src, intents) != nil {
+		cur, src, changes, kept = text, original, nil, nil
+		left = left[:0]
+		for _, r := range reqs {
+			after, afterSrc, change, err := verifiedEdit(src, r)
+			if err != nil {
+				left = append(left, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
+				continue
+			}
+			if change == nil {
+				continue
+			}
+			cur, src = after, afterSrc
+			changes = append(changes, *change)
+			kept = append(kept, r)
+		}
 	}
 	if len(kept) == 0 || check == nil {
 		return cur, changes, left
@@ -489,8 +543,9 @@ func fixDocument(name string, text []byte, reqs []request, check *checker) ([]by
 	// Some edit makes a control fail: make them again one by one, keeping
 	// those that add no finding to their object.
 	cur, changes = text, nil
+	src, _ = parseSource(text)
 	for _, r := range kept {
-		after, change, err := verifiedEdit(cur, r)
+		after, afterSrc, change, err := verifiedEdit(src, r)
 		if err != nil || change == nil {
 			continue
 		}
@@ -501,27 +556,43 @@ func fixDocument(name string, text []byte, reqs []request, check *checker) ([]by
 			left = append(left, unfixed(r.object, r.finding, "left to people: the edit would make "+why))
 			continue
 		}
-		cur = after
+		cur, src = after, afterSrc
 		changes = append(changes, *change)
 	}
 	return cur, changes, left
 }
 
+// intent is what an edit means to a reader: at path, set or add value.
+type intent struct {
+	path  []any
+	op    string
+	value any
+}
+
 // verifiedEdit makes one edit of a document and checks that it parses to
 // the document before it plus the intended field, wherever a reader sees
 // the edited node (an anchor's aliases, the mappings that merge it).
-func verifiedEdit(text []byte, r request) ([]byte, *Change, error) {
-	src, err := parseSource(text)
-	if err != nil {
-		return nil, nil, err
+func verifiedEdit(src *source, r request) ([]byte, *source, *Change, error) {
+	after, check, change, intents, err := plannedEdit(src, r)
+	if err != nil || change == nil || check == src {
+		return after, check, change, err
 	}
+	if err := holdsAll(src, check, intents); err != nil {
+		return nil, nil, nil, err
+	}
+	return after, check, change, nil
+}
+
+// plannedEdit makes one edit of a document, refusing one that writes into
+// an anchor other fields share, and says what it means to a reader.
+func plannedEdit(src *source, r request) ([]byte, *source, *Change, []intent, error) {
 	doc := 0
 	if len(src.docs) == 0 {
-		return nil, nil, errors.New("the document is empty")
+		return nil, nil, nil, nil, errors.New("the document is empty")
 	}
 	obj, err := src.object(target{document: doc, items: r.object.Item})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	// Where the edit writes (the deepest node of the path that exists) and
 	// every place a reader sees that node.
@@ -532,39 +603,25 @@ func verifiedEdit(text []byte, r request) ([]byte, *Change, error) {
 	}
 	sites, err := occurrences(src.docs[doc], written)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if err := sameField(sites, r); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	after, change, err := applyRequest(text, doc, r)
-	if err != nil || change == nil || bytes.Equal(after, text) {
-		return after, change, err
-	}
-	want, err := decodeDocument(text)
-	if err != nil {
-		return nil, nil, err
+	after, check, change, err := applyRequest(src, doc, r)
+	if err != nil || change == nil || check == src {
+		return after, check, change, nil, err
 	}
 	value := r.rule.Set
 	if r.rule.has == "add" {
 		value = r.rule.Add
 	}
-	for _, at := range sites {
-		if want, err = intend(want, append(slices.Clone(at), rest...), r.rule.has, value); err != nil {
-			return nil, nil, err
-		}
-	}
-	got, err := decodeDocument(after)
-	if err != nil {
-		return nil, nil, fmt.Errorf("the edit would not parse: %w", err)
-	}
-	if d := difference(want, got, nil); d != nil {
-		return nil, nil, fmt.Errorf("the edit would also change %s, which is inherited through a merge key (<<) or shared through an anchor", pathText(d))
-	}
+	var intents []intent
 	prefix := itemPrefix(r.object.Item)
 	self := pathText(append(slices.Clone(prefix), r.target...))
 	for _, at := range sites {
 		full := append(slices.Clone(at), rest...)
+		intents = append(intents, intent{full, r.rule.has, value})
 		if text := pathText(full); text != self && len(full) >= len(prefix) && slices.Equal(full[:len(prefix)], prefix) {
 			change.Also = append(change.Also, pathText(full[len(prefix):]))
 		}
@@ -572,7 +629,29 @@ func verifiedEdit(text []byte, r request) ([]byte, *Change, error) {
 	if len(change.Also) > 0 && change.Note == "" {
 		change.Note = "edits a mapping that others merge (<<), so " + strings.Join(change.Also, ", ") + " change too"
 	}
-	return after, change, nil
+	return after, check, change, intents, nil
+}
+
+// holdsAll checks that the document after reads as the document before
+// with the intents applied, and nothing else changed.
+func holdsAll(before, after *source, intents []intent) error {
+	want, err := decodeNode(before.docs[0])
+	if err != nil {
+		return err
+	}
+	for _, in := range intents {
+		if want, err = intend(want, in.path, in.op, in.value); err != nil {
+			return err
+		}
+	}
+	got, err := decodeNode(after.docs[0])
+	if err != nil {
+		return fmt.Errorf("the edit would not parse: %w", err)
+	}
+	if d := difference(want, got, nil); d != nil {
+		return fmt.Errorf("the edit would also change %s, which is inherited through a merge key (<<) or shared through an anchor", pathText(d))
+	}
+	return nil
 }
 
 // itemPrefix is the path of a List item from its document's root.
@@ -606,14 +685,10 @@ func sameField(sites [][]any, r request) error {
 
 // applyRequest makes one edit and checks it: the file still parses, and
 // the field now holds the value.
-func applyRequest(text []byte, doc int, r request) ([]byte, *Change, error) {
-	src, err := parseSource(text)
-	if err != nil {
-		return nil, nil, err
-	}
+func applyRequest(src *source, doc int, r request) ([]byte, *source, *Change, error) {
 	obj, err := src.object(target{document: doc, items: r.object.Item})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	_, aliased := walk(obj, r.target)
 	var e edit
@@ -625,31 +700,31 @@ func applyRequest(text []byte, doc int, r request) ([]byte, *Change, error) {
 		e, changed, err = src.addEdit(obj, r.target, r.rule.Add)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c := &Change{Control: r.finding.Control.ID, Line: r.object.Locate(r.finding.Field).Line, Field: pathText(r.target), Op: r.rule.has, Value: r.rule.Set, Object: objectName(r.object)}
 	if r.rule.has == "add" {
 		c.Value = r.rule.Add
 	}
 	if !changed {
-		return text, c, nil // an earlier fix (another control's) made it so
+		return src.text, src, c, nil // an earlier fix (another control's) made it so
 	}
 	after := src.apply(e)
 	check, err := parseSource(after)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the edit would not parse: %w", err)
+		return nil, nil, nil, fmt.Errorf("the edit would not parse: %w", err)
 	}
 	obj2, err := check.object(target{document: doc, items: r.object.Item})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := holds(obj2, r); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(aliased) > 0 {
 		c.Note = "edits the anchor &" + strings.Join(aliased, ", &") + ", so every alias of it changes too"
 	}
-	return after, c, nil
+	return after, check, c, nil
 }
 
 // holds checks the edited field has the value the rule gives it.

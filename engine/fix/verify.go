@@ -20,11 +20,11 @@ import (
 // aliases expands exponentially).
 const maxVisits = 200_000
 
-// decodeDocument parses a document's text as its readers do (anchors,
-// aliases and merge keys resolved).
-func decodeDocument(text []byte) (any, error) {
+// decodeNode reads a parsed document as its readers do (anchors, aliases
+// and merge keys resolved).
+func decodeNode(doc *yaml.Node) (any, error) {
 	var v any
-	if err := yaml.Unmarshal(text, &v); err != nil {
+	if err := doc.Decode(&v); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -162,7 +162,7 @@ func intend(doc any, path []any, op string, value any) (any, error) {
 // difference returns the first path at which two parsed values differ
 // (nil when they are equal).
 func difference(a, b any, path []any) []any {
-	if reflect.DeepEqual(a, b) {
+	if equalValue(a, b) {
 		return nil
 	}
 	switch x := a.(type) {
@@ -198,4 +198,38 @@ func difference(a, b any, path []any) []any {
 		}
 	}
 	return path
+}
+
+// equalValue compares parsed YAML values (maps, lists, scalars) without
+// reflection, which a check after every document of a large file would
+// pay for on every node.
+func equalValue(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !equalValue(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equalValue(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case string, bool, int, float64, nil:
+		return a == b
+	}
+	return reflect.DeepEqual(a, b)
 }

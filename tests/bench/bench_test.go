@@ -15,6 +15,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/bundles"
 	"github.com/shipshape-dev/shipshape/engine/eval"
+	"github.com/shipshape-dev/shipshape/engine/fix"
 	"github.com/shipshape-dev/shipshape/engine/input"
 	"github.com/shipshape-dev/shipshape/engine/ireval"
 	"github.com/shipshape-dev/shipshape/engine/memlimit"
@@ -202,4 +203,74 @@ func sampleObjects(tb testing.TB, f fixture, n int) []*input.Object {
 		objs = append(objs, parsed.Objects...)
 	}
 	return objs
+}
+
+// oneFile is the corpus's 10,000 Pods in one file, the shape fix is
+// measured on beside scan.
+var (
+	oneFileOnce sync.Once
+	oneFile     string
+	oneFileErr  error
+)
+
+func oneFileCorpus(b *testing.B) string {
+	oneFileOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "shipshape-bench-one")
+		if err != nil {
+			oneFileErr = err
+			return
+		}
+		files, err := corpus.Write(filepath.Join(dir, "parts"), fixPods)
+		if err != nil {
+			oneFileErr = err
+			return
+		}
+		var all []byte
+		for i, name := range files {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				oneFileErr = err
+				return
+			}
+			if i > 0 {
+				all = append(all, "---\n"...)
+			}
+			all = append(all, data...)
+		}
+		oneFile = filepath.Join(dir, "pods.yaml")
+		oneFileErr = os.WriteFile(oneFile, all, 0o644)
+	})
+	require.NoError(b, oneFileErr)
+	return oneFile
+}
+
+// BenchmarkScanOneFile scans the 10,000 Pods of one file with every
+// control, the time fix is held to (BenchmarkFixOneFile: within 2×).
+func BenchmarkScanOneFile(b *testing.B) {
+	f := setup(b)
+	file := oneFileCorpus(b)
+	for b.Loop() {
+		r, err := scan.Run(context.Background(), f.lib, f.bindings["all"], scan.Options{Paths: []string{file}, Program: f.program})
+		require.NoError(b, err)
+		require.Equal(b, objects, r.Summary.Objects)
+	}
+	b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// BenchmarkFixOneFile plans the fixes of the same file (read, judged with
+// every control, edited document by document, each edit checked and the
+// edited objects judged again), without writing it.
+func BenchmarkFixOneFile(b *testing.B) {
+	f := setup(b)
+	file := oneFileCorpus(b)
+	rules, err := fix.LoadLibrary(f.lib)
+	require.NoError(b, err)
+	for b.Loop() {
+		in := input.ReadFile(context.Background(), file, input.Options{})
+		require.Empty(b, in.Errors)
+		plan, err := fix.Fix(context.Background(), f.lib, f.bindings["all"], []*input.File{in}, rules, fix.Options{}, eval.WithProgram(f.program))
+		require.NoError(b, err)
+		require.NotEmpty(b, plan.Results)
+	}
+	b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
 }
