@@ -493,39 +493,11 @@ func fixDocument(name string, text []byte, reqs []request, check *checker) ([]by
 	}
 	// All edits, then one check of the document against their intents;
 	// when it fails, again one by one, each checked, to find the culprit.
-	original := src
-	var intents []intent
-	for _, r := range reqs {
-		after, afterSrc, change, in, err := plannedEdit(src, r)
-		if err != nil {
-			left = append(left, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
-			continue
-		}
-		if change == nil {
-			continue
-		}
-		cur, src = after, afterSrc
-		changes = append(changes, *change)
-		kept = append(kept, r)
-		intents = append(intents, in...)
+	run := editAll(text, src, reqs, false)
+	if len(run.kept) > 0 && holdsAll(src, run.src, run.intents) != nil {
+		run = editAll(text, src, reqs, true)
 	}
-	if len(kept) > 0 && holdsAll(original, src, intents) != nil {
-		cur, src, changes, kept = text, original, nil, nil
-		left = left[:0]
-		for _, r := range reqs {
-			after, afterSrc, change, err := verifiedEdit(src, r)
-			if err != nil {
-				left = append(left, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
-				continue
-			}
-			if change == nil {
-				continue
-			}
-			cur, src = after, afterSrc
-			changes = append(changes, *change)
-			kept = append(kept, r)
-		}
-	}
+	cur, src, changes, kept, left = run.text, run.src, run.changes, run.kept, append(left, run.left...)
 	if len(kept) == 0 || check == nil {
 		return cur, changes, left
 	}
@@ -560,6 +532,40 @@ func fixDocument(name string, text []byte, reqs []request, check *checker) ([]by
 		changes = append(changes, *change)
 	}
 	return cur, changes, left
+}
+
+// editRun is a document after a run of edits.
+type editRun struct {
+	text    []byte
+	src     *source
+	changes []Change
+	kept    []request
+	left    []Unfixed
+	intents []intent
+}
+
+// editAll makes the edits of a document in order; each is checked on its
+// own when eachChecked, else their intents are kept for one check.
+func editAll(text []byte, src *source, reqs []request, eachChecked bool) editRun {
+	run := editRun{text: text, src: src}
+	for _, r := range reqs {
+		after, afterSrc, change, in, err := plannedEdit(run.src, r)
+		if err == nil && change != nil && afterSrc != run.src && eachChecked {
+			err = holdsAll(run.src, afterSrc, in)
+		}
+		if err != nil {
+			run.left = append(run.left, unfixed(r.object, r.finding, "cannot edit the file here ("+err.Error()+"); fix it by hand"))
+			continue
+		}
+		if change == nil {
+			continue
+		}
+		run.text, run.src = after, afterSrc
+		run.changes = append(run.changes, *change)
+		run.kept = append(run.kept, r)
+		run.intents = append(run.intents, in...)
+	}
+	return run
 }
 
 // intent is what an edit means to a reader: at path, set or add value.
