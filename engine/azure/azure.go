@@ -130,6 +130,10 @@ func NormalizeWith(doc any, parameters map[string]any) []Resource {
 // read like ARM's, with findings still on the keys as written.
 func exported(m map[string]any, at []any) (Resource, bool) {
 	m, written := canonicalEnvelope(m)
+	printed := m
+	if len(written) > 0 {
+		m = powerShellValues(m, "").(map[string]any)
+	}
 	var (
 		r  Resource
 		ok = true
@@ -151,6 +155,9 @@ func exported(m map[string]any, at []any) (Resource, bool) {
 	r.Locate = func(path []any) []any {
 		out := locate(path)
 		if len(out) > len(at) {
+			out = append(out[:len(at):len(at)], asPrinted(printed, out[len(at):])...)
+		}
+		if len(out) > len(at) {
 			if key, ok := out[len(at)].(string); ok && written[key] != "" {
 				out = append(append(append([]any{}, out[:len(at)]...), written[key]), out[len(at)+1:]...)
 			}
@@ -158,6 +165,89 @@ func exported(m map[string]any, at []any) (Resource, bool) {
 		return out
 	}
 	return r, true
+}
+
+// asPrinted drops from a path into a resource the list indexes where
+// PowerShell printed a list of one as its element, so that the path finds
+// the element's lines.
+func asPrinted(v any, path []any) []any {
+	out := make([]any, 0, len(path))
+	for n, seg := range path {
+		if i, isIndex := index(seg); isIndex {
+			list, isList := v.([]any)
+			if !isList {
+				continue
+			}
+			out = append(out, seg)
+			if i < 0 || i >= len(list) {
+				return append(out, path[n+1:]...)
+			}
+			v = list[i]
+			continue
+		}
+		key, _ := seg.(string)
+		out = append(out, seg)
+		m, _ := v.(map[string]any)
+		v = nil
+		for k, e := range m {
+			if strings.EqualFold(k, key) {
+				v = e
+				break
+			}
+		}
+	}
+	return out
+}
+
+// listKeys are the settings Azure gives as lists, which PowerShell's
+// ConvertTo-Json prints as their one element when they hold one (no
+// -AsArray): an object for agentPoolProfiles, a string for nodeTaints.
+var listKeys = map[string]bool{
+	"agentpoolprofiles": true, "nodetaints": true, "authorizedipranges": true, "availabilityzones": true,
+	"zones": true, "iprules": true, "virtualnetworkrules": true, "publickeys": true, "logs": true,
+	"metrics": true, "privateendpointconnections": true,
+}
+
+// powerShellValues reads a value as PowerShell printed it: a list of one
+// printed as its element becomes a list again, and .NET's "True" and
+// "False" become booleans (but in an add-on's config, whose values Azure
+// keeps as strings). The source is not changed: findings are located in
+// it as written.
+func powerShellValues(v any, key string) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if strings.EqualFold(key, "config") {
+				out[k] = e
+				continue
+			}
+			e = powerShellValues(e, k)
+			if listKeys[strings.ToLower(k)] {
+				switch e.(type) {
+				case []any, nil:
+				default:
+					e = []any{e}
+				}
+			}
+			out[k] = e
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = powerShellValues(e, key)
+		}
+		return out
+	case string:
+		switch t {
+		case "True":
+			return true
+		case "False":
+			return false
+		}
+	}
+	return v
 }
 
 // envelopeKeys are the names of a resource's envelope, as ARM writes them,

@@ -32,7 +32,7 @@ violation contains {"msg": msg, "details": {"field": azure.field(["sku", "name"]
 violation contains {"msg": msg, "details": {"field": azure.field(["replications"])}} if {
 	azure.is_registry
 	lower(azure.setting(["sku", "name"], "")) == "premium"
-	count(azure.setting(["replications"], [])) == 0
+	count(replicas_elsewhere) == 0
 	not replicated_apart
 	msg := sprintf("%s has no geo-replication; replicate it to a second region", [azure.label])
 }
@@ -53,3 +53,10 @@ replicated_apart if {
 }
 
 region(name) := lower(replace(name, " ", ""))
+
+# replicas_elsewhere are the registry's own replications outside its home
+# region (a replication there adds no second region).
+replicas_elsewhere := [r |
+	some r in azure.setting(["replications"], [])
+	region(object.get(r, "location", "")) != region(object.get(input.review.object, "location", ""))
+]
