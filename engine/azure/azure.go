@@ -497,8 +497,15 @@ func parameterChoices(raw map[string]any, ctx *armexpr.Context) []any {
 			}
 			out = append(out, map[string]any{"path": path, "parameter": m[1], "value": value, "allowed": allowed})
 		case map[string]any:
-			for k, e := range t {
-				walk(e, append(append([]any{}, path...), strings.ToLower(k)))
+			// In key order: the choices, and the notes they add to
+			// messages, come out the same every run.
+			keys := make([]string, 0, len(t))
+			for k := range t {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(t[k], append(append([]any{}, path...), strings.ToLower(k)))
 			}
 		case []any:
 			for i, e := range t {

@@ -67,8 +67,8 @@ func (e *Evaluator) judgeChoice(ctx context.Context, j *Judgement, choice map[st
 // inside or above it.
 func on(field, path []any) bool {
 	n := min(len(field), len(path))
-	if n == 0 {
-		return false
+	if len(field) < 2 {
+		return false // the whole object (spec): not about one setting
 	}
 	for i := range n {
 		// Indexes arrive as int from the normaliser and as JSON numbers

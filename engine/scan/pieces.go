@@ -68,6 +68,17 @@ func (p *poolJoins) add(i int, objects []*input.Object) {
 // clusters of that name in different files, none is chosen.
 func (p *poolJoins) plan(files []string) {
 	p.into, p.moved, p.why = map[int][]pool{}, map[at]bool{}, map[at]string{}
+	// Files are read in parallel: in file order, pools join the same way
+	// every run.
+	sort.Slice(p.pools, func(i, j int) bool {
+		a, b := p.pools[i].at, p.pools[j].at
+		return a.file < b.file || a.file == b.file && a.index < b.index
+	})
+	for _, holders := range p.clusters {
+		sort.Slice(holders, func(i, j int) bool {
+			return holders[i].file < holders[j].file || holders[i].file == holders[j].file && holders[i].index < holders[j].index
+		})
+	}
 	for _, pl := range p.pools {
 		holders := p.clusters[pl.cluster]
 		switch len(holders) {

@@ -493,6 +493,22 @@ func TestSeparatePoolsJoinTheirClusterAcrossFiles(t *testing.T) {
 		})
 	}
 
+	t.Run("pools of several files join in file order, whatever the workers", func(t *testing.T) {
+		more := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(more, "cluster.json"), []byte(cluster), 0o644))
+		for _, f := range []string{"a-pools.json", "b-pools.json", "c-pools.json"} {
+			require.NoError(t, os.WriteFile(filepath.Join(more, f), []byte(pools), 0o644))
+		}
+		one, err := Run(ctx, lib, bindings(lib, "SS-AKS-017"), Options{Paths: []string{more}, Workers: 1})
+		require.NoError(t, err)
+		for range 5 {
+			many, err := Run(ctx, lib, bindings(lib, "SS-AKS-017"), Options{Paths: []string{more}, Workers: 4})
+			require.NoError(t, err)
+			assert.Equal(t, asJSON(t, one), asJSON(t, many))
+		}
+		assert.Equal(t, []string{"a-pools.json:7 spec.agentpoolprofiles[1].orchestratorversion", "b-pools.json:7 spec.agentpoolprofiles[2].orchestratorversion", "c-pools.json:7 spec.agentpoolprofiles[3].orchestratorversion"}, located(one))
+	})
+
 	t.Run("pools on standard input", func(t *testing.T) {
 		r, err := Run(ctx, lib, bindings(lib, "SS-AKS-017"), Options{Paths: []string{"-", filepath.Join(dir, "cluster.json")}, Stdin: strings.NewReader(pools)})
 		require.NoError(t, err)
